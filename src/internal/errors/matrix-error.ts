@@ -1,0 +1,163 @@
+/**
+ * The one error type of the server. Handlers throw it; one renderer turns it into
+ * `{errcode, error, ...extra}` with its HTTP status; the internal RPC carries it across processes
+ * and rebuilds the same class, so callers branch on `errcode`, never on message text.
+ */
+
+/** Extra top-level fields some errors carry (`retry_after_ms`, `soft_logout`, UIA flows …). */
+export type MatrixErrorExtra = Readonly<Record<string, unknown>>;
+
+/** The serialised form, as rendered to clients and carried by the internal RPC. */
+export interface MatrixErrorJSON {
+  readonly errcode: string;
+  readonly error: string;
+  readonly status: number;
+  readonly kind: 'matrix';
+  readonly extra?: MatrixErrorExtra;
+}
+
+export class MatrixError extends Error {
+  override readonly name = 'MatrixError';
+
+  /**
+   * @param status HTTP status to answer with.
+   * @param errcode The spec's error code, e.g. `M_FORBIDDEN`.
+   * @param message Human-readable explanation (the `error` field).
+   * @param extra Additional top-level fields for the JSON body.
+   */
+  constructor(
+    readonly status: number,
+    readonly errcode: string,
+    message: string,
+    readonly extra: MatrixErrorExtra = {},
+  ) {
+    super(message);
+  }
+
+  /** The client-facing body: `{errcode, error, ...extra}`. */
+  body(): Record<string, unknown> {
+    return { ...this.extra, errcode: this.errcode, error: this.message };
+  }
+
+  toJSON(): MatrixErrorJSON {
+    return { errcode: this.errcode, error: this.message, status: this.status, kind: 'matrix', extra: this.extra };
+  }
+
+  /** Rebuilds an error serialised by {@link MatrixError.toJSON}. */
+  static fromJSON(j: MatrixErrorJSON): MatrixError {
+    return new MatrixError(j.status, j.errcode, j.error, j.extra ?? {});
+  }
+
+  static isMatrixErrorJSON(v: unknown): v is MatrixErrorJSON {
+    if (typeof v !== 'object' || v === null) return false;
+    const o = v as Record<string, unknown>;
+    return o.kind === 'matrix' && typeof o.errcode === 'string' && typeof o.error === 'string' && typeof o.status === 'number';
+  }
+
+  // ---- the catalogue: one factory per errcode used by the server ----
+
+  static forbidden(msg = 'Forbidden', extra?: MatrixErrorExtra): MatrixError {
+    return new MatrixError(403, 'M_FORBIDDEN', msg, extra);
+  }
+  static unknownToken(msg = 'Unknown or expired access token', softLogout = false): MatrixError {
+    return new MatrixError(401, 'M_UNKNOWN_TOKEN', msg, softLogout ? { soft_logout: true } : {});
+  }
+  static missingToken(msg = 'Missing access token'): MatrixError {
+    return new MatrixError(401, 'M_MISSING_TOKEN', msg);
+  }
+  static unauthorized(msg = 'Unauthorized'): MatrixError {
+    return new MatrixError(401, 'M_UNAUTHORIZED', msg);
+  }
+  static badJson(msg: string): MatrixError {
+    return new MatrixError(400, 'M_BAD_JSON', msg);
+  }
+  static notJson(msg = 'Content not JSON'): MatrixError {
+    return new MatrixError(400, 'M_NOT_JSON', msg);
+  }
+  static notFound(msg = 'Not found'): MatrixError {
+    return new MatrixError(404, 'M_NOT_FOUND', msg);
+  }
+  static limitExceeded(retryAfterMs: number, msg = 'Too many requests'): MatrixError {
+    return new MatrixError(429, 'M_LIMIT_EXCEEDED', msg, { retry_after_ms: retryAfterMs });
+  }
+  static unrecognized(msg = 'Unrecognized request', status = 404): MatrixError {
+    return new MatrixError(status, 'M_UNRECOGNIZED', msg);
+  }
+  static unknown(msg: string, status = 400): MatrixError {
+    return new MatrixError(status, 'M_UNKNOWN', msg);
+  }
+  static userInUse(msg = 'User ID already taken'): MatrixError {
+    return new MatrixError(400, 'M_USER_IN_USE', msg);
+  }
+  static invalidUsername(msg: string): MatrixError {
+    return new MatrixError(400, 'M_INVALID_USERNAME', msg);
+  }
+  static roomInUse(msg = 'Room alias already taken'): MatrixError {
+    return new MatrixError(400, 'M_ROOM_IN_USE', msg);
+  }
+  static invalidRoomState(msg: string): MatrixError {
+    return new MatrixError(400, 'M_INVALID_ROOM_STATE', msg);
+  }
+  static exclusive(msg: string): MatrixError {
+    return new MatrixError(400, 'M_EXCLUSIVE', msg);
+  }
+  static missingParam(msg: string): MatrixError {
+    return new MatrixError(400, 'M_MISSING_PARAM', msg);
+  }
+  static invalidParam(msg: string): MatrixError {
+    return new MatrixError(400, 'M_INVALID_PARAM', msg);
+  }
+  static tooLarge(msg = 'Request too large'): MatrixError {
+    return new MatrixError(413, 'M_TOO_LARGE', msg);
+  }
+  static unsupportedRoomVersion(msg: string): MatrixError {
+    return new MatrixError(400, 'M_UNSUPPORTED_ROOM_VERSION', msg);
+  }
+  static incompatibleRoomVersion(roomVersion: string, msg?: string): MatrixError {
+    return new MatrixError(400, 'M_INCOMPATIBLE_ROOM_VERSION', msg ?? `Room version ${roomVersion} is not supported`, {
+      room_version: roomVersion,
+    });
+  }
+  static guestAccessForbidden(msg = 'Guest access is not allowed'): MatrixError {
+    return new MatrixError(403, 'M_GUEST_ACCESS_FORBIDDEN', msg);
+  }
+  static userDeactivated(msg = 'This account has been deactivated'): MatrixError {
+    return new MatrixError(403, 'M_USER_DEACTIVATED', msg);
+  }
+  static unknownPos(msg = 'Unknown sync position'): MatrixError {
+    return new MatrixError(400, 'M_UNKNOWN_POS', msg);
+  }
+  static serverNotTrusted(msg: string): MatrixError {
+    return new MatrixError(400, 'M_SERVER_NOT_TRUSTED', msg);
+  }
+  static resourceLimitExceeded(msg: string): MatrixError {
+    return new MatrixError(403, 'M_RESOURCE_LIMIT_EXCEEDED', msg);
+  }
+  static cannotLeaveServerNoticeRoom(msg: string): MatrixError {
+    return new MatrixError(403, 'M_CANNOT_LEAVE_SERVER_NOTICE_ROOM', msg);
+  }
+  static threepidDenied(msg: string): MatrixError {
+    return new MatrixError(403, 'M_THREEPID_DENIED', msg);
+  }
+  static unableToAuthoriseJoin(msg: string): MatrixError {
+    return new MatrixError(400, 'M_UNABLE_TO_AUTHORISE_JOIN', msg);
+  }
+  static unableToGrantJoin(msg: string): MatrixError {
+    return new MatrixError(400, 'M_UNABLE_TO_GRANT_JOIN', msg);
+  }
+  static notYetUploaded(msg = 'Media has not been uploaded yet'): MatrixError {
+    return new MatrixError(504, 'M_NOT_YET_UPLOADED', msg);
+  }
+  static cannotOverwriteMedia(msg = 'Media already uploaded'): MatrixError {
+    return new MatrixError(409, 'M_CANNOT_OVERWRITE_MEDIA', msg);
+  }
+  static unknownDevice(msg = 'Unknown device'): MatrixError {
+    return new MatrixError(404, 'M_NOT_FOUND', msg);
+  }
+  static internal(msg = 'Internal server error'): MatrixError {
+    return new MatrixError(500, 'M_UNKNOWN', msg);
+  }
+  static unavailable(msg: string): MatrixError {
+    return new MatrixError(503, 'M_UNKNOWN', msg);
+  }
+}
