@@ -36,6 +36,12 @@ export interface RoomVersion {
   readonly strictCanonicalJson: boolean;
   /** v1–v5: `m.room.aliases` has its own auth rule (sender's server must match the state key). */
   readonly specialCaseAliasesAuth: boolean;
+  /**
+   * v1–v2: auth rule 11 — an `m.room.redaction` needs the redact level, or the redacted event's ID
+   * must have the same domain as the redaction's ID. From v3 redactions are authorised like any
+   * other event and the redact level is checked only when the redaction is applied.
+   */
+  readonly redactionAuthRule: boolean;
   /** v6+: the `notifications` key of power levels is checked in the power-level auth rule. */
   readonly notificationsPowerLevels: boolean;
   /** v7+: `knock` membership and join rule. */
@@ -67,6 +73,7 @@ const base: Omit<RoomVersion, 'id'> = {
   enforceKeyValidity: false,
   strictCanonicalJson: false,
   specialCaseAliasesAuth: true,
+  redactionAuthRule: true,
   notificationsPowerLevels: false,
   knockSupported: false,
   restrictedJoinSupported: false,
@@ -81,7 +88,13 @@ const base: Omit<RoomVersion, 'id'> = {
 
 const v1: RoomVersion = { ...base, id: '1' };
 const v2: RoomVersion = { ...v1, id: '2', stateRes: 'v2' };
-const v3: RoomVersion = { ...v2, id: '3', eventIdFormat: 'hash-standard', eventRefsArePairs: false };
+const v3: RoomVersion = {
+  ...v2,
+  id: '3',
+  eventIdFormat: 'hash-standard',
+  eventRefsArePairs: false,
+  redactionAuthRule: false,
+};
 const v4: RoomVersion = { ...v3, id: '4', eventIdFormat: 'hash-urlsafe' };
 const v5: RoomVersion = { ...v4, id: '5', enforceKeyValidity: true };
 const v6: RoomVersion = {

@@ -1,0 +1,51 @@
+/**
+ * Opens a connection string as a {@link Database}: better-sqlite3 (WAL, foreign keys, busy
+ * timeout) or a pg pool whose BIGINTs come back as numbers (all our integers fit in 2^53).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDriver from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { parseConnectionString } from './connection-string.js';
+import type { Database } from './database.js';
+import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './storage-capabilities.js';
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL pool size. */
+  readonly maxConnections?: number;
+}
+
+let pgTypesSet = false;
+
+export async function openDatabase(connectionString: string, opts: OpenDatabaseOptions = {}): Promise<Database> {
+  const parsed = parseConnectionString(connectionString);
+  if (parsed.engine === 'sqlite') {
+    if (parsed.path !== ':memory:') mkdirSync(dirname(parsed.path), { recursive: true });
+    const handle = new SqliteDriver(parsed.path);
+    handle.pragma('journal_mode = WAL');
+    handle.pragma('synchronous = NORMAL');
+    handle.pragma('foreign_keys = ON');
+    handle.pragma('busy_timeout = 10000');
+    handle.pragma('cache_size = -16000');
+    const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: handle }) });
+    return closeOnce({ db, caps: SQLITE_CAPABILITIES, connectionString }, () => db.destroy());
+  }
+  if (!pgTypesSet) {
+    // int8/BIGINT → number; numeric → number. Values are stream positions, timestamps, sizes.
+    pg.types.setTypeParser(20, (v) => Number(v));
+    pg.types.setTypeParser(1700, (v) => Number(v));
+    pgTypesSet = true;
+  }
+  const pool = new pg.Pool({ connectionString: parsed.url, max: opts.maxConnections ?? 10 });
+  // Fail fast with a clear error when the server is unreachable, instead of on the first query.
+  const client = await pool.connect();
+  client.release();
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  return closeOnce({ db, caps: POSTGRES_CAPABILITIES, connectionString }, () => db.destroy());
+}
+
+function closeOnce(d: Omit<Database, 'close'>, close: () => Promise<void>): Database {
+  let closing: Promise<void> | undefined;
+  return { ...d, close: () => (closing ??= close()) };
+}

@@ -1,0 +1,72 @@
+/**
+ * Runs the real `axon` binary (from source through tsx) as a child process and waits until it
+ * logs that it is listening, returning its URLs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = join(REPO_ROOT, 'node_modules/tsx/dist/esm/index.mjs');
+const AXON = join(REPO_ROOT, 'src/cmd/axon.ts');
+
+export interface AxonProcess {
+  readonly child: ChildProcess;
+  readonly clientUrl: string;
+  readonly internalUrl: string;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `axon <args>` to completion and returns its exit code and output. */
+export function runAxon(args: readonly string[], cwd = REPO_ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, AXON, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts `axon <args>` and waits for its "listening" log line. */
+export function startAxon(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 30_000): Promise<AxonProcess> {
+  const child = spawn(process.execPath, ['--import', TSX, AXON, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`axon did not start within ${timeoutMs} ms:\n${out}`));
+    }, timeoutMs);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      for (const line of out.split('\n')) {
+        if (!line.includes('"msg":"listening"')) continue;
+        const rec = JSON.parse(line) as { client: string; internal: string };
+        clearTimeout(timer);
+        resolve({
+          child,
+          clientUrl: rec.client,
+          internalUrl: rec.internal,
+          output: () => out,
+          stop: (signal = 'SIGTERM') =>
+            new Promise((res) => {
+              if (child.exitCode !== null) return res(child.exitCode);
+              child.once('exit', (code) => res(code));
+              child.kill(signal);
+            }),
+        });
+        return;
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`axon exited with ${code} before listening:\n${out}`));
+    });
+  });
+}
