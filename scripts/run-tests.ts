@@ -32,7 +32,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const required = servicesRequired();
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Internal API calls assert their data is JSON-safe in tests (see assert-json-safe.ts).
+  const env: NodeJS.ProcessEnv = { AXON_RPC_CHECKS: '1', ...process.env };
   const stops: Array<() => Promise<void>> = [];
   let pg: PostgresServer | undefined;
   let nats: NatsServer | undefined;

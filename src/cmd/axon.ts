@@ -13,6 +13,7 @@ import { generateSigningKey } from '../matrix/signing-key.js';
 import { startServer } from '../setup/start-server.js';
 import { writeSigningKeyFile } from '../setup/load-signing-key.js';
 import { ensureDefaultConfig } from '../setup/ensure-default-config.js';
+import { runCreateAccount } from './create-account.js';
 import { USAGE, UsageError, parseArgs } from './parse-args.js';
 
 const DEFAULT_CONFIG = 'data/axon.yaml';
@@ -37,6 +38,8 @@ async function main(argv: readonly string[]): Promise<number> {
       console.log(`wrote ${options.out} (${key.keyId})`);
       return 0;
     }
+    case 'create-account':
+      return runCreateAccount(options, DEFAULT_CONFIG);
     default:
       return run(options);
   }

@@ -16,6 +16,7 @@ const FLAGS: Readonly<Record<string, Readonly<Record<string, 'value' | 'boolean'
   run: { config: 'value', components: 'value' },
   'generate-config': { 'server-name': 'value', database: 'value' },
   'generate-keys': { out: 'value' },
+  'create-account': { config: 'value', user: 'value', admin: 'boolean', 'password-file': 'value' },
   help: {},
 };
 
@@ -52,4 +53,6 @@ export const USAGE = `Usage:
   axon [--config FILE] [--components a,b,…]   run the server (default config: ./data/axon.yaml, created on first run)
   axon generate-config [--server-name NAME] [--database URL]   print a complete commented config
   axon generate-keys --out FILE                write a new ed25519 signing key (Synapse format)
+  axon create-account --user NAME [--admin] [--password-file FILE] [--config FILE]
+                                               create an account (asks for the password when no file is given)
 Components: roomserver, userapi, federationapi, syncapi, clientapi, mediaapi, appservice`;

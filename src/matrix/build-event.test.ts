@@ -5,7 +5,7 @@ import { checkContentHash } from './content-hash.js';
 import { verifyEventSignature } from './verify-event.js';
 import { computeEventId } from './event-id.js';
 import { roomVersion } from './room-version.js';
-import { specKey } from './testdata/known-events.js';
+import { specKey } from './test-known-events.js';
 
 const signer = { serverName: 'example.org', key: specKey };
 const ID_A = '$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { addContentHash, checkContentHash, contentHash } from './content-hash.js';
 import { encodeBase64 } from './base64.js';
 import { roomVersion } from './room-version.js';
-import { jkiCreateEvent, specMinimalEvent, specRedactableEvent } from './testdata/known-events.js';
+import { jkiCreateEvent, specMinimalEvent, specRedactableEvent } from './test-known-events.js';
 
 const v1 = roomVersion('1');
 const v11 = roomVersion('11');

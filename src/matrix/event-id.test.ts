@@ -4,7 +4,7 @@ import { computeEventId, eventIdFromHash, roomIdFromCreateEvent } from './event-
 import { referenceHash } from './reference-hash.js';
 import { encodeBase64 } from './base64.js';
 import { roomVersion } from './room-version.js';
-import { jkiCreateEvent, jkiCreateEventIdV3, jkiCreateEventIdV4 } from './testdata/known-events.js';
+import { jkiCreateEvent, jkiCreateEventIdV3, jkiCreateEventIdV4 } from './test-known-events.js';
 
 void test('a real event gets its published v3 and v4 event IDs', () => {
   assert.equal(computeEventId(jkiCreateEvent, roomVersion('3')), jkiCreateEventIdV3);

@@ -6,7 +6,7 @@ import { canonicalJson } from './canonical-json.js';
 import { roomVersion } from './room-version.js';
 import { MatrixError } from '../internal/errors/matrix-error.js';
 import type { JsonObject } from './json.js';
-import { jkiCreateEvent, jkiCreateEventIdV4 } from './testdata/known-events.js';
+import { jkiCreateEvent, jkiCreateEventIdV4 } from './test-known-events.js';
 
 const ID_A = '$aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const ID_B = '$bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { buildServerKeys, effectiveValidUntil, parseServerKeys, MAX_KEY_VALIDITY_MS } from './server-keys.js';
 import { generateSigningKey } from './signing-key.js';
 import { signJson } from './sign-json.js';
-import { jkiPublicKey, jkiServerKeys, specKey } from './testdata/known-events.js';
+import { jkiPublicKey, jkiServerKeys, specKey } from './test-known-events.js';
 import type { JsonObject } from './json.js';
 
 const reason = (r: ReturnType<typeof parseServerKeys>): string => (r.ok ? 'ok' : r.reason);

@@ -10,7 +10,7 @@ import {
   specMinimalEventSigned,
   specRedactableEvent,
   specRedactableEventSigned,
-} from './testdata/known-events.js';
+} from './test-known-events.js';
 
 const v1 = roomVersion('1');
 

@@ -3,9 +3,9 @@
  * `signatures` and `unsigned` is signed with Ed25519, and the unpadded base64 signature is added
  * under `signatures[serverName][keyId]`, keeping any signatures already there.
  */
-import { sign } from 'node:crypto';
 import { encodeBase64 } from './base64.js';
 import { canonicalJson } from './canonical-json.js';
+import { ed25519Sign } from './ed25519.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import type { SigningKey } from './signing-key.js';
 
@@ -24,7 +24,7 @@ export interface SignJsonOptions {
  */
 export function jsonSignature(obj: JsonObject, key: SigningKey, opts?: SignJsonOptions): string {
   const text = canonicalJson(obj, { strict: opts?.strict ?? true, omitKeys: UNSIGNED_KEYS });
-  return encodeBase64(sign(null, Buffer.from(text, 'utf8'), key.privateKey));
+  return encodeBase64(ed25519Sign(Buffer.from(text, 'utf8'), key.secretKey));
 }
 
 /**

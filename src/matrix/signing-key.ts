@@ -3,8 +3,9 @@
  * key file format (`ed25519 <version> <unpadded base64 seed>`, one key per line), so an existing
  * Synapse or Dendrite key can be reused and the server keeps its identity.
  */
-import { createPrivateKey, createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { decodeBase64, encodeBase64 } from './base64.js';
+import { ed25519KeyPairFromSeed } from './ed25519.js';
 
 /** A server's signing key with everything derived from the seed. */
 export interface SigningKey {
@@ -14,17 +15,13 @@ export interface SigningKey {
   readonly keyId: string;
   /** The 32-byte private seed. Secret: never log it. */
   readonly seed: Buffer;
-  readonly privateKey: KeyObject;
+  /** libsodium's 64-byte secret key (seed ‖ public key), in guarded memory. Secret. */
+  readonly secretKey: Buffer;
   /** The 32-byte public key. */
   readonly publicKey: Buffer;
   /** The public key as unpadded base64 (the `key` of `verify_keys`). */
   readonly publicKeyBase64: string;
 }
-
-/** PKCS#8 wrapping of an Ed25519 seed (RFC 8410): this prefix, then the 32 seed bytes. */
-const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-/** SPKI wrapping of an Ed25519 public key: this prefix, then the 32 key bytes. */
-const SPKI_ED25519_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 /** The version part of a key ID (spec: characters matching `[a-zA-Z0-9_]`). */
 export const KEY_VERSION_PATTERN = /^[a-zA-Z0-9_]+$/;
@@ -37,18 +34,12 @@ export function signingKeyFromSeed(seed: Uint8Array, version: string): SigningKe
   if (seed.length !== 32) throw new Error(`An ed25519 seed is 32 bytes, got ${seed.length}`);
   if (!KEY_VERSION_PATTERN.test(version)) throw new Error(`Invalid key version "${version}": use [a-zA-Z0-9_]`);
   const seedBuf = Buffer.from(seed);
-  const privateKey = createPrivateKey({
-    key: Buffer.concat([PKCS8_ED25519_PREFIX, seedBuf]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  const publicKey = spki.subarray(SPKI_ED25519_PREFIX.length);
+  const { publicKey, secretKey } = ed25519KeyPairFromSeed(seedBuf);
   return {
     version,
     keyId: `ed25519:${version}`,
     seed: seedBuf,
-    privateKey,
+    secretKey,
     publicKey,
     publicKeyBase64: encodeBase64(publicKey),
   };
@@ -61,12 +52,6 @@ export function signingKeyFromSeed(seed: Uint8Array, version: string): SigningKe
 export function generateSigningKey(version?: string): SigningKey {
   const v = version ?? `a_${randomBytes(3).toString('base64url').replace(/-/g, 'A').replace(/_/g, 'B')}`;
   return signingKeyFromSeed(randomBytes(32), v);
-}
-
-/** The `KeyObject` for a raw 32-byte Ed25519 public key. */
-export function publicKeyObject(raw: Uint8Array): KeyObject {
-  if (raw.length !== 32) throw new Error(`An ed25519 public key is 32 bytes, got ${raw.length}`);
-  return createPublicKey({ key: Buffer.concat([SPKI_ED25519_PREFIX, raw]), format: 'der', type: 'spki' });
 }
 
 /** One line of a key file: `ed25519 <version> <unpadded base64 seed>`. */

@@ -6,7 +6,7 @@ import { generateSigningKey } from './signing-key.js';
 import { roomVersion } from './room-version.js';
 import type { RoomEvent } from './room-event.js';
 import type { JsonObject } from './json.js';
-import { jkiCreateEvent, jkiPublicKey, specKey, specMinimalEventSigned } from './testdata/known-events.js';
+import { jkiCreateEvent, jkiPublicKey, specKey, specMinimalEventSigned } from './test-known-events.js';
 
 const reason = (r: { ok: boolean; reason?: string }): string => r.reason ?? 'ok';
 

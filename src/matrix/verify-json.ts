@@ -1,21 +1,20 @@
 /**
  * Checking a JSON signature (spec appendix "Checking for a Signature") for one server and key.
  * Which servers and keys must have signed, and where their public keys come from, is the
- * caller's business; this file only does the cryptography, fast: public keys are turned into
- * `KeyObject`s once and cached, since parsing the key costs about as much as a verification.
+ * caller's business; this file only does the cryptography, fast: decoded public keys are cached
+ * and libsodium does the check (see ed25519.ts).
  */
-import { verify, type KeyObject } from 'node:crypto';
 import { tryDecodeBase64 } from './base64.js';
 import { canonicalJson } from './canonical-json.js';
 import { isJsonObject, type JsonObject } from './json.js';
 import { UNSIGNED_KEYS } from './sign-json.js';
-import { publicKeyObject } from './signing-key.js';
+import { ed25519Verify } from './ed25519.js';
 
 /** Outcome of a signature check; `reason` says why it failed, for logs and error messages. */
 export type VerifyResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-/** A public key as unpadded base64 (as in `verify_keys`), raw 32 bytes, or a ready `KeyObject`. */
-export type PublicKeyInput = string | Uint8Array | KeyObject;
+/** A public key as unpadded base64 (as in `verify_keys`) or raw 32 bytes. */
+export type PublicKeyInput = string | Uint8Array;
 
 /** Options for {@link verifyJsonSignature}. */
 export interface VerifyJsonOptions {
@@ -24,18 +23,18 @@ export interface VerifyJsonOptions {
 }
 
 const CACHE_LIMIT = 4096;
-const keyCache = new Map<string, KeyObject>();
+const keyCache = new Map<string, Uint8Array>();
 
 /**
- * The `KeyObject` for a base64 public key, cached (bounded; oldest entry evicted first).
+ * The raw bytes of a base64 public key, cached (bounded; oldest entry evicted first).
  * Returns `undefined` if the key is not valid base64 of 32 bytes.
  */
-export function cachedPublicKey(base64Key: string): KeyObject | undefined {
+export function cachedPublicKey(base64Key: string): Uint8Array | undefined {
   const hit = keyCache.get(base64Key);
   if (hit) return hit;
   const raw = tryDecodeBase64(base64Key);
   if (!raw || raw.length !== 32) return undefined;
-  const key = publicKeyObject(raw);
+  const key = raw;
   if (keyCache.size >= CACHE_LIMIT) {
     const oldest = keyCache.keys().next();
     if (!oldest.done) keyCache.delete(oldest.value);
@@ -44,10 +43,9 @@ export function cachedPublicKey(base64Key: string): KeyObject | undefined {
   return key;
 }
 
-function toKeyObject(k: PublicKeyInput): KeyObject | undefined {
+function toKeyBytes(k: PublicKeyInput): Uint8Array | undefined {
   if (typeof k === 'string') return cachedPublicKey(k);
-  if (k instanceof Uint8Array) return k.length === 32 ? publicKeyObject(k) : undefined;
-  return k;
+  return k.length === 32 ? k : undefined;
 }
 
 const OK: VerifyResult = { ok: true };
@@ -88,7 +86,7 @@ export function verifyJsonSignature(
 export function verifyCanonical(text: string, signature: string, publicKey: PublicKeyInput, label: string): VerifyResult {
   const sig = tryDecodeBase64(signature);
   if (!sig || sig.length !== 64) return fail(`malformed signature from ${label}`);
-  const key = toKeyObject(publicKey);
+  const key = toKeyBytes(publicKey);
   if (!key) return fail(`malformed public key for ${label}`);
-  return verify(null, Buffer.from(text, 'utf8'), key, sig) ? OK : fail(`bad signature from ${label}`);
+  return ed25519Verify(sig, Buffer.from(text, 'utf8'), key) ? OK : fail(`bad signature from ${label}`);
 }

@@ -1,30 +1,38 @@
 /**
- * The composition root of a process: from a validated config it opens storage, builds the
- * listeners with the routes of the components this process runs, and starts listening.
- * `stop()` stops accepting, lets in-flight requests finish, then closes storage.
+ * The composition root of a process: from a validated config it opens storage and the bus,
+ * starts the components this process runs (all of them in a monolith), and serves their routes
+ * on the client, federation and internal listeners. `stop()` stops accepting, lets in-flight
+ * requests finish, stops the components, then closes the bus and storage.
  */
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { getVersions } from '../clientapi/routing/get-versions.js';
-import { COMPONENT_NAMES, type ComponentName } from '../internal/config/config-schema.js';
+import { ConfigError } from '../internal/config/config-error.js';
 import type { LoadedConfig } from '../internal/config/load-config.js';
 import type { Authenticators } from '../internal/httputil/authenticators.js';
 import { createHttpServer } from '../internal/httputil/create-http-server.js';
 import { HttpMetrics } from '../internal/httputil/http-metrics.js';
 import { RateLimiter } from '../internal/httputil/rate-limiter.js';
 import type { AnyRoute } from '../internal/httputil/route.js';
+import { closeRpcDispatchers } from '../internal/rpc/rpc-dispatcher.js';
 import { DatabasePool } from '../internal/sqlutil/database-pool.js';
 import type { SigningKey } from '../matrix/signing-key.js';
 import { baseRoutes, type Health } from './base-routes.js';
+import type { ComponentDefinition } from './component.js';
 import { createLogger } from './create-logger.js';
+import { createProcessBus, type ProcessBus } from './create-bus.js';
+import { DEFAULT_COMPONENTS } from './default-components.js';
 import { loadOrCreateSigningKey } from './load-signing-key.js';
+import { startComponents, type StartedComponents } from './start-components.js';
+import { userAuthenticators } from './user-authenticators.js';
 
 export interface StartOptions {
   /** Components this process runs; all of them (monolith) when omitted. */
-  readonly components?: readonly ComponentName[];
+  readonly components?: readonly string[];
   /** A logger to use instead of one built from the config (tests). */
   readonly logger?: Logger;
+  /** The component definitions to choose from (tests add their own). */
+  readonly registry?: readonly ComponentDefinition[];
 }
 
 export interface RunningServer {
@@ -33,28 +41,74 @@ export interface RunningServer {
   readonly logger: Logger;
   /** Base URLs the listeners ended up on (ports resolved when the config said 0). */
   readonly urls: { readonly client: string; readonly federation?: string; readonly internal: string };
+  /** The API of a component, as the components of this process reach it. */
+  api<T>(component: string): T;
   stop(): Promise<void>;
 }
 
 export async function startServer(config: LoadedConfig, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logging.level, config.logging.format);
+  const registry = opts.registry ?? DEFAULT_COMPONENTS;
+  const selected = checkSelection(config, registry, opts.components);
+  const polylith = selected.length < registry.length;
   const signingKey = loadOrCreateSigningKey(config.signing_key_path);
   const databases = new DatabasePool(config.database);
-  const components = opts.components ?? COMPONENT_NAMES;
-  // Open every database this process uses now, so a bad connection string stops start-up at once.
-  await Promise.all(components.map((c) => databases.forComponent(c)));
-  const metrics = config.metrics.enabled ? new HttpMetrics() : undefined;
-  const health: Health = { problems: () => [] };
-  const authenticators: Authenticators = {};
-  const rateLimiter = config.rate_limiting.enabled ? rateLimiterFor(config) : undefined;
+  const started: FastifyInstance[] = [];
+  let processBus: ProcessBus | undefined;
+  let components: StartedComponents | undefined;
+  const stop = async () => {
+    await Promise.all(started.map((s) => s.close()));
+    await components?.stop();
+    await processBus?.close();
+    await closeRpcDispatchers();
+    await databases.closeAll();
+    logger.info('stopped');
+  };
+  try {
+    // Open every database this process uses now, so a bad connection string stops start-up at once.
+    await Promise.all(selected.map((c) => databases.forComponent(c)));
+    processBus = await createProcessBus(config, polylith, logger);
+    const bus = processBus.bus;
+    components = await startComponents({ config, logger, signingKey, bus, databases, registry, selected });
+    const c = components;
+    const health: Health = { problems: () => [...bus.problems(), ...c.problems()] };
+    const authenticators: Authenticators = registry.some((d) => d.name === 'userapi') ? userAuthenticators(c, logger) : {};
+    const urls = await listenAll(config, logger, c.publicRoutes, c.internalRoutes, authenticators, health, started);
+    logger.info({ ...urls, server_name: config.server_name, components: selected }, 'listening');
+    return { config, signingKey, logger, urls, api: c.api, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
 
-  const componentRoutes: AnyRoute[] = [getVersions];
+function checkSelection(config: LoadedConfig, registry: readonly ComponentDefinition[], wanted?: readonly string[]): string[] {
+  const names = registry.map((d) => d.name);
+  for (const n of wanted ?? []) {
+    if (!names.includes(n)) throw new ConfigError(`unknown component "${n}" (known: ${names.join(', ')})`);
+  }
+  for (const n of Object.keys(config.components)) {
+    if (!names.includes(n)) throw new ConfigError(`invalid config: components.${n}: unknown component (known: ${names.join(', ')})`, `components.${n}`);
+  }
+  return wanted ? names.filter((n) => wanted.includes(n)) : names;
+}
+
+async function listenAll(
+  config: LoadedConfig,
+  logger: Logger,
+  publicRoutes: readonly AnyRoute[],
+  internalRoutes: readonly AnyRoute[],
+  authenticators: Authenticators,
+  health: Health,
+  started: FastifyInstance[],
+): Promise<RunningServer['urls']> {
+  const metrics = config.metrics.enabled ? new HttpMetrics() : undefined;
   const isFederationPath = (r: AnyRoute) => r.path.startsWith('/_matrix/federation/') || r.path.startsWith('/_matrix/key/');
   const fedListener = config.listen.federation;
   const common = {
     logger,
     authenticators,
-    rateLimiter,
+    rateLimiter: config.rate_limiting.enabled ? rateLimiterFor(config) : undefined,
     rateLimitExempt: new Set(config.rate_limiting.exempt_user_ids),
     accessTokenInQuery: config.http.access_token_in_query,
     maxBodyBytes: config.http.max_body_bytes,
@@ -62,37 +116,31 @@ export async function startServer(config: LoadedConfig, opts: StartOptions = {})
     metrics,
   };
   const base = baseRoutes(config, metrics, health);
+  const healthOnly = base.filter((r) => r.path === '/health');
   const client = createHttpServer({
     ...common,
     cors: true,
-    routes: [...base, ...componentRoutes.filter((r) => !fedListener || !isFederationPath(r))],
+    routes: [...base, ...publicRoutes.filter((r) => !fedListener || !isFederationPath(r))],
   });
   const federation = fedListener
     ? createHttpServer({
         ...common,
         cors: false,
-        routes: [...base.filter((r) => r.path === '/health'), ...componentRoutes.filter(isFederationPath)],
+        routes: [...healthOnly, ...publicRoutes.filter(isFederationPath)],
         https: { cert: readFileSync(fedListener.tls_cert), key: readFileSync(fedListener.tls_key) },
       })
     : undefined;
-  const internal = createHttpServer({ ...common, cors: false, metrics: undefined, routes: base.filter((r) => r.path === '/health') });
-
-  const started: FastifyInstance[] = [];
-  const stop = async () => {
-    await Promise.all(started.map((s) => s.close()));
-    await databases.closeAll();
-    logger.info('stopped');
-  };
-  try {
-    const clientUrl = await listen(client, config.listen.client, 'http', started);
-    const federationUrl = federation && fedListener ? await listen(federation, fedListener, 'https', started) : undefined;
-    const internalUrl = await listen(internal, config.listen.internal, 'http', started);
-    logger.info({ client: clientUrl, federation: federationUrl, internal: internalUrl, server_name: config.server_name }, 'listening');
-    return { config, signingKey, logger, urls: { client: clientUrl, federation: federationUrl, internal: internalUrl }, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  const internal = createHttpServer({
+    ...common,
+    rateLimiter: undefined,
+    cors: false,
+    metrics: undefined,
+    routes: [...healthOnly, ...internalRoutes],
+  });
+  const clientUrl = await listen(client, config.listen.client, 'http', started);
+  const federationUrl = federation && fedListener ? await listen(federation, fedListener, 'https', started) : undefined;
+  const internalUrl = await listen(internal, config.listen.internal, 'http', started);
+  return { client: clientUrl, federation: federationUrl, internal: internalUrl };
 }
 
 async function listen(

@@ -127,13 +127,11 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {}, description: 'The event bus between components.' },
     ),
-    components: Type.Object(
-      Object.fromEntries(COMPONENT_NAMES.map((c) => [c, Type.Optional(ComponentPeer)])) as Record<
-        ComponentName,
-        ReturnType<typeof Type.Optional<typeof ComponentPeer>>
-      >,
-      { ...strict, default: {}, description: 'Where other components run, for `axon --components …` (polylith).' },
-    ),
+    components: Type.Record(Type.String({ pattern: '^[a-z]+$' }), ComponentPeer, {
+      default: {},
+      description:
+        'Where components run that this process calls but does not run (`axon --components …`, polylith), e.g. roomserver: {internal_url: http://10.0.0.2:8009}.',
+    }),
     media: Type.Object(
       {
         path: Type.String({ default: 'media', description: 'Directory for media files, relative to this file.' }),

@@ -110,6 +110,14 @@ export class MatrixError extends Error {
   static tooLarge(msg = 'Request too large'): MatrixError {
     return new MatrixError(413, 'M_TOO_LARGE', msg);
   }
+  /** Spec v1.16: storing the value would make the profile exceed 64 KiB. */
+  static profileTooLarge(msg = 'The profile would exceed its maximum size of 64 KiB'): MatrixError {
+    return new MatrixError(400, 'M_PROFILE_TOO_LARGE', msg);
+  }
+  /** Spec v1.16: a profile key longer than 255 bytes. */
+  static keyTooLarge(msg = 'The profile key exceeds 255 bytes'): MatrixError {
+    return new MatrixError(400, 'M_KEY_TOO_LARGE', msg);
+  }
   static unsupportedRoomVersion(msg: string): MatrixError {
     return new MatrixError(400, 'M_UNSUPPORTED_ROOM_VERSION', msg);
   }

@@ -16,6 +16,22 @@ describe('RateLimiter', () => {
     assert.equal(rl.tryTake('unconfigured', 'ip'), 0, 'classes without settings are not limited');
   });
 
+  it('peeks at a bucket without taking from it', () => {
+    let now = 0;
+    const rl = new RateLimiter({ f: { perSecond: 0.5, burst: 2 } }, 100, () => now);
+    assert.equal(rl.peek('f', 'u'), 0, 'an unknown key has a full bucket');
+    assert.equal(rl.tryTake('f', 'u'), 0);
+    assert.equal(rl.peek('f', 'u'), 0);
+    assert.equal(rl.peek('f', 'u'), 0, 'peeking takes nothing');
+    assert.equal(rl.tryTake('f', 'u'), 0);
+    assert.equal(rl.peek('f', 'u'), 2000);
+    now = 1500;
+    assert.equal(rl.peek('f', 'u'), 500);
+    now = 2000;
+    assert.equal(rl.peek('f', 'u'), 0);
+    assert.equal(rl.peek('unconfigured', 'u'), 0);
+  });
+
   it('throws M_LIMIT_EXCEEDED', () => {
     const rl = new RateLimiter({ x: { perSecond: 1, burst: 1 } }, 100, () => 0);
     rl.take('x', 'k');

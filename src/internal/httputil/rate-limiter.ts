@@ -31,6 +31,19 @@ export class RateLimiter {
     if (wait > 0) throw MatrixError.limitExceeded(wait);
   }
 
+  /**
+   * The ms until the bucket has a token (0 when it has one now), taking nothing. For limits that
+   * count only failures (failed logins): check before the attempt, take after a failure.
+   */
+  peek(cls: string, key: string): number {
+    const s = this.settings[cls];
+    if (!s) return 0;
+    const b = this.buckets.get(`${cls}\u0000${key}`);
+    if (!b) return 0;
+    const tokens = Math.min(s.burst, b.tokens + ((this.now() - b.updated) / 1000) * s.perSecond);
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / s.perSecond) * 1000);
+  }
+
   /** Takes a token and returns 0, or returns the ms until one is available (taking nothing). */
   tryTake(cls: string, key: string): number {
     const s = this.settings[cls];

@@ -18,8 +18,8 @@ export class DatabasePool {
   constructor(private readonly settings: DatabaseSettings) {}
 
   /** The database for `component` (opened on first use). */
-  forComponent(component: ComponentName): Promise<Database> {
-    const conn = this.settings.components[component]?.connection_string ?? this.settings.connection_string;
+  forComponent(component: string): Promise<Database> {
+    const conn = this.settings.components[component as ComponentName]?.connection_string ?? this.settings.connection_string;
     let db = this.open.get(conn);
     if (!db) {
       db = openDatabase(conn, { maxConnections: this.settings.max_connections });

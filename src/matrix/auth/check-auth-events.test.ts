@@ -8,8 +8,8 @@ import { lookupFromEvents } from './auth-state-lookup.js';
 import type { AuthEventsOptions } from './check-auth-events.js';
 import { checkAuthEvents } from './check-auth-events.js';
 import { checkEventAuth } from './check-event-auth.js';
-import type { AuthScenario } from './run-auth-scenarios.js';
-import { allowedBy, deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario } from './test-auth-scenarios.js';
+import { allowedBy, deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import type { TestRoom } from './test-events.js';
 import { ALICE, BOB, CAROL, MOD, standardRoom } from './test-events.js';
 

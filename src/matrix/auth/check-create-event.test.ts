@@ -2,8 +2,8 @@
 import type { JsonObject } from '../json.js';
 import type { RoomEvent } from '../room-event.js';
 import type { RoomVersion } from '../room-version.js';
-import type { AuthScenario } from './run-auth-scenarios.js';
-import { allowedBy, deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario } from './test-auth-scenarios.js';
+import { allowedBy, deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import { ALICE, buildCreate } from './test-events.js';
 
 const ok = allowedBy('m.room.create/allow');

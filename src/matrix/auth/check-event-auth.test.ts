@@ -6,8 +6,8 @@
 import type { JsonObject } from '../json.js';
 import type { RoomVersion } from '../room-version.js';
 import { checkEventAuth } from './check-event-auth.js';
-import type { AuthScenario, Expectation } from './run-auth-scenarios.js';
-import { allowedBy, deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario, Expectation } from './test-auth-scenarios.js';
+import { allowedBy, deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import type { TestRoom } from './test-events.js';
 import { ALICE, BOB, CAROL, emptyRoom, EVE, MOD } from './test-events.js';
 

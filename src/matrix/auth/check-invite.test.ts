@@ -4,8 +4,8 @@ import type { KeyObject } from 'node:crypto';
 import { encodeBase64 } from '../base64.js';
 import { canonicalJson } from '../canonical-json.js';
 import type { JsonObject } from '../json.js';
-import type { AuthScenario } from './run-auth-scenarios.js';
-import { allowedBy, deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario } from './test-auth-scenarios.js';
+import { allowedBy, deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import type { TestRoom } from './test-events.js';
 import { ALICE, BOB, CAROL, EVE, MOD } from './test-events.js';
 

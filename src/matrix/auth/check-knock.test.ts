@@ -1,7 +1,7 @@
 /** Membership `knock` (v7+; `knock_restricted` v10+), and memberships before v7 where it is unknown. */
 import type { RoomVersion } from '../room-version.js';
-import type { AuthScenario, Expectation } from './run-auth-scenarios.js';
-import { allowedBy, deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario, Expectation } from './test-auth-scenarios.js';
+import { allowedBy, deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import { ALICE, BOB, CAROL, EVE, MOD } from './test-events.js';
 
 const K = 'm.room.member/knock';

@@ -1,8 +1,8 @@
 /** Memberships `leave` (leave, reject, rescind, kick, unban) and `ban`, in every room version. */
 import type { JsonObject } from '../json.js';
 import type { RoomVersion } from '../room-version.js';
-import type { AuthScenario } from './run-auth-scenarios.js';
-import { allowedBy, deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario } from './test-auth-scenarios.js';
+import { allowedBy, deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import type { TestRoom } from './test-events.js';
 import { ALICE, BOB, CAROL, emptyRoom, EVE, MOD } from './test-events.js';
 

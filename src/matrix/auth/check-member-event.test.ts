@@ -1,6 +1,6 @@
 /** The shape checks every `m.room.member` event passes first, in every room version. */
-import type { AuthScenario } from './run-auth-scenarios.js';
-import { deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario } from './test-auth-scenarios.js';
+import { deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import { BOB, CAROL } from './test-events.js';
 
 const M = 'm.room.member';

@@ -2,8 +2,8 @@
 import type { JsonObject, JsonValue } from '../json.js';
 import type { RoomVersion } from '../room-version.js';
 import { NAMED_LEVELS } from './power-levels.js';
-import type { AuthScenario, Expectation } from './run-auth-scenarios.js';
-import { allowedBy, deniedBy, runAuthScenarios } from './run-auth-scenarios.js';
+import type { AuthScenario, Expectation } from './test-auth-scenarios.js';
+import { allowedBy, deniedBy, runAuthScenarios } from './test-auth-scenarios.js';
 import type { TestRoom } from './test-events.js';
 import { ALICE, BOB, emptyRoom, MOD } from './test-events.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createMinHeap } from './min-heap.js';
-import { seededRandom } from './random-room.js';
+import { seededRandom } from './test-random-room.js';
 
 void describe('createMinHeap', () => {
   void it('pops items in ascending order', () => {

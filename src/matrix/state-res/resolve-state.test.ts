@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { roomVersion } from '../room-version.js';
-import { randomRoom, seededRandom } from './random-room.js';
+import { randomRoom, seededRandom } from './test-random-room.js';
 import { resolveState } from './resolve-state.js';
 
 const SEEDS = 30;

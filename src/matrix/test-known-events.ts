@@ -3,9 +3,9 @@
  * Facts only: the spec appendix's test vectors, and a real v3+ create event from jki.re whose
  * v3 and v4 event IDs are published in gomatrixserverlib's tests.
  */
-import { decodeBase64 } from '../base64.js';
-import type { JsonObject } from '../json.js';
-import { signingKeyFromSeed } from '../signing-key.js';
+import { decodeBase64 } from './base64.js';
+import type { JsonObject } from './json.js';
+import { signingKeyFromSeed } from './signing-key.js';
 
 /** The spec appendix key: seed `YJDBA9…XA1`, server `domain`, key ID `ed25519:1`. */
 export const specKey = signingKeyFromSeed(decodeBase64('YJDBA9Xnr2sVqXD9Vj7XVUnmFZcZrlw8Md7kMW+3XA1'), '1');

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { createNatsBus } from './src/internal/bus/nats/create-nats-bus.js';
+import { startNats } from './test/harness/nats-server.js';
+import { measureBus, DEFAULT_MEASURE } from './bench/measure-bus.js';
+const srv = await startNats();
+const port = new URL(srv.url).port;
+const pid = execSync(`pgrep -f "nats-server.*-p ${port}"`).toString().trim().split('\n')[0];
+const cpu = () => { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' '); return (Number(f[11]) + Number(f[12])) / 100; };
+const bus = await createNatsBus({ servers: srv.url, prefix: 'bench', maxAckPending: Number(process.argv[2] ?? 1000) });
+const s0 = cpu(); const t0 = process.cpuUsage(); const w0 = performance.now();
+console.log(await measureBus(bus, { ...DEFAULT_MEASURE, floodMessages: 50_000, pacedRate: 5000, pacedMs: 1000 }));
+const c = process.cpuUsage(t0);
+console.log('node cpu s', ((c.user + c.system) / 1e6).toFixed(2), 'server cpu s', (cpu() - s0).toFixed(2), 'wall s', ((performance.now() - w0) / 1000).toFixed(2));
+await bus.close(); await srv.stop();

@@ -1,0 +1,14 @@
+import { openDatabase } from '../src/internal/sqlutil/open-database.js';
+import { createEmbeddedBus } from '../src/internal/bus/embedded/create-embedded-bus.js';
+import { sql } from 'kysely';
+const database = await openDatabase('sqlite::memory:');
+const bus = await createEmbeddedBus({ database });
+const topic = { name: 'T' };
+let n = 0;
+await bus.subscribe({ topic, consumer: 'c', concurrency: 16, handler: async () => void n++ });
+await bus.publish(Array.from({ length: 1000 }, (_, i) => ({ topic, key: `k${i % 10}`, payload: i })));
+await new Promise((r) => setTimeout(r, 300));
+console.log(n, (await sql`select * from bus_consumers`.execute(database.db)).rows);
+await new Promise((r) => setTimeout(r, 1500));
+console.log((await sql`select count(*) c from bus_log`.execute(database.db)).rows);
+await bus.close();

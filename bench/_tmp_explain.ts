@@ -1,0 +1,12 @@
+import { sql } from 'kysely';
+import { openDatabase } from '../src/internal/sqlutil/open-database.js';
+import { createEmbeddedBus } from '../src/internal/bus/embedded/create-embedded-bus.js';
+import { startPostgres } from '../test/harness/postgres-server.js';
+const server = await startPostgres();
+const database = await openDatabase(await server.createDatabase('e'));
+const bus = await createEmbeddedBus({ database });
+for (let i = 0; i < 20; i++) await bus.publish(Array.from({ length: 1000 }, (_, n) => ({ topic: { name: i % 2 ? 'A' : 'B' }, key: `k${n}`, payload: { n } })));
+await sql`ANALYZE bus_log`.execute(database.db);
+const r = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ANALYZE SELECT seq, xid, msg_key, msg_id, payload, (pg_snapshot_xmin(pg_current_snapshot())::text::bigint) AS horizon FROM bus_log WHERE topic = 'A' AND (xid, seq) > (0, 15000) ORDER BY xid, seq LIMIT 2000`.execute(database.db);
+console.log(r.rows.map((x) => x['QUERY PLAN']).join('\n'));
+await bus.close(); await database.close(); await new Promise((r) => setTimeout(r, 200)); await server.stop();

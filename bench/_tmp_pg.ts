@@ -1,0 +1,30 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { createEmbeddedBus } from '../src/internal/bus/embedded/create-embedded-bus.js';
+import { POSTGRES_CAPABILITIES } from '../src/internal/sqlutil/storage-capabilities.js';
+import { startPostgres } from '../test/harness/postgres-server.js';
+pg.types.setTypeParser(20, (v) => Number(v));
+const server = await startPostgres();
+const url = await server.createDatabase('p');
+const stats = new Map<string, { n: number; ms: number }>();
+const pool = new pg.Pool({ connectionString: url, max: 10 });
+const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }), log(e) {
+  const k = e.query.sql.slice(0, 40); const s = stats.get(k) ?? { n: 0, ms: 0 }; s.n++; s.ms += e.queryDurationMillis; stats.set(k, s);
+} });
+const database = { db, caps: POSTGRES_CAPABILITIES, connectionString: url, close: () => db.destroy() };
+const bus = await createEmbeddedBus({ database });
+const topic = { name: 'T' };
+const N = Number(process.argv[2] ?? 50000);
+let seen = 0; const lat: number[] = [];
+let resolveDone!: () => void; const done = new Promise<void>((r) => (resolveDone = r));
+await bus.subscribe<{ t: number }>({ topic, consumer: 'c', concurrency: 16, async handler(m) { lat.push(performance.now() - m.payload.t); if (++seen === N) resolveDone(); } });
+const start = performance.now();
+const ps: Promise<void>[] = [];
+for (let n = 0; n < N; n += 10) { ps.push(bus.publish(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${(n + i) % 100}`, payload: { t: performance.now(), b: 'x'.repeat(150) } })))); if (ps.length % 64 === 0) await Promise.all(ps.slice(-64)); }
+await Promise.all(ps); const pubEnd = performance.now(); await done; const end = performance.now();
+lat.sort((a, b) => a - b);
+console.log({ pubMs: pubEnd - start, totalMs: end - start, rate: N / ((end - start) / 1000), p50: lat[Math.floor(lat.length / 2)], p99: lat[Math.floor(lat.length * 0.99)] });
+for (const [k, s] of [...stats].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) console.log(s.n, s.ms.toFixed(1), (s.ms / s.n).toFixed(3), k);
+await bus.close(); await database.close();
+await new Promise((r) => setTimeout(r, 200));
+await server.stop();

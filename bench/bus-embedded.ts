@@ -1,0 +1,153 @@
+/**
+ * Throughput and latency of the embedded bus, publish → handler, in one process:
+ * - `msgs_per_s`: a flood of 100,000 messages over 100 keys (~200-byte payloads), published
+ *   10 per call with up to 64 calls outstanding, consumed with concurrency 16; messages divided
+ *   by the time from the first publish to the last handler call.
+ * - `p50_ms` / `p99_ms`: latency from the publish call to the handler, with messages published
+ *   one per call at a steady 20,000 msg/s for 2 s (the design target's rate).
+ * PostgreSQL: AXON_BENCH_POSTGRES_URL or AXON_TEST_POSTGRES_URL (an admin URL; a fresh database
+ * is created), else a throw-away server is started. Run alone with
+ * `npm run bench -- bus-embedded [sqlite|postgres]`; the last line printed is JSON.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Bus, BusMessage, TopicSpec } from '../src/internal/bus/bus.js';
+import { createEmbeddedBus } from '../src/internal/bus/embedded/create-embedded-bus.js';
+import type { Database } from '../src/internal/sqlutil/database.js';
+import { openDatabase } from '../src/internal/sqlutil/open-database.js';
+import { postgresAt, startPostgres, type PostgresServer } from '../test/harness/postgres-server.js';
+
+/** Results of {@link benchEmbedded}. */
+export interface BusBenchResult {
+  readonly msgs_per_s: number;
+  readonly p50_ms: number;
+  readonly p99_ms: number;
+}
+
+interface Payload {
+  readonly n: number;
+  /** `performance.now()` at the publish call. */
+  readonly t: number;
+  readonly body: string;
+}
+
+const FLOOD_MESSAGES = 100_000;
+const PACED_RATE = 20_000;
+const PACED_MS = 2000;
+const KEYS = 100;
+const BODY = 'x'.repeat(150);
+
+/** Measures the embedded bus on a fresh SQLite file or PostgreSQL database. */
+export async function benchEmbedded(kind: 'sqlite' | 'postgres'): Promise<BusBenchResult> {
+  const env = await openBenchDatabase(kind);
+  try {
+    const bus = await createEmbeddedBus({ database: env.database });
+    try {
+      const msgs_per_s = await flood(bus);
+      const { p50, p99 } = await paced(bus);
+      return { msgs_per_s: Math.round(msgs_per_s), p50_ms: round3(p50), p99_ms: round3(p99) };
+    } finally {
+      await bus.close();
+    }
+  } finally {
+    await env.close();
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function message(topic: TopicSpec, n: number): BusMessage<Payload> {
+  return { topic, key: `!room${n % KEYS}:bench`, payload: { n, t: performance.now(), body: BODY } };
+}
+
+/** Resolves when `count` messages have been handled; records each message's latency. */
+function consume(bus: Bus, topic: TopicSpec, count: number, latencies: number[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    bus
+      .subscribe<Payload>({
+        topic,
+        consumer: 'bench',
+        concurrency: 16,
+        async handler(m) {
+          latencies.push(performance.now() - m.payload.t);
+          if (++seen === count) resolve(performance.now());
+        },
+      })
+      .catch(reject);
+  });
+}
+
+async function flood(bus: Bus): Promise<number> {
+  const topic = { name: 'BenchFlood' };
+  const done = consume(bus, topic, FLOOD_MESSAGES, []);
+  const start = performance.now();
+  const outstanding = new Set<Promise<void>>();
+  for (let n = 0; n < FLOOD_MESSAGES; n += 10) {
+    const p = bus.publish(Array.from({ length: 10 }, (_, i) => message(topic, n + i)));
+    outstanding.add(p);
+    void p.finally(() => outstanding.delete(p));
+    if (outstanding.size >= 64) await Promise.race(outstanding);
+  }
+  await Promise.all(outstanding);
+  const end = await done;
+  return FLOOD_MESSAGES / ((end - start) / 1000);
+}
+
+async function paced(bus: Bus): Promise<{ p50: number; p99: number }> {
+  const topic = { name: 'BenchPaced' };
+  const total = (PACED_RATE * PACED_MS) / 1000;
+  const latencies: number[] = [];
+  const done = consume(bus, topic, total, latencies);
+  const start = performance.now();
+  const publishes: Promise<void>[] = [];
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) * PACED_RATE) / 1000));
+    for (; sent < due; sent++) publishes.push(bus.publish([message(topic, sent)]));
+    await new Promise((r) => setImmediate(r));
+  }
+  await Promise.all(publishes);
+  await done;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function openBenchDatabase(kind: 'sqlite' | 'postgres'): Promise<{ database: Database; close(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'axon-bench-bus-'));
+    const database = await openDatabase(`sqlite:${join(dir, 'bus.db')}`);
+    return {
+      database,
+      async close() {
+        await database.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const url = process.env.AXON_BENCH_POSTGRES_URL ?? process.env.AXON_TEST_POSTGRES_URL;
+  const server: PostgresServer = url ? postgresAt(url) : await startPostgres();
+  const database = await openDatabase(await server.createDatabase('axon_bench_bus'));
+  return {
+    database,
+    async close() {
+      await database.close();
+      await server.stop();
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const kinds = process.argv[2] ? [process.argv[2] as 'sqlite' | 'postgres'] : (['sqlite', 'postgres'] as const);
+  const out: Record<string, BusBenchResult> = {};
+  for (const k of kinds) {
+    out[k] = await benchEmbedded(k);
+    console.error(`${k}: ${JSON.stringify(out[k])}`);
+  }
+  console.log(JSON.stringify(out));
+}

@@ -1,0 +1,26 @@
+/**
+ * What clientapi routes are built from. Each route file exports a factory taking these deps and
+ * returning its descriptor(s); `routing/index.ts` lists them all.
+ */
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '../../internal/config/load-config.js';
+import type { ClientUserAPI } from '../../userapi/api.js';
+import type { FailedLoginLimiter } from '../auth/failed-login-limiter.js';
+
+export interface ClientRouteDeps {
+  readonly config: LoadedConfig;
+  readonly logger: Logger;
+  /** The userapi: local object in a monolith, inthttp client in a polylith. */
+  readonly userApi: ClientUserAPI;
+  /**
+   * Failed password attempts per user, shared by `/login` and UIA password stages. Built from
+   * the config by `clientRoutes` when absent.
+   */
+  readonly failedLogins?: FailedLoginLimiter;
+  /**
+   * Whether a user ID lies in an application service's exclusive namespace, which ordinary
+   * registration may not take (M_EXCLUSIVE). The appservice component provides it; until then
+   * no namespace is exclusive.
+   */
+  readonly isExclusiveUserId?: (userId: string) => boolean;
+}

@@ -1,0 +1,106 @@
+/**
+ * Device management: list, read and rename the requester's devices, and delete them behind UIA
+ * (`m.login.password`), since deleting a device logs it out and deletes its E2EE keys.
+ * Application services skip UIA (spec v1.17): they have no password to give.
+ */
+import Type from 'typebox';
+import { MatrixError } from '../../internal/errors/matrix-error.js';
+import { defineRoute, type AnyRoute, type RouteContext, type RouteSchemas } from '../../internal/httputil/route.js';
+import type { Device } from '../../userapi/api.js';
+import { finishUserInteractiveAuth } from '../auth/run-user-interactive-auth.js';
+import type { ClientRouteDeps } from './client-route-deps.js';
+import { PASSWORD_FLOWS, runRouteUia } from './route-uia.js';
+
+const DeviceParams = Type.Object({ deviceId: Type.String() });
+const AuthBody = Type.Object({ auth: Type.Optional(Type.Unknown()) });
+
+/** A device as the client API shows it; absent fields are left out rather than null. */
+export function deviceJson(d: Device): Record<string, unknown> {
+  return {
+    device_id: d.deviceId,
+    ...(d.displayName !== null ? { display_name: d.displayName } : {}),
+    ...(d.lastSeenIp !== null ? { last_seen_ip: d.lastSeenIp } : {}),
+    ...(d.lastSeenTs !== null ? { last_seen_ts: d.lastSeenTs } : {}),
+  };
+}
+
+export function deviceRoutes(deps: ClientRouteDeps): AnyRoute[] {
+  const api = deps.userApi;
+
+  /** UIA for a deletion, then the deletion; returns the 401 challenge when UIA is not done. */
+  async function deleteWithUia<S extends RouteSchemas>(ctx: RouteContext<S>, deviceIds: readonly string[]): Promise<object> {
+    const requester = ctx.requester!;
+    if (requester.appserviceId === undefined) {
+      const uia = await runRouteUia(deps, ctx, PASSWORD_FLOWS);
+      if (uia.kind === 'challenge') return uia.response;
+      await api.performDeviceDeletion({ userId: requester.userId, deviceIds });
+      await finishUserInteractiveAuth(api, uia.session);
+      return {};
+    }
+    await api.performDeviceDeletion({ userId: requester.userId, deviceIds });
+    return {};
+  }
+
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/_matrix/client/v3/devices',
+      auth: 'user-or-guest',
+      rateLimit: 'default',
+      schema: {},
+      handler: async ({ requester }) => {
+        const { devices } = await api.queryDevices({ userId: requester!.userId });
+        return { devices: devices.map(deviceJson) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/_matrix/client/v3/devices/:deviceId',
+      auth: 'user-or-guest',
+      rateLimit: 'default',
+      schema: { params: DeviceParams },
+      handler: async ({ requester, params }) => {
+        const { devices } = await api.queryDevices({ userId: requester!.userId, deviceIds: [params.deviceId] });
+        const device = devices.find((d) => d.deviceId === params.deviceId);
+        if (!device) throw MatrixError.notFound('Unknown device');
+        return deviceJson(device);
+      },
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: '/_matrix/client/v3/devices/:deviceId',
+      auth: 'user-or-guest',
+      rateLimit: 'default',
+      schema: { params: DeviceParams, body: Type.Object({ display_name: Type.Optional(Type.String({ maxLength: 1024 })) }) },
+      handler: async ({ requester, params, body }) => {
+        const userId = requester!.userId;
+        if (body.display_name === undefined) {
+          // Nothing to change, but the device must still exist.
+          const { devices } = await api.queryDevices({ userId, deviceIds: [params.deviceId] });
+          if (!devices.some((d) => d.deviceId === params.deviceId)) throw MatrixError.notFound('Unknown device');
+          return {};
+        }
+        // Creating devices this way is for application services (spec v1.17); that arrives with them.
+        const { found } = await api.performDeviceUpdate({ userId, deviceId: params.deviceId, displayName: body.display_name });
+        if (!found) throw MatrixError.notFound('Unknown device');
+        return {};
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/_matrix/client/v3/devices/:deviceId',
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: DeviceParams, body: AuthBody },
+      handler: async (ctx) => deleteWithUia(ctx, [ctx.params.deviceId]),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/_matrix/client/v3/delete_devices',
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { body: Type.Object({ devices: Type.Array(Type.String()), auth: Type.Optional(Type.Unknown()) }) },
+      handler: async (ctx) => deleteWithUia(ctx, ctx.body.devices),
+    }),
+  ];
+}

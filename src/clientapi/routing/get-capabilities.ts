@@ -1,0 +1,33 @@
+/**
+ * `GET /capabilities`: what this server lets the user do. Room versions come from the
+ * room-version table with the configured default; 3PID changes are off because the server has
+ * no 3PID support; login tokens are always available (`POST /login/get_token`).
+ */
+import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
+import { ROOM_VERSIONS } from '../../matrix/room-version.js';
+import type { ClientRouteDeps } from './client-route-deps.js';
+
+export function getCapabilities(deps: ClientRouteDeps): AnyRoute {
+  const roomVersions = {
+    default: deps.config.rooms.default_version,
+    available: Object.fromEntries([...ROOM_VERSIONS.values()].map((v) => [v.id, v.stability])),
+  };
+  return defineRoute({
+    method: 'GET',
+    path: '/_matrix/client/v3/capabilities',
+    auth: 'user-or-guest',
+    rateLimit: 'default',
+    schema: {},
+    handler: async () => ({
+      capabilities: {
+        'm.room_versions': roomVersions,
+        'm.change_password': { enabled: true },
+        'm.set_displayname': { enabled: true },
+        'm.set_avatar_url': { enabled: true },
+        'm.3pid_changes': { enabled: false },
+        'm.get_login_token': { enabled: true },
+        'm.profile_fields': { enabled: true },
+      },
+    }),
+  });
+}

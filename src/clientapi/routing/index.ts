@@ -1,0 +1,55 @@
+/** Every public route of the clientapi. */
+import type { AnyRoute } from '../../internal/httputil/route.js';
+import { createFailedLoginLimiter } from '../auth/failed-login-limiter.js';
+import { accountDataRoutes } from './account-data.js';
+import { adminRegistrationTokens } from './admin-registration-tokens.js';
+import type { ClientRouteDeps } from './client-route-deps.js';
+import { deviceRoutes } from './devices.js';
+import { getCapabilities } from './get-capabilities.js';
+import { getLogin } from './get-login.js';
+import { getRegisterAvailable } from './get-register-available.js';
+import { getRegistrationTokenValidity } from './get-registration-token-validity.js';
+import { getVersions } from './get-versions.js';
+import { getWhoami } from './get-whoami.js';
+import { postAccountDeactivate } from './post-account-deactivate.js';
+import { postAccountPassword } from './post-account-password.js';
+import { postLogin } from './post-login.js';
+import { postLoginGetToken } from './post-login-get-token.js';
+import { postLogout } from './post-logout.js';
+import { postRefresh } from './post-refresh.js';
+import { postRegister } from './post-register.js';
+import { profileRoutes } from './profile.js';
+import { pushRuleRoutes } from './push-rules.js';
+import { sharedSecretRegister } from './shared-secret-register.js';
+import { tagRoutes } from './tags.js';
+
+export function clientRoutes(given: ClientRouteDeps): AnyRoute[] {
+  // One failed-login limiter for /login and UIA password stages, so they share the user's budget.
+  const deps: ClientRouteDeps = { ...given, failedLogins: given.failedLogins ?? createFailedLoginLimiter(given.config) };
+  return [
+    getVersions,
+    // registration
+    postRegister(deps),
+    getRegisterAvailable(deps),
+    getRegistrationTokenValidity(deps),
+    ...sharedSecretRegister(deps),
+    ...adminRegistrationTokens(deps),
+    // sessions
+    getLogin(),
+    postLogin(deps),
+    postLoginGetToken(deps),
+    postRefresh(deps),
+    ...postLogout(deps),
+    getWhoami(),
+    // devices and account
+    ...deviceRoutes(deps),
+    postAccountPassword(deps),
+    postAccountDeactivate(deps),
+    // user data
+    ...profileRoutes(deps),
+    ...accountDataRoutes(deps),
+    ...tagRoutes(deps),
+    ...pushRuleRoutes(deps),
+    getCapabilities(deps),
+  ];
+}

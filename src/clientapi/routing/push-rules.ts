@@ -1,0 +1,135 @@
+/**
+ * The push rules API over the userapi's `queryPushRules` (the ruleset with server defaults
+ * merged in) and `performPushRuleUpdate` (which validates rules and reports unknown ones as
+ * 404). Only the `global` scope exists. `/pushrules/` and `/pushrules/global/` are served with
+ * and without their trailing slash, since clients use both.
+ */
+import Type from 'typebox';
+import { MatrixError } from '../../internal/errors/matrix-error.js';
+import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
+import { isJsonObject } from '../../matrix/json.js';
+import type { ClientUserAPI } from '../../userapi/api.js';
+import type { ClientRouteDeps } from './client-route-deps.js';
+
+const BASE = '/_matrix/client/v3/pushrules';
+
+const Kind = Type.Union([
+  Type.Literal('override'),
+  Type.Literal('underride'),
+  Type.Literal('sender'),
+  Type.Literal('room'),
+  Type.Literal('content'),
+]);
+const RuleParams = Type.Object({ kind: Kind, ruleId: Type.String() });
+
+/** The rule `ruleId` of `kind`, or 404. */
+async function findRule(api: ClientUserAPI, userId: string, kind: string, ruleId: string): Promise<Record<string, unknown>> {
+  const { global } = await api.queryPushRules({ userId });
+  const rules = global[kind];
+  const rule = Array.isArray(rules) ? rules.find((r) => isJsonObject(r) && r.rule_id === ruleId) : undefined;
+  if (!isJsonObject(rule)) throw MatrixError.notFound('The push rule was not found');
+  return rule;
+}
+
+export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
+  const api = deps.userApi;
+  const all = (path: string) =>
+    defineRoute({
+      method: 'GET',
+      path,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: {},
+      handler: async ({ requester }) => ({ global: (await api.queryPushRules({ userId: requester!.userId })).global }),
+    });
+  const global = (path: string) =>
+    defineRoute({
+      method: 'GET',
+      path,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: {},
+      handler: async ({ requester }) => (await api.queryPushRules({ userId: requester!.userId })).global,
+    });
+  return [
+    all(`${BASE}/`),
+    all(BASE),
+    global(`${BASE}/global/`),
+    global(`${BASE}/global`),
+    defineRoute({
+      method: 'GET',
+      path: `${BASE}/global/:kind/:ruleId`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RuleParams },
+      handler: async ({ requester, params }) => findRule(api, requester!.userId, params.kind, params.ruleId),
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: `${BASE}/global/:kind/:ruleId`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: {
+        params: RuleParams,
+        query: Type.Object({ before: Type.Optional(Type.String()), after: Type.Optional(Type.String()) }),
+        body: Type.Object({ actions: Type.Array(Type.Unknown()) }),
+      },
+      handler: async ({ requester, params, query, body }) => {
+        const op = { type: 'put' as const, rule: body, before: query.before, after: query.after };
+        await api.performPushRuleUpdate({ userId: requester!.userId, kind: params.kind, ruleId: params.ruleId, op });
+        return {};
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: `${BASE}/global/:kind/:ruleId`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RuleParams },
+      handler: async ({ requester, params }) => {
+        await api.performPushRuleUpdate({ userId: requester!.userId, kind: params.kind, ruleId: params.ruleId, op: { type: 'delete' } });
+        return {};
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: `${BASE}/global/:kind/:ruleId/enabled`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RuleParams },
+      handler: async ({ requester, params }) => ({ enabled: (await findRule(api, requester!.userId, params.kind, params.ruleId)).enabled }),
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: `${BASE}/global/:kind/:ruleId/enabled`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RuleParams, body: Type.Object({ enabled: Type.Boolean() }) },
+      handler: async ({ requester, params, body }) => {
+        const op = { type: 'enabled' as const, enabled: body.enabled };
+        await api.performPushRuleUpdate({ userId: requester!.userId, kind: params.kind, ruleId: params.ruleId, op });
+        return {};
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: `${BASE}/global/:kind/:ruleId/actions`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RuleParams },
+      handler: async ({ requester, params }) => ({ actions: (await findRule(api, requester!.userId, params.kind, params.ruleId)).actions }),
+    }),
+    defineRoute({
+      method: 'PUT',
+      path: `${BASE}/global/:kind/:ruleId/actions`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RuleParams, body: Type.Object({ actions: Type.Array(Type.Unknown()) }) },
+      handler: async ({ requester, params, body }) => {
+        const op = { type: 'actions' as const, actions: body.actions };
+        await api.performPushRuleUpdate({ userId: requester!.userId, kind: params.kind, ruleId: params.ruleId, op });
+        return {};
+      },
+    }),
+  ];
+}

@@ -1,0 +1,125 @@
+/**
+ * Records a consumer's progress: a position plus a pending set (see `bus-tables.ts`).
+ *
+ * The position moves over acknowledged messages and over the messages of a key that is failing,
+ * which are recorded as pending instead: a poison message then holds back only its own key,
+ * and the stored state stays small (a failing key's messages, never every message acknowledged
+ * out of order). Writes are coalesced: one per burst of acknowledgements, not one per message.
+ * A crash can lose the last burst; those messages are then delivered again, which
+ * at-least-once allows.
+ */
+import type { ConsumerState, ConsumerStore, Position, StoredMessage } from './consumer-store.js';
+import { Fifo } from './fifo.js';
+
+/** A message a consumer has read, as far as progress is concerned. */
+export interface TrackedEntry {
+  readonly msg: StoredMessage;
+  acked: boolean;
+}
+
+export interface AckTracker {
+  /** `entry` was read from the log after the position (call in log order). */
+  read(entry: TrackedEntry): void;
+  /** `entry` was handled successfully. */
+  ack(entry: TrackedEntry): void;
+  /** Progress may have changed: write it soon (coalesced with other requests). */
+  request(): void;
+  /** Waits for writes in progress, then writes the final state. */
+  close(): Promise<void>;
+  /** Why progress cannot be written right now, if it cannot. */
+  problem(): string | undefined;
+}
+
+/** Store errors are retried after this long. */
+const RETRY_MS = 1000;
+
+/**
+ * Tracks progress from the stored `initial` state. `isFailing(key)` says whether a key's head
+ * message is failing (its messages may then be passed over as pending).
+ */
+export function createAckTracker(
+  store: ConsumerStore,
+  initial: ConsumerState,
+  isFailing: (key: string) => boolean,
+  onError: (err: unknown) => void,
+): AckTracker {
+  const order = new Fifo<TrackedEntry>(); // read after `position`, in log order
+  const pendingUnacked = new Set(initial.pending.map((m) => m.seq)); // at or before `position`
+  const persistedPending = new Set(pendingUnacked); // what the store holds
+  let position: Position = initial.position;
+  let saved: Position = initial.position;
+  let writing: Promise<void> | undefined;
+  let again = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let problem: string | undefined;
+  let closed = false;
+
+  const advance = () => {
+    for (let e = order.peek(); e; e = order.peek()) {
+      if (!e.acked) {
+        if (!isFailing(e.msg.key)) break;
+        pendingUnacked.add(e.msg.seq);
+      }
+      position = { xid: e.msg.xid, seq: e.msg.seq };
+      order.shift();
+    }
+  };
+
+  const writeOnce = async () => {
+    advance();
+    const add = [...pendingUnacked].filter((s) => !persistedPending.has(s));
+    const remove = [...persistedPending].filter((s) => !pendingUnacked.has(s));
+    if (add.length === 0 && remove.length === 0 && position === saved) return;
+    const target = position;
+    await store.save(target, add, remove);
+    saved = target;
+    for (const s of add) persistedPending.add(s);
+    for (const s of remove) persistedPending.delete(s);
+  };
+
+  const writeLoop = async () => {
+    try {
+      do {
+        again = false;
+        await writeOnce();
+      } while (again);
+      problem = undefined;
+    } catch (err) {
+      problem = (err as Error).message;
+      onError(err);
+      if (!closed) {
+        retryTimer = setTimeout(() => {
+          retryTimer = undefined;
+          request();
+        }, RETRY_MS);
+        retryTimer.unref();
+      }
+    } finally {
+      writing = undefined;
+    }
+  };
+
+  const request = () => {
+    again = true;
+    if (writing || retryTimer) return;
+    // setImmediate lets every acknowledgement of the current burst join this write.
+    writing = new Promise<void>((resolve) => setImmediate(resolve)).then(writeLoop);
+  };
+
+  return {
+    read: (entry) => order.push(entry),
+    ack(entry) {
+      entry.acked = true;
+      pendingUnacked.delete(entry.msg.seq);
+    },
+    request,
+    problem: () => problem,
+    async close() {
+      closed = true;
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      while (writing) await writing;
+      await writeOnce();
+    },
+  };
+}

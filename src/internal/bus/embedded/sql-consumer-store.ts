@@ -1,0 +1,163 @@
+/**
+ * The durable log's queries: appending messages and a durable consumer's reads and position
+ * writes. Written once for SQLite and PostgreSQL; the one genuine difference (how far a reader
+ * may safely read) comes from `readHorizon`.
+ */
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../../sqlutil/database.js';
+import type { StorageCapabilities } from '../../sqlutil/storage-capabilities.js';
+import { readHorizon, type BusTables } from './bus-tables.js';
+import type { ConsumerState, ConsumerStore, Position, StoredMessage } from './consumer-store.js';
+
+/** A message ready to be appended to `bus_log`. */
+export interface NewLogRow {
+  readonly topic: string;
+  readonly msg_key: string;
+  readonly msg_id: string;
+  readonly payload: string;
+  readonly created_at: number;
+}
+
+/** Rows per INSERT: bounded by the engine's bind-parameter limit and a sane statement size. */
+function rowsPerStatement(caps: StorageCapabilities, columns: number): number {
+  return Math.max(1, Math.min(CHUNK_ROWS, Math.floor(caps.maxBindParams / columns)));
+}
+
+/** Rows per INSERT at most; also the publish batcher's batch size. */
+export const CHUNK_ROWS = 500;
+const LOG_COLUMNS = ['topic', 'msg_key', 'msg_id', 'payload', 'created_at'] as const;
+
+/**
+ * Full-size INSERTs compiled once per engine: building and compiling a 500-row statement costs
+ * about as much as executing it, and a busy bus sends the same full-size statement all day.
+ */
+const compiledFullInsert = new Map<string, CompiledQuery>();
+
+function insertStatement(db: Kysely<BusTables>, caps: StorageCapabilities, rows: readonly NewLogRow[], full: number): CompiledQuery {
+  if (rows.length !== full) return db.insertInto('bus_log').values(rows).compile();
+  let q = compiledFullInsert.get(caps.engine);
+  if (!q) {
+    // Kysely binds values row by row in the column order of the first row: LOG_COLUMNS' order.
+    const template: NewLogRow = { topic: '', msg_key: '', msg_id: '', payload: '', created_at: 0 };
+    compiledFullInsert.set(caps.engine, (q = db.insertInto('bus_log').values(new Array<NewLogRow>(full).fill(template)).compile()));
+  }
+  const parameters: unknown[] = [];
+  for (const r of rows) for (const c of LOG_COLUMNS) parameters.push(r[c]);
+  return CompiledQuery.raw(q.sql, parameters);
+}
+
+/**
+ * Appends rows to the log in the caller's transaction, or in one statement when they fit (a
+ * single statement is atomic by itself, so the common case costs one round trip).
+ */
+export async function insertLogRows(
+  db: Kysely<BusTables> | Transaction<BusTables>,
+  caps: StorageCapabilities,
+  rows: readonly NewLogRow[],
+): Promise<void> {
+  const size = rowsPerStatement(caps, LOG_COLUMNS.length);
+  if (rows.length <= size || db.isTransaction) {
+    for (let i = 0; i < rows.length; i += size) {
+      await db.executeQuery(insertStatement(db, caps, rows.slice(i, i + size), size));
+    }
+    return;
+  }
+  await db.transaction().execute((trx) => insertLogRows(trx, caps, rows));
+}
+
+/** The {@link ConsumerStore} of durable consumer `consumer` of `topic` in the bus database. */
+export function sqlConsumerStore(database: Database, topic: string, consumer: string): ConsumerStore {
+  const db = database.db as Kysely<BusTables>;
+  const caps = database.caps;
+  const pendingChunk = rowsPerStatement(caps, 3);
+
+  return {
+    async open(): Promise<ConsumerState> {
+      await db
+        .insertInto('bus_consumers')
+        .values({ topic, consumer, pos_xid: 0, pos_seq: 0, updated_at: Date.now() })
+        .onConflict((oc) => oc.columns(['topic', 'consumer']).doNothing())
+        .execute();
+      const row = await db
+        .selectFrom('bus_consumers')
+        .select(['pos_xid', 'pos_seq'])
+        .where('topic', '=', topic)
+        .where('consumer', '=', consumer)
+        .executeTakeFirstOrThrow();
+      const pending = await db
+        .selectFrom('bus_pending as p')
+        .innerJoin('bus_log as l', 'l.seq', 'p.seq')
+        .select(['l.seq', 'l.xid', 'l.msg_key', 'l.msg_id', 'l.payload'])
+        .where('p.topic', '=', topic)
+        .where('p.consumer', '=', consumer)
+        .orderBy('l.xid')
+        .orderBy('l.seq')
+        .execute();
+      return { position: { xid: row.pos_xid, seq: row.pos_seq }, pending: pending.map(toStored) };
+    },
+
+    async fetch(after: Position, limit: number) {
+      const rows = await db
+        .selectFrom('bus_log')
+        .select(['seq', 'xid', 'msg_key', 'msg_id', 'payload'])
+        .select(readHorizon(caps).as('horizon'))
+        .where('topic', '=', topic)
+        .where((eb) =>
+          // With one writer at a time every xid is 0 and the rest of "transaction 0" is all
+          // there is: an index range on (topic, 0, seq). SQLite would not seek on the general
+          // row-value form below (it scans from the topic's first row); PostgreSQL does.
+          caps.concurrentWriters
+            ? eb(eb.refTuple('xid', 'seq'), '>', eb.tuple(after.xid, after.seq))
+            : eb.and([eb('xid', '=', after.xid), eb('seq', '>', after.seq)]),
+        )
+        .orderBy('xid')
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      const messages: StoredMessage[] = [];
+      for (const r of rows) {
+        // Rows are in xid order, so the first one past the horizon ends what is safe to read.
+        if (r.xid >= r.horizon) return { messages, limited: true };
+        messages.push(toStored(r));
+      }
+      return { messages, limited: false };
+    },
+
+    async save(position: Position, addPending: readonly number[], removePending: readonly number[]) {
+      const update = (q: Kysely<BusTables>) =>
+        q
+          .updateTable('bus_consumers')
+          .set({ pos_xid: position.xid, pos_seq: position.seq, updated_at: Date.now() })
+          .where('topic', '=', topic)
+          .where('consumer', '=', consumer)
+          .execute();
+      if (addPending.length === 0 && removePending.length === 0) {
+        await update(db);
+        return;
+      }
+      await db.transaction().execute(async (trx) => {
+        await update(trx);
+        for (let i = 0; i < addPending.length; i += pendingChunk) {
+          const seqs = addPending.slice(i, i + pendingChunk);
+          await trx
+            .insertInto('bus_pending')
+            .values(seqs.map((seq) => ({ topic, consumer, seq })))
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        }
+        for (let i = 0; i < removePending.length; i += pendingChunk) {
+          await trx
+            .deleteFrom('bus_pending')
+            .where('topic', '=', topic)
+            .where('consumer', '=', consumer)
+            .where('seq', 'in', removePending.slice(i, i + pendingChunk))
+            .execute();
+        }
+      });
+    },
+  };
+}
+
+function toStored(r: { seq: number; xid: number; msg_key: string; msg_id: string; payload: string }): StoredMessage {
+  return { seq: r.seq, xid: r.xid, key: r.msg_key, id: r.msg_id, payload: JSON.parse(r.payload) as unknown };
+}

@@ -1,0 +1,21 @@
+/**
+ * The userapi as a component: opens its database, migrates it, and serves its internal API.
+ * It has no public routes (the clientapi calls it) and, for now, no consumers.
+ */
+import type { ComponentDefinition } from '../setup/component.js';
+import { userapiInternalApi } from './inthttp.js';
+import { createUserInternalAPI } from './internal/index.js';
+import { openUserStorage } from './storage/index.js';
+
+export const userapiComponent: ComponentDefinition = {
+  name: 'userapi',
+  internalApi: userapiInternalApi,
+  async start(ctx) {
+    const database = await ctx.database();
+    // The outbox first: it also relays what a previous process committed but did not publish.
+    const outbox = await ctx.bus.outbox(database, 'userapi');
+    const storage = await openUserStorage(database, { outbox });
+    const api = createUserInternalAPI({ storage, serverName: ctx.config.server_name, outbox, logger: ctx.logger });
+    return { api, publicRoutes: [], stop: async () => {} };
+  },
+};

@@ -1,0 +1,109 @@
+/**
+ * The userapi's internal implementation: the operations of this folder bound to one context.
+ * In a monolith callers get this object (through `inProcessApi`); in a polylith the inthttp
+ * routes serve it.
+ */
+import type { Logger } from 'pino';
+import type { Outbox } from '../../internal/bus/bus.js';
+import type { UserAPI } from '../api.js';
+import type { UserStorage } from '../storage/index.js';
+import { createAccessTokenCache, type AccessTokenCacheOptions } from './access-token-cache.js';
+import { performAccountDataUpdate, queryAccountData } from './account-data.js';
+import { performLoginTokenCreation, performLoginTokenRedemption } from './login-tokens.js';
+import { performAccountCreation } from './perform-account-creation.js';
+import { performAccountDeactivation } from './perform-account-deactivation.js';
+import { performDeviceCreation } from './perform-device-creation.js';
+import { performDeviceDeletion } from './perform-device-deletion.js';
+import { performDeviceUpdate, performLastSeenUpdate } from './perform-device-update.js';
+import { performPasswordUpdate } from './perform-password-update.js';
+import { performTokenRefresh } from './perform-token-refresh.js';
+import { performProfileUpdate, queryProfile } from './profiles.js';
+import { performPushRuleUpdate, queryPushRules } from './push-rules.js';
+import { queryAccessToken } from './query-access-token.js';
+import { queryAccount, queryAccountAvailability } from './query-account.js';
+import { queryDevices } from './query-devices.js';
+import { queryPasswordCheck } from './query-password-check.js';
+import { performRegistrationTokenComplete, performRegistrationTokenReserve } from './registration-token-uses.js';
+import {
+  performRegistrationTokenCreate,
+  performRegistrationTokenDelete,
+  performRegistrationTokenUpdate,
+  queryRegistrationToken,
+  queryRegistrationTokens,
+  queryRegistrationTokenValidity,
+} from './registration-tokens.js';
+import { performSharedSecretNonce, performSharedSecretNonceUse } from './shared-secret-nonces.js';
+import { performUiaSessionDelete, performUiaSessionUpdate, queryUiaSession } from './uia-sessions.js';
+import {
+  DEFAULT_REFRESHABLE_ACCESS_TOKEN_LIFETIME_MS,
+  DEFAULT_UIA_SESSION_LIFETIME_MS,
+  outboxFlusher,
+  type UserInternalContext,
+} from './user-internal-context.js';
+
+export interface UserInternalOptions {
+  readonly storage: UserStorage;
+  /** This server's name: user IDs are `@localpart:serverName`. */
+  readonly serverName: string;
+  /** The outbox the storage queues account-data messages in; flushed after each such write. */
+  readonly outbox?: Outbox;
+  readonly logger?: Logger;
+  /** The clock; `Date.now` by default. */
+  readonly now?: () => number;
+  /** Size and TTL of the access-token cache (10 000 entries, 10 s by default). */
+  readonly tokenCache?: AccessTokenCacheOptions;
+  /** Lifetime of access tokens that come with a refresh token (5 min by default). */
+  readonly refreshableAccessTokenLifetimeMs?: number;
+  /** How long a UIA session lives (30 min by default). */
+  readonly uiaSessionLifetimeMs?: number;
+}
+
+/** Builds the implementation of {@link UserAPI}. */
+export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
+  const ctx: UserInternalContext = {
+    storage: opts.storage,
+    serverName: opts.serverName,
+    now: opts.now ?? Date.now,
+    tokenCache: createAccessTokenCache(opts.tokenCache),
+    refreshableAccessTokenLifetimeMs: opts.refreshableAccessTokenLifetimeMs ?? DEFAULT_REFRESHABLE_ACCESS_TOKEN_LIFETIME_MS,
+    uiaSessionLifetimeMs: opts.uiaSessionLifetimeMs ?? DEFAULT_UIA_SESSION_LIFETIME_MS,
+    flushOutbox: outboxFlusher(opts.outbox, opts.logger),
+    logger: opts.logger,
+  };
+  return {
+    performAccountCreation: (req) => performAccountCreation(ctx, req),
+    queryAccountAvailability: (req) => queryAccountAvailability(ctx, req),
+    queryAccount: (req) => queryAccount(ctx, req),
+    queryPasswordCheck: (req) => queryPasswordCheck(ctx, req),
+    performPasswordUpdate: (req) => performPasswordUpdate(ctx, req),
+    performAccountDeactivation: (req) => performAccountDeactivation(ctx, req),
+    performDeviceCreation: (req) => performDeviceCreation(ctx, req),
+    queryAccessToken: (req) => queryAccessToken(ctx, req),
+    performTokenRefresh: (req) => performTokenRefresh(ctx, req),
+    performDeviceDeletion: (req) => performDeviceDeletion(ctx, req),
+    performDeviceUpdate: (req) => performDeviceUpdate(ctx, req),
+    performLastSeenUpdate: (req) => performLastSeenUpdate(ctx, req),
+    queryDevices: (req) => queryDevices(ctx, req),
+    performLoginTokenCreation: (req) => performLoginTokenCreation(ctx, req),
+    performLoginTokenRedemption: (req) => performLoginTokenRedemption(ctx, req),
+    queryProfile: (req) => queryProfile(ctx, req),
+    performProfileUpdate: (req) => performProfileUpdate(ctx, req),
+    performAccountDataUpdate: (req) => performAccountDataUpdate(ctx, req),
+    queryAccountData: (req) => queryAccountData(ctx, req),
+    queryPushRules: (req) => queryPushRules(ctx, req),
+    performPushRuleUpdate: (req) => performPushRuleUpdate(ctx, req),
+    performRegistrationTokenCreate: (req) => performRegistrationTokenCreate(ctx, req),
+    performRegistrationTokenUpdate: (req) => performRegistrationTokenUpdate(ctx, req),
+    performRegistrationTokenDelete: (req) => performRegistrationTokenDelete(ctx, req),
+    queryRegistrationTokens: (req) => queryRegistrationTokens(ctx, req),
+    queryRegistrationToken: (req) => queryRegistrationToken(ctx, req),
+    queryRegistrationTokenValidity: (req) => queryRegistrationTokenValidity(ctx, req),
+    performRegistrationTokenReserve: (req) => performRegistrationTokenReserve(ctx, req),
+    performRegistrationTokenComplete: (req) => performRegistrationTokenComplete(ctx, req),
+    performUiaSessionUpdate: (req) => performUiaSessionUpdate(ctx, req),
+    queryUiaSession: (req) => queryUiaSession(ctx, req),
+    performUiaSessionDelete: (req) => performUiaSessionDelete(ctx, req),
+    performSharedSecretNonce: (req) => performSharedSecretNonce(ctx, req),
+    performSharedSecretNonceUse: (req) => performSharedSecretNonceUse(ctx, req),
+  };
+}

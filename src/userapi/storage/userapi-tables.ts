@@ -1,0 +1,127 @@
+/**
+ * The userapi's tables as Kysely sees them. Users are keyed by localpart: the userapi only
+ * owns accounts of this server. Booleans are INTEGER 0/1 and times are ms since the epoch
+ * (BIGINT) on both engines; JSON is stored as TEXT.
+ */
+import type { Generated } from 'kysely';
+
+export interface AccountsTable {
+  localpart: string;
+  /** argon2id (or imported bcrypt) hash; null for accounts without a password. */
+  password_hash: string | null;
+  account_type: string;
+  is_admin: number;
+  deactivated: number;
+  appservice_id: string | null;
+  created_ts: number;
+}
+
+export interface DevicesTable {
+  localpart: string;
+  device_id: string;
+  display_name: string | null;
+  created_ts: number;
+  last_seen_ts: number | null;
+  last_seen_ip: string | null;
+  last_seen_user_agent: string | null;
+}
+
+export interface AccessTokensTable {
+  /** SHA-256 of the token, hex. */
+  token_hash: string;
+  localpart: string;
+  device_id: string;
+  created_ts: number;
+  /** Set for refreshable sessions. */
+  expires_ts: number | null;
+  /** The refresh token issued together with this access token. */
+  refresh_token_id: number | null;
+  /**
+   * The refresh token whose use created this access token; it and its access token are revoked
+   * when this token is first used (spec: the old refresh token stays valid until then).
+   */
+  replaces_refresh_id: number | null;
+}
+
+export interface RefreshTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  localpart: string;
+  device_id: string;
+  created_ts: number;
+  /** The refresh token issued when this one was used, while that successor is still unused. */
+  next_id: number | null;
+}
+
+export interface LoginTokensTable {
+  token_hash: string;
+  localpart: string;
+  created_ts: number;
+  expires_ts: number;
+}
+
+export interface ProfilesTable {
+  localpart: string;
+  displayname: string | null;
+  avatar_url: string | null;
+  /** Every other profile field, as a JSON object. */
+  custom: string;
+  /** Bumped on each write: updates are compare-and-set on it (no row locks on SQLite). */
+  version: number;
+}
+
+export interface AccountDataTable {
+  localpart: string;
+  /** Empty string for global account data (a NULL could not be in the primary key). */
+  room_id: string;
+  type: string;
+  /** JSON object; null once deleted (kept so incremental syncs learn of the deletion). */
+  content: string | null;
+  stream_pos: number;
+}
+
+export interface AccountDataStreamsTable {
+  localpart: string;
+  /** The latest stream position handed out for this user. */
+  position: number;
+}
+
+export interface RegistrationTokensTable {
+  token: string;
+  uses_allowed: number | null;
+  pending: number;
+  completed: number;
+  expiry_time: number | null;
+}
+
+export interface UiaSessionsTable {
+  session_id: string;
+  /** JSON array of completed stage types. */
+  completed: string;
+  /** JSON object. */
+  params: string;
+  created_ts: number;
+  version: number;
+  /** A registration token whose use is pending for this session (released on expiry). */
+  registration_token: string | null;
+}
+
+export interface RegistrationNoncesTable {
+  nonce_hash: string;
+  expires_ts: number;
+}
+
+/** Every table of the userapi. */
+export interface UserapiTables {
+  userapi_accounts: AccountsTable;
+  userapi_devices: DevicesTable;
+  userapi_access_tokens: AccessTokensTable;
+  userapi_refresh_tokens: RefreshTokensTable;
+  userapi_login_tokens: LoginTokensTable;
+  userapi_profiles: ProfilesTable;
+  userapi_account_data: AccountDataTable;
+  userapi_account_data_streams: AccountDataStreamsTable;
+  userapi_registration_tokens: RegistrationTokensTable;
+  userapi_uia_sessions: UiaSessionsTable;
+  userapi_registration_nonces: RegistrationNoncesTable;
+}

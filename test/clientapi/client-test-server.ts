@@ -1,0 +1,109 @@
+/**
+ * A real Axon monolith for clientapi route tests: `startServer` on port 0 with a temporary
+ * SQLite database, open registration and a registration shared secret, plus small helpers to
+ * call the client API and make users.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { registrationMac } from '../../src/clientapi/auth/shared-secret-mac.js';
+import { configFromObject } from '../../src/internal/config/load-config.js';
+import { startServer } from '../../src/setup/start-server.js';
+
+export const SERVER_NAME = 'hs.test';
+export const SHARED_SECRET = 'test-shared-secret-0123456789';
+
+/** A JSON response: status, parsed body, headers. */
+export interface Res {
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+  readonly headers: Headers;
+}
+
+export interface CallOptions {
+  readonly body?: unknown;
+  readonly token?: string;
+}
+
+/** A registered user with a logged-in device. */
+export interface TestUser {
+  readonly userId: string;
+  readonly password: string;
+  readonly accessToken: string;
+  readonly deviceId: string;
+}
+
+export interface ClientTestServer {
+  readonly url: string;
+  /** `method path` against the client listener; `path` starts with `/_matrix/…` or `/_synapse/…`. */
+  call(method: string, path: string, opts?: CallOptions): Promise<Res>;
+  /** Registers a user through shared-secret registration (admin when asked). */
+  register(localpart: string, opts?: { password?: string; admin?: boolean }): Promise<TestUser>;
+  /** Logs the user in once more, returning a new device. */
+  login(localpart: string, password: string): Promise<TestUser>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server; `overrides` are merged into the config (top-level keys replace). */
+export async function startClientTestServer(overrides: Record<string, unknown> = {}): Promise<ClientTestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'axon-clientapi-'));
+  const config = configFromObject({
+    server_name: SERVER_NAME,
+    signing_key_path: join(dir, 'signing.key'),
+    listen: { client: { host: '127.0.0.1', port: 0 }, internal: { host: '127.0.0.1', port: 0 } },
+    database: { connection_string: `sqlite:${join(dir, 'axon.db')}` },
+    media: { path: join(dir, 'media') },
+    registration: { enabled: true, shared_secret: SHARED_SECRET },
+    rate_limiting: { enabled: false },
+    metrics: { enabled: false },
+    logging: { level: 'silent' },
+    ...overrides,
+  });
+  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+  const url = server.urls.client;
+
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Res> => {
+    const headers: Record<string, string> = {};
+    if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(url + path, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    const text = await res.text();
+    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), headers: res.headers };
+  };
+
+  const register = async (localpart: string, opts: { password?: string; admin?: boolean } = {}): Promise<TestUser> => {
+    const password = opts.password ?? `pw-${localpart}`;
+    const admin = opts.admin === true;
+    const { body: n } = await call('GET', '/_synapse/admin/v1/register');
+    const nonce = String(n.nonce);
+    const mac = registrationMac(SHARED_SECRET, { nonce, username: localpart, password, admin });
+    const res = await call('POST', '/_synapse/admin/v1/register', { body: { nonce, username: localpart, password, admin, mac } });
+    if (res.status !== 200) throw new Error(`registering ${localpart} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { userId: String(res.body.user_id), password, accessToken: String(res.body.access_token), deviceId: String(res.body.device_id) };
+  };
+
+  const login = async (localpart: string, password: string): Promise<TestUser> => {
+    const res = await call('POST', '/_matrix/client/v3/login', {
+      body: { type: 'm.login.password', identifier: { type: 'm.id.user', user: localpart }, password },
+    });
+    if (res.status !== 200) throw new Error(`login of ${localpart} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return { userId: String(res.body.user_id), password, accessToken: String(res.body.access_token), deviceId: String(res.body.device_id) };
+  };
+
+  return {
+    url,
+    call,
+    register,
+    login,
+    stop: async () => {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The auth dict of an `m.login.password` stage for `user`. */
+export function passwordAuth(user: { userId: string; password: string }, session?: string): Record<string, unknown> {
+  return { type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password, ...(session ? { session } : {}) };
+}

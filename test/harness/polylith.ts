@@ -1,0 +1,87 @@
+/**
+ * Starts an Axon polylith for end-to-end tests: one `axon --components …` process per entry,
+ * all on one PostgreSQL database and one NATS JetStream namespace, sharing one signing key, with
+ * the sample nginx config in front.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { generateConfig } from '../../src/internal/config/generate-config.js';
+import { formatSigningKey, generateSigningKey } from '../../src/matrix/signing-key.js';
+import { freePort } from './free-port.js';
+import { startNats } from './nats-server.js';
+import { startNginx, type NginxServer } from './nginx-server.js';
+import { startAxon, type AxonProcess } from './spawn-axon.js';
+import { getTestPostgres } from './test-postgres.js';
+
+/** The internal-API secret every process of a test polylith shares. */
+export const POLYLITH_SECRET = 'polylith-internal-secret';
+
+export interface PolylithProcessSpec {
+  /** A label for the process, e.g. `sync`. */
+  readonly name: string;
+  readonly components: readonly string[];
+}
+
+export interface Polylith {
+  /** nginx's address: the public URL clients use. */
+  readonly publicUrl: string;
+  readonly processes: ReadonlyMap<string, AxonProcess>;
+  readonly configDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startPolylith(specs: readonly PolylithProcessSpec[], serverName = 'polylith.test'): Promise<Polylith> {
+  const dir = mkdtempSync(join(tmpdir(), 'axon-polylith-'));
+  const keyPath = join(dir, 'signing.key');
+  writeFileSync(keyPath, `${formatSigningKey(generateSigningKey())}\n`, { mode: 0o600 });
+  const database = await (await getTestPostgres()).createDatabase('axon_polylith');
+  const ownNats = process.env.AXON_TEST_NATS_URL ? undefined : await startNats();
+  const natsUrl = process.env.AXON_TEST_NATS_URL ?? ownNats!.url;
+  const prefix = `poly${randomBytes(4).toString('hex')}`;
+
+  const ports = await Promise.all(specs.map(async () => ({ client: await freePort(), internal: await freePort() })));
+  const where = new Map<string, { client: number; internal: number }>();
+  specs.forEach((s, i) => s.components.forEach((c) => where.set(c, ports[i]!)));
+  const peers = Object.fromEntries([...where].map(([c, p]) => [c, { internal_url: `http://127.0.0.1:${p.internal}` }]));
+
+  const processes = new Map<string, AxonProcess>();
+  let nginx: NginxServer | undefined;
+  const stop = async () => {
+    await nginx?.stop();
+    await Promise.all([...processes.values()].map((p) => p.stop('SIGTERM')));
+    await ownNats?.stop();
+  };
+  try {
+    for (const [i, spec] of specs.entries()) {
+      const cfgPath = join(dir, `${spec.name}.yaml`);
+      const text = generateConfig({
+        server_name: serverName,
+        signing_key_path: keyPath,
+        'listen.client.port': ports[i]!.client,
+        'listen.internal.port': ports[i]!.internal,
+        'listen.internal.shared_secret': POLYLITH_SECRET,
+        'database.connection_string': database,
+        'bus.kind': 'nats',
+        'bus.nats.servers': [natsUrl],
+        'bus.nats.prefix': prefix,
+        components: peers,
+        'rate_limiting.enabled': false,
+      });
+      writeFileSync(cfgPath, text);
+      processes.set(spec.name, await startAxon(['--config', cfgPath, '--components', spec.components.join(',')]));
+    }
+    const addr = (c: string) => `127.0.0.1:${(where.get(c) ?? where.get('clientapi') ?? ports[0]!).client}`;
+    nginx = await startNginx({
+      clientapi: addr('clientapi'),
+      syncapi: addr('syncapi'),
+      mediaapi: addr('mediaapi'),
+      federationapi: addr('federationapi'),
+    });
+    return { publicUrl: nginx.url, processes, configDir: dir, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
