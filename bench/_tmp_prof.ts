@@ -20,13 +20,14 @@ let seen = 0; const lat: number[] = [];
 let resolveDone!: () => void; const done = new Promise<void>((r) => (resolveDone = r));
 await bus.subscribe<{ t: number }>({ topic, consumer: 'c', concurrency: 16, async handler(m) { lat.push(performance.now() - m.payload.t); if (++seen === N) resolveDone(); } });
 const start = performance.now();
+const B = Number(process.argv[4] ?? 10);
 const mode = process.argv[3] ?? 'paced';
 const ps: Promise<void>[] = [];
 if (mode === 'paced') {
   let sent = 0;
   while (sent < N) { const due = Math.min(N, Math.floor((performance.now() - start) * 20)); for (; sent < due; sent++) ps.push(bus.publish([{ topic, key: `k${sent % 100}`, payload: { t: performance.now(), b: 'x'.repeat(150) } }])); await new Promise((r) => setImmediate(r)); }
 } else {
-  for (let n = 0; n < N; n += 10) { ps.push(bus.publish(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${(n + i) % 100}`, payload: { t: performance.now(), b: 'x'.repeat(150) } })))); if (ps.length % 64 === 0) await Promise.all(ps.slice(-64)); }
+  for (let n = 0; n < N; n += B) { ps.push(bus.publish(Array.from({ length: B }, (_, i) => ({ topic, key: `k${(n + i) % 100}`, payload: { t: performance.now(), b: 'x'.repeat(150) } })))); if (ps.length % 64 === 0) await Promise.all(ps.slice(-64)); }
 }
 console.log("mid"); await Promise.all(ps); const pubEnd = performance.now(); await done; const end = performance.now();
 console.log((await db.selectFrom("bus_consumers" as never).selectAll().execute()));

@@ -1,10 +1,11 @@
 /**
- * Throughput and latency of the embedded bus, publish → handler, in one process:
- * - `msgs_per_s`: a flood of 100,000 messages over 100 keys (~200-byte payloads), published
- *   10 per call with up to 64 calls outstanding, consumed with concurrency 16; messages divided
- *   by the time from the first publish to the last handler call.
- * - `p50_ms` / `p99_ms`: latency from the publish call to the handler, with messages published
- *   one per call at a steady 20,000 msg/s for 2 s (the design target's rate).
+ * Throughput and latency of the embedded bus, publish → handler, in one process, 100 keys,
+ * ~200-byte payloads, one consumer with concurrency 16:
+ * - `msgs_per_s`, `p50_ms`, `p99_ms`: 100,000 messages published one per call by producers that
+ *   each wait for their publish (64 publishes outstanding at most), so throughput and latency
+ *   are measured together, as a server sending events sees them;
+ * - `batch_msgs_per_s`: the same with 10 messages per publish call (the bus's ceiling);
+ * - `light_p50_ms` / `light_p99_ms`: latency at a steady 2,000 msg/s, one message per call.
  * PostgreSQL: AXON_BENCH_POSTGRES_URL or AXON_TEST_POSTGRES_URL (an admin URL; a fresh database
  * is created), else a throw-away server is started. Run alone with
  * `npm run bench -- bus-embedded [sqlite|postgres]`; the last line printed is JSON.
@@ -24,6 +25,9 @@ export interface BusBenchResult {
   readonly msgs_per_s: number;
   readonly p50_ms: number;
   readonly p99_ms: number;
+  readonly batch_msgs_per_s: number;
+  readonly light_p50_ms: number;
+  readonly light_p99_ms: number;
 }
 
 interface Payload {
@@ -34,8 +38,9 @@ interface Payload {
 }
 
 const FLOOD_MESSAGES = 100_000;
-const PACED_RATE = 20_000;
-const PACED_MS = 2000;
+const OUTSTANDING = 64;
+const LIGHT_RATE = 2_000;
+const LIGHT_MS = 2000;
 const KEYS = 100;
 const BODY = 'x'.repeat(150);
 
@@ -45,9 +50,17 @@ export async function benchEmbedded(kind: 'sqlite' | 'postgres'): Promise<BusBen
   try {
     const bus = await createEmbeddedBus({ database: env.database });
     try {
-      const msgs_per_s = await flood(bus);
-      const { p50, p99 } = await paced(bus);
-      return { msgs_per_s: Math.round(msgs_per_s), p50_ms: round3(p50), p99_ms: round3(p99) };
+      const single = await flood(bus, 1, 'BenchSingle');
+      const batch = await flood(bus, 10, 'BenchBatch');
+      const light = await paced(bus, LIGHT_RATE, 'BenchLight');
+      return {
+        msgs_per_s: Math.round(single.rate),
+        p50_ms: round3(single.p50),
+        p99_ms: round3(single.p99),
+        batch_msgs_per_s: Math.round(batch.rate),
+        light_p50_ms: round3(light.p50),
+        light_p99_ms: round3(light.p99),
+      };
     } finally {
       await bus.close();
     }
@@ -82,40 +95,49 @@ function consume(bus: Bus, topic: TopicSpec, count: number, latencies: number[])
   });
 }
 
-async function flood(bus: Bus): Promise<number> {
-  const topic = { name: 'BenchFlood' };
-  const done = consume(bus, topic, FLOOD_MESSAGES, []);
+function percentiles(latencies: number[]): { p50: number; p99: number } {
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** Publishes FLOOD_MESSAGES, `perCall` per publish, with at most OUTSTANDING publishes waiting. */
+async function flood(bus: Bus, perCall: number, name: string): Promise<{ rate: number; p50: number; p99: number }> {
+  const topic = { name };
+  const latencies: number[] = [];
+  const done = consume(bus, topic, FLOOD_MESSAGES, latencies);
   const start = performance.now();
   const outstanding = new Set<Promise<void>>();
-  for (let n = 0; n < FLOOD_MESSAGES; n += 10) {
-    const p = bus.publish(Array.from({ length: 10 }, (_, i) => message(topic, n + i)));
+  for (let n = 0; n < FLOOD_MESSAGES; n += perCall) {
+    const p = bus.publish(Array.from({ length: perCall }, (_, i) => message(topic, n + i)));
     outstanding.add(p);
     void p.finally(() => outstanding.delete(p));
-    if (outstanding.size >= 64) await Promise.race(outstanding);
+    if (outstanding.size >= OUTSTANDING) await Promise.race(outstanding);
   }
   await Promise.all(outstanding);
   const end = await done;
-  return FLOOD_MESSAGES / ((end - start) / 1000);
+  return { rate: FLOOD_MESSAGES / ((end - start) / 1000), ...percentiles(latencies) };
 }
 
-async function paced(bus: Bus): Promise<{ p50: number; p99: number }> {
-  const topic = { name: 'BenchPaced' };
-  const total = (PACED_RATE * PACED_MS) / 1000;
+/** Publishes one message per call at a steady `rate` for LIGHT_MS. */
+async function paced(bus: Bus, rate: number, name: string): Promise<{ p50: number; p99: number }> {
+  const topic = { name };
+  const total = (rate * LIGHT_MS) / 1000;
   const latencies: number[] = [];
   const done = consume(bus, topic, total, latencies);
   const start = performance.now();
   const publishes: Promise<void>[] = [];
   let sent = 0;
   while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - start) * PACED_RATE) / 1000));
+    const due = Math.min(total, Math.floor(((performance.now() - start) * rate) / 1000));
     for (; sent < due; sent++) publishes.push(bus.publish([message(topic, sent)]));
-    await new Promise((r) => setImmediate(r));
+    // Sleep until the next message is due (timers tick in ~1 ms): spinning would steal the CPU
+    // the database server needs on a small machine.
+    await new Promise((r) => setTimeout(r, Math.max(0, 1000 / rate - 0.5)));
   }
   await Promise.all(publishes);
   await done;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { p50: at(0.5), p99: at(0.99) };
+  return percentiles(latencies);
 }
 
 async function openBenchDatabase(kind: 'sqlite' | 'postgres'): Promise<{ database: Database; close(): Promise<void> }> {
@@ -137,6 +159,9 @@ async function openBenchDatabase(kind: 'sqlite' | 'postgres'): Promise<{ databas
     database,
     async close() {
       await database.close();
+      // pg's pool.end() resolves before its sockets are gone; stopping the server under them
+      // would raise an unhandled "terminating connection" error.
+      await new Promise((r) => setTimeout(r, 200));
       await server.stop();
     },
   };

@@ -46,11 +46,13 @@ export function describeEachBackend(name: string, body: (ctx: BackendContext) =>
           return db;
         },
       };
+      body(ctx);
+      // Registered after the suite's own hooks so it runs after them: a suite's cleanup (a bus
+      // still writing, say) must finish before its databases close.
       after(async () => {
         await Promise.all(opened.map((d) => d.close()));
         for (const d of dirs) rmSync(d, { recursive: true, force: true });
       });
-      body(ctx);
     });
   }
 }

@@ -68,6 +68,7 @@ export async function startPolylith(specs: readonly PolylithProcessSpec[], serve
         'bus.nats.prefix': prefix,
         components: peers,
         'rate_limiting.enabled': false,
+        'registration.enabled': true,
       });
       writeFileSync(cfgPath, text);
       processes.set(spec.name, await startAxon(['--config', cfgPath, '--components', spec.components.join(',')]));

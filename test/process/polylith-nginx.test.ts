@@ -39,6 +39,18 @@ describe('polylith behind nginx', { skip }, () => {
     assert.equal(cors.headers.get('access-control-allow-origin'), '*');
   });
 
+  it('registers and authenticates a user through nginx, clientapi and the userapi process', async () => {
+    const reg = await fetch(`${poly.publicUrl}/_matrix/client/v3/register`, {
+      method: 'POST',
+      body: JSON.stringify({ username: 'poly', password: 'correct horse battery', auth: { type: 'm.login.dummy' } }),
+    });
+    assert.equal(reg.status, 200, await reg.clone().text());
+    const { access_token: token, user_id: userId } = (await reg.json()) as { access_token: string; user_id: string };
+    assert.equal(userId, '@poly:polylith.test');
+    const who = await fetch(`${poly.publicUrl}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(((await who.json()) as { user_id: string }).user_id, userId);
+  });
+
   it('has each process report healthy on its internal listener', async () => {
     for (const [name, p] of poly.processes) {
       const res = await fetch(`${p.internalUrl}/health`);

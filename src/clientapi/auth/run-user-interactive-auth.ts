@@ -14,7 +14,10 @@ import { isFlowComplete, isNextStage, type UiaFlow } from './uia-flows.js';
 import { compareBinding, storedBinding, type RequestBinding } from './uia-request-binding.js';
 import { checkStage, type AuthDict, type StageContext } from './uia-stages.js';
 
-/** A session unused for this long is treated as unknown: its completed stages are stale. */
+/**
+ * A backstop to the userapi's own expiry (30 min by default): whatever that is configured to,
+ * a clientapi never accepts stages completed longer ago than this.
+ */
 export const UIA_SESSION_LIFETIME_MS = 60 * 60 * 1000;
 
 /** Session param holding the {@link RequestBinding}. */

@@ -6,7 +6,7 @@
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
-import type { RegistrationToken } from '../../userapi/api.js';
+import type { ClientUserAPI, RegistrationToken } from '../../userapi/api.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
 const BASE = '/_synapse/admin/v1/registration_tokens';
@@ -27,55 +27,67 @@ function checkExpiry(expiry: number | null | undefined): void {
   if (typeof expiry === 'number' && expiry < Date.now()) throw MatrixError.invalidParam('expiry_time must not be in the past');
 }
 
-export function adminRegistrationTokens(deps: ClientRouteDeps): AnyRoute[] {
-  const api = deps.userApi;
-  const notFound = (token: string) => MatrixError.notFound(`No such registration token: ${token}`);
+function notFound(token: string): MatrixError {
+  return MatrixError.notFound(`No such registration token: ${token}`);
+}
+
+/** `GET …/registration_tokens[?valid=true|false]`. */
+function listTokens(api: ClientUserAPI): AnyRoute {
+  return defineRoute({
+    method: 'GET',
+    path: BASE,
+    auth: 'admin',
+    rateLimit: 'none',
+    schema: { query: Type.Object({ valid: Type.Optional(Type.Boolean()) }) },
+    handler: async ({ query }) => {
+      const { tokens } = await api.queryRegistrationTokens({ valid: query.valid });
+      return { registration_tokens: tokens.map(tokenJson) };
+    },
+  });
+}
+
+/** `POST …/registration_tokens/new`: a given token, or a random one of `length` (16) characters. */
+function createToken(api: ClientUserAPI): AnyRoute {
+  return defineRoute({
+    method: 'POST',
+    path: `${BASE}/new`,
+    auth: 'admin',
+    rateLimit: 'none',
+    schema: {
+      body: Type.Object({
+        token: Type.Optional(Type.String()),
+        length: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+        uses_allowed: Type.Optional(UsesAllowed),
+        expiry_time: Type.Optional(ExpiryTime),
+      }),
+    },
+    handler: async ({ body }) => {
+      if (body.token !== undefined) {
+        if (!TOKEN.test(body.token)) {
+          throw MatrixError.invalidParam('token must be 1 to 64 characters matched by the regex [A-Za-z0-9._~-]');
+        }
+        const { token: existing } = await api.queryRegistrationToken({ token: body.token });
+        if (existing) throw MatrixError.invalidParam(`Token already exists: ${body.token}`);
+      }
+      checkExpiry(body.expiry_time);
+      const { token } = await api.performRegistrationTokenCreate({
+        token: body.token,
+        length: body.token === undefined ? (body.length ?? 16) : undefined,
+        usesAllowed: body.uses_allowed ?? null,
+        expiryTime: body.expiry_time ?? null,
+      });
+      return tokenJson(token);
+    },
+  });
+}
+
+/** `GET`, `PUT` and `DELETE …/registration_tokens/{token}`; 404 for unknown tokens. */
+function tokenRoutes(api: ClientUserAPI): AnyRoute[] {
+  const path = `${BASE}/:token`;
   return [
     defineRoute({
       method: 'GET',
-      path: BASE,
-      auth: 'admin',
-      rateLimit: 'none',
-      schema: { query: Type.Object({ valid: Type.Optional(Type.Boolean()) }) },
-      handler: async ({ query }) => {
-        const { tokens } = await api.queryRegistrationTokens({ valid: query.valid });
-        return { registration_tokens: tokens.map(tokenJson) };
-      },
-    }),
-    defineRoute({
-      method: 'POST',
-      path: `${BASE}/new`,
-      auth: 'admin',
-      rateLimit: 'none',
-      schema: {
-        body: Type.Object({
-          token: Type.Optional(Type.String()),
-          length: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
-          uses_allowed: Type.Optional(UsesAllowed),
-          expiry_time: Type.Optional(ExpiryTime),
-        }),
-      },
-      handler: async ({ body }) => {
-        if (body.token !== undefined) {
-          if (!TOKEN.test(body.token)) {
-            throw MatrixError.invalidParam('token must be 1 to 64 characters matched by the regex [A-Za-z0-9._~-]');
-          }
-          const { token: existing } = await api.queryRegistrationToken({ token: body.token });
-          if (existing) throw MatrixError.invalidParam(`Token already exists: ${body.token}`);
-        }
-        checkExpiry(body.expiry_time);
-        const { token } = await api.performRegistrationTokenCreate({
-          token: body.token,
-          length: body.token === undefined ? (body.length ?? 16) : undefined,
-          usesAllowed: body.uses_allowed ?? null,
-          expiryTime: body.expiry_time ?? null,
-        });
-        return tokenJson(token);
-      },
-    }),
-    defineRoute({
-      method: 'GET',
-      path: `${BASE}/:token`,
+      path,
       auth: 'admin',
       rateLimit: 'none',
       schema: { params: TokenParams },
@@ -87,7 +99,7 @@ export function adminRegistrationTokens(deps: ClientRouteDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'PUT',
-      path: `${BASE}/:token`,
+      path,
       auth: 'admin',
       rateLimit: 'none',
       schema: {
@@ -96,18 +108,15 @@ export function adminRegistrationTokens(deps: ClientRouteDeps): AnyRoute[] {
       },
       handler: async ({ params, body }) => {
         checkExpiry(body.expiry_time);
-        const { token } = await api.performRegistrationTokenUpdate({
-          token: params.token,
-          usesAllowed: body.uses_allowed,
-          expiryTime: body.expiry_time,
-        });
+        const update = { token: params.token, usesAllowed: body.uses_allowed, expiryTime: body.expiry_time };
+        const { token } = await api.performRegistrationTokenUpdate(update);
         if (!token) throw notFound(params.token);
         return tokenJson(token);
       },
     }),
     defineRoute({
       method: 'DELETE',
-      path: `${BASE}/:token`,
+      path,
       auth: 'admin',
       rateLimit: 'none',
       schema: { params: TokenParams },
@@ -118,4 +127,8 @@ export function adminRegistrationTokens(deps: ClientRouteDeps): AnyRoute[] {
       },
     }),
   ];
+}
+
+export function adminRegistrationTokens(deps: ClientRouteDeps): AnyRoute[] {
+  return [listTokens(deps.userApi), createToken(deps.userApi), ...tokenRoutes(deps.userApi)];
 }

@@ -12,11 +12,8 @@ export interface ClientRouteDeps {
   readonly logger: Logger;
   /** The userapi: local object in a monolith, inthttp client in a polylith. */
   readonly userApi: ClientUserAPI;
-  /**
-   * Failed password attempts per user, shared by `/login` and UIA password stages. Built from
-   * the config by `clientRoutes` when absent.
-   */
-  readonly failedLogins?: FailedLoginLimiter;
+  /** Failed password attempts per user, shared by `/login` and UIA password stages. */
+  readonly failedLogins: FailedLoginLimiter;
   /**
    * Whether a user ID lies in an application service's exclusive namespace, which ordinary
    * registration may not take (M_EXCLUSIVE). The appservice component provides it; until then
@@ -24,3 +21,6 @@ export interface ClientRouteDeps {
    */
   readonly isExclusiveUserId?: (userId: string) => boolean;
 }
+
+/** What `clientRoutes` is given: the deps, with the failed-login limiter built from the config when absent. */
+export type ClientRouteInputs = Omit<ClientRouteDeps, 'failedLogins'> & { readonly failedLogins?: FailedLoginLimiter };

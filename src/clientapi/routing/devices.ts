@@ -6,7 +6,7 @@
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute, type RouteContext, type RouteSchemas } from '../../internal/httputil/route.js';
-import type { Device } from '../../userapi/api.js';
+import type { ClientUserAPI, Device } from '../../userapi/api.js';
 import { finishUserInteractiveAuth } from '../auth/run-user-interactive-auth.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { PASSWORD_FLOWS, runRouteUia } from './route-uia.js';
@@ -24,23 +24,30 @@ export function deviceJson(d: Device): Record<string, unknown> {
   };
 }
 
-export function deviceRoutes(deps: ClientRouteDeps): AnyRoute[] {
-  const api = deps.userApi;
-
-  /** UIA for a deletion, then the deletion; returns the 401 challenge when UIA is not done. */
-  async function deleteWithUia<S extends RouteSchemas>(ctx: RouteContext<S>, deviceIds: readonly string[]): Promise<object> {
-    const requester = ctx.requester!;
-    if (requester.appserviceId === undefined) {
-      const uia = await runRouteUia(deps, ctx, PASSWORD_FLOWS);
-      if (uia.kind === 'challenge') return uia.response;
-      await api.performDeviceDeletion({ userId: requester.userId, deviceIds });
-      await finishUserInteractiveAuth(api, uia.session);
-      return {};
-    }
-    await api.performDeviceDeletion({ userId: requester.userId, deviceIds });
+/** UIA for a deletion, then the deletion; returns the 401 challenge while UIA is unfinished. */
+async function deleteWithUia<S extends RouteSchemas>(deps: ClientRouteDeps, ctx: RouteContext<S>, deviceIds: readonly string[]): Promise<object> {
+  const requester = ctx.requester!;
+  if (requester.appserviceId !== undefined) {
+    await deps.userApi.performDeviceDeletion({ userId: requester.userId, deviceIds });
     return {};
   }
+  const uia = await runRouteUia(deps, ctx, PASSWORD_FLOWS);
+  if (uia.kind === 'challenge') return uia.response;
+  await deps.userApi.performDeviceDeletion({ userId: requester.userId, deviceIds });
+  await finishUserInteractiveAuth(deps.userApi, uia.session);
+  return {};
+}
 
+/** The requester's device, or 404. */
+async function ownDevice(api: ClientUserAPI, userId: string, deviceId: string): Promise<Device> {
+  const { devices } = await api.queryDevices({ userId, deviceIds: [deviceId] });
+  const device = devices.find((d) => d.deviceId === deviceId);
+  if (!device) throw MatrixError.notFound('Unknown device');
+  return device;
+}
+
+/** Listing, reading and renaming: guests may do these (spec, guest access). */
+function readAndRename(api: ClientUserAPI): AnyRoute[] {
   return [
     defineRoute({
       method: 'GET',
@@ -59,12 +66,7 @@ export function deviceRoutes(deps: ClientRouteDeps): AnyRoute[] {
       auth: 'user-or-guest',
       rateLimit: 'default',
       schema: { params: DeviceParams },
-      handler: async ({ requester, params }) => {
-        const { devices } = await api.queryDevices({ userId: requester!.userId, deviceIds: [params.deviceId] });
-        const device = devices.find((d) => d.deviceId === params.deviceId);
-        if (!device) throw MatrixError.notFound('Unknown device');
-        return deviceJson(device);
-      },
+      handler: async ({ requester, params }) => deviceJson(await ownDevice(api, requester!.userId, params.deviceId)),
     }),
     defineRoute({
       method: 'PUT',
@@ -75,9 +77,7 @@ export function deviceRoutes(deps: ClientRouteDeps): AnyRoute[] {
       handler: async ({ requester, params, body }) => {
         const userId = requester!.userId;
         if (body.display_name === undefined) {
-          // Nothing to change, but the device must still exist.
-          const { devices } = await api.queryDevices({ userId, deviceIds: [params.deviceId] });
-          if (!devices.some((d) => d.deviceId === params.deviceId)) throw MatrixError.notFound('Unknown device');
+          await ownDevice(api, userId, params.deviceId); // nothing to change, but it must exist
           return {};
         }
         // Creating devices this way is for application services (spec v1.17); that arrives with them.
@@ -86,13 +86,19 @@ export function deviceRoutes(deps: ClientRouteDeps): AnyRoute[] {
         return {};
       },
     }),
+  ];
+}
+
+export function deviceRoutes(deps: ClientRouteDeps): AnyRoute[] {
+  return [
+    ...readAndRename(deps.userApi),
     defineRoute({
       method: 'DELETE',
       path: '/_matrix/client/v3/devices/:deviceId',
       auth: 'user',
       rateLimit: 'default',
       schema: { params: DeviceParams, body: AuthBody },
-      handler: async (ctx) => deleteWithUia(ctx, [ctx.params.deviceId]),
+      handler: async (ctx) => deleteWithUia(deps, ctx, [ctx.params.deviceId]),
     }),
     defineRoute({
       method: 'POST',
@@ -100,7 +106,7 @@ export function deviceRoutes(deps: ClientRouteDeps): AnyRoute[] {
       auth: 'user',
       rateLimit: 'default',
       schema: { body: Type.Object({ devices: Type.Array(Type.String()), auth: Type.Optional(Type.Unknown()) }) },
-      handler: async (ctx) => deleteWithUia(ctx, ctx.body.devices),
+      handler: async (ctx) => deleteWithUia(deps, ctx, ctx.body.devices),
     }),
   ];
 }

@@ -3,7 +3,7 @@ import type { AnyRoute } from '../../internal/httputil/route.js';
 import { createFailedLoginLimiter } from '../auth/failed-login-limiter.js';
 import { accountDataRoutes } from './account-data.js';
 import { adminRegistrationTokens } from './admin-registration-tokens.js';
-import type { ClientRouteDeps } from './client-route-deps.js';
+import type { ClientRouteDeps, ClientRouteInputs } from './client-route-deps.js';
 import { deviceRoutes } from './devices.js';
 import { getCapabilities } from './get-capabilities.js';
 import { getLogin } from './get-login.js';
@@ -23,7 +23,7 @@ import { pushRuleRoutes } from './push-rules.js';
 import { sharedSecretRegister } from './shared-secret-register.js';
 import { tagRoutes } from './tags.js';
 
-export function clientRoutes(given: ClientRouteDeps): AnyRoute[] {
+export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
   // One failed-login limiter for /login and UIA password stages, so they share the user's budget.
   const deps: ClientRouteDeps = { ...given, failedLogins: given.failedLogins ?? createFailedLoginLimiter(given.config) };
   return [

@@ -6,7 +6,7 @@
 import Type, { type Static } from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
-import { createFailedLoginLimiter, type FailedLoginLimiter } from '../auth/failed-login-limiter.js';
+import type { FailedLoginLimiter } from '../auth/failed-login-limiter.js';
 import { resolveLoginUser } from '../auth/resolve-login-user.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { MAX_PASSWORD_LENGTH } from './post-register.js';
@@ -27,7 +27,7 @@ const Body = Type.Object({
 type LoginBody = Static<typeof Body>;
 
 export function postLogin(deps: ClientRouteDeps): AnyRoute {
-  const failedLogins = deps.failedLogins ?? createFailedLoginLimiter(deps.config);
+  const { failedLogins } = deps;
   return defineRoute({
     method: 'POST',
     path: '/_matrix/client/v3/login',

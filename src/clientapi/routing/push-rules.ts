@@ -31,34 +31,28 @@ async function findRule(api: ClientUserAPI, userId: string, kind: string, ruleId
   return rule;
 }
 
-export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
-  const api = deps.userApi;
-  const all = (path: string) =>
-    defineRoute({
-      method: 'GET',
-      path,
-      auth: 'user',
-      rateLimit: 'default',
-      schema: {},
-      handler: async ({ requester }) => ({ global: (await api.queryPushRules({ userId: requester!.userId })).global }),
-    });
-  const global = (path: string) =>
-    defineRoute({
-      method: 'GET',
-      path,
-      auth: 'user',
-      rateLimit: 'default',
-      schema: {},
-      handler: async ({ requester }) => (await api.queryPushRules({ userId: requester!.userId })).global,
-    });
+/** `GET /pushrules/` (`{global}`) or `GET /pushrules/global/` (the ruleset itself) at `path`. */
+function getRuleset(api: ClientUserAPI, path: string, wrap: boolean): AnyRoute {
+  return defineRoute({
+    method: 'GET',
+    path,
+    auth: 'user',
+    rateLimit: 'default',
+    schema: {},
+    handler: async ({ requester }) => {
+      const { global } = await api.queryPushRules({ userId: requester!.userId });
+      return wrap ? { global } : global;
+    },
+  });
+}
+
+/** GET, PUT (with `before`/`after`) and DELETE of one rule. */
+function ruleRoutes(api: ClientUserAPI): AnyRoute[] {
+  const path = `${BASE}/global/:kind/:ruleId`;
   return [
-    all(`${BASE}/`),
-    all(BASE),
-    global(`${BASE}/global/`),
-    global(`${BASE}/global`),
     defineRoute({
       method: 'GET',
-      path: `${BASE}/global/:kind/:ruleId`,
+      path,
       auth: 'user',
       rateLimit: 'default',
       schema: { params: RuleParams },
@@ -66,7 +60,7 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'PUT',
-      path: `${BASE}/global/:kind/:ruleId`,
+      path,
       auth: 'user',
       rateLimit: 'default',
       schema: {
@@ -82,7 +76,7 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'DELETE',
-      path: `${BASE}/global/:kind/:ruleId`,
+      path,
       auth: 'user',
       rateLimit: 'default',
       schema: { params: RuleParams },
@@ -91,9 +85,16 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
         return {};
       },
     }),
+  ];
+}
+
+/** GET and PUT of a rule's `enabled` flag. */
+function enabledRoutes(api: ClientUserAPI): AnyRoute[] {
+  const path = `${BASE}/global/:kind/:ruleId/enabled`;
+  return [
     defineRoute({
       method: 'GET',
-      path: `${BASE}/global/:kind/:ruleId/enabled`,
+      path,
       auth: 'user',
       rateLimit: 'default',
       schema: { params: RuleParams },
@@ -101,7 +102,7 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'PUT',
-      path: `${BASE}/global/:kind/:ruleId/enabled`,
+      path,
       auth: 'user',
       rateLimit: 'default',
       schema: { params: RuleParams, body: Type.Object({ enabled: Type.Boolean() }) },
@@ -111,9 +112,16 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
         return {};
       },
     }),
+  ];
+}
+
+/** GET and PUT of a rule's `actions`. */
+function actionsRoutes(api: ClientUserAPI): AnyRoute[] {
+  const path = `${BASE}/global/:kind/:ruleId/actions`;
+  return [
     defineRoute({
       method: 'GET',
-      path: `${BASE}/global/:kind/:ruleId/actions`,
+      path,
       auth: 'user',
       rateLimit: 'default',
       schema: { params: RuleParams },
@@ -121,7 +129,7 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
     }),
     defineRoute({
       method: 'PUT',
-      path: `${BASE}/global/:kind/:ruleId/actions`,
+      path,
       auth: 'user',
       rateLimit: 'default',
       schema: { params: RuleParams, body: Type.Object({ actions: Type.Array(Type.Unknown()) }) },
@@ -131,5 +139,18 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
         return {};
       },
     }),
+  ];
+}
+
+export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
+  const api = deps.userApi;
+  return [
+    getRuleset(api, `${BASE}/`, true),
+    getRuleset(api, BASE, true),
+    getRuleset(api, `${BASE}/global/`, false),
+    getRuleset(api, `${BASE}/global`, false),
+    ...ruleRoutes(api),
+    ...enabledRoutes(api),
+    ...actionsRoutes(api),
   ];
 }

@@ -4,7 +4,6 @@
  */
 import type { RouteContext, RouteSchemas } from '../../internal/httputil/route.js';
 import { isJsonObject } from '../../matrix/json.js';
-import { createFailedLoginLimiter } from '../auth/failed-login-limiter.js';
 import { runUserInteractiveAuth, type UiaOutcome } from '../auth/run-user-interactive-auth.js';
 import type { UiaFlow } from '../auth/uia-flows.js';
 import { requestBinding } from '../auth/uia-request-binding.js';
@@ -28,7 +27,7 @@ export async function runRouteUia<S extends RouteSchemas>(
     stage: {
       userApi: deps.userApi,
       serverName: deps.config.server_name,
-      failedLogins: deps.failedLogins ?? createFailedLoginLimiter(deps.config),
+      failedLogins: deps.failedLogins,
       userId,
     },
   });

@@ -20,7 +20,7 @@ const entry = (seq: number, key: string): TrackedEntry => ({ msg: { seq, xid: 0,
 
 it('moves the position over acknowledged messages only up to the first unacknowledged one', async () => {
   const { store, saves } = recordingStore();
-  const t = createAckTracker(store, { position: LOG_START, pending: [] }, () => false, () => undefined);
+  const t = createAckTracker(store, { position: LOG_START, pending: [] }, { isFailing: () => false, onError: () => undefined });
   const es = [1, 2, 3, 4].map((s) => entry(s, `k${s}`));
   es.forEach((e) => t.read(e));
   t.ack(es[0]!);
@@ -32,7 +32,7 @@ it('moves the position over acknowledged messages only up to the first unacknowl
 it('passes over a failing key’s messages as pending, and removes them once acknowledged', async () => {
   const { store, saves } = recordingStore();
   const failing = new Set(['bad']);
-  const t = createAckTracker(store, { position: LOG_START, pending: [] }, (k) => failing.has(k), () => undefined);
+  const t = createAckTracker(store, { position: LOG_START, pending: [] }, { isFailing: (k) => failing.has(k), onError: () => undefined });
   const bad = entry(1, 'bad');
   const good = entry(2, 'good');
   t.read(bad);
@@ -50,7 +50,7 @@ it('passes over a failing key’s messages as pending, and removes them once ack
 
 it('coalesces a burst of acknowledgements into one write', async () => {
   const { store, saves } = recordingStore();
-  const t = createAckTracker(store, { position: LOG_START, pending: [] }, () => false, () => undefined);
+  const t = createAckTracker(store, { position: LOG_START, pending: [] }, { isFailing: () => false, onError: () => undefined });
   const es = Array.from({ length: 100 }, (_, i) => entry(i + 1, `k${i}`));
   for (const e of es) t.read(e);
   for (const e of es) {

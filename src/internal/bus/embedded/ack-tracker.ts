@@ -32,24 +32,31 @@ export interface AckTracker {
 
 /** Store errors are retried after this long. */
 const RETRY_MS = 1000;
+/** Acknowledgements after which a write starts without waiting for the event loop to turn. */
+const EAGER_AFTER = 512;
 
-/**
- * Tracks progress from the stored `initial` state. `isFailing(key)` says whether a key's head
- * message is failing (its messages may then be passed over as pending).
- */
-export function createAckTracker(
-  store: ConsumerStore,
-  initial: ConsumerState,
-  isFailing: (key: string) => boolean,
-  onError: (err: unknown) => void,
-): AckTracker {
+/** How the tracker learns about keys and reports what happened. */
+export interface AckTrackerHooks {
+  /** Whether a key's head message is failing (its messages may then be passed as pending). */
+  isFailing(key: string): boolean;
+  /** A write failed (it is retried). */
+  onError(err: unknown): void;
+  /** A write committed. */
+  onSaved?(): void;
+}
+
+/** Tracks progress from the stored `initial` state. */
+export function createAckTracker(store: ConsumerStore, initial: ConsumerState, hooks: AckTrackerHooks): AckTracker {
+  const { isFailing, onError } = hooks;
   const order = new Fifo<TrackedEntry>(); // read after `position`, in log order
   const pendingUnacked = new Set(initial.pending.map((m) => m.seq)); // at or before `position`
   const persistedPending = new Set(pendingUnacked); // what the store holds
   let position: Position = initial.position;
   let saved: Position = initial.position;
   let writing: Promise<void> | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let again = false;
+  let unsaved = 0; // acknowledgements since the last write started
   let retryTimer: NodeJS.Timeout | undefined;
   let problem: string | undefined;
   let closed = false;
@@ -72,6 +79,7 @@ export function createAckTracker(
     if (add.length === 0 && remove.length === 0 && position === saved) return;
     const target = position;
     await store.save(target, add, remove);
+    hooks.onSaved?.();
     saved = target;
     for (const s of add) persistedPending.add(s);
     for (const s of remove) persistedPending.delete(s);
@@ -81,6 +89,7 @@ export function createAckTracker(
     try {
       do {
         again = false;
+        unsaved = 0;
         await writeOnce();
       } while (again);
       problem = undefined;
@@ -99,11 +108,20 @@ export function createAckTracker(
     }
   };
 
+  const start = () => {
+    if (immediate) clearImmediate(immediate);
+    immediate = undefined;
+    if (!writing && !retryTimer && !closed) writing = writeLoop();
+  };
+
   const request = () => {
     again = true;
-    if (writing || retryTimer) return;
-    // setImmediate lets every acknowledgement of the current burst join this write.
-    writing = new Promise<void>((resolve) => setImmediate(resolve)).then(writeLoop);
+    unsaved++;
+    if (writing || retryTimer) return; // the running loop (or the retry) picks this up
+    // Waiting for setImmediate lets a burst of acknowledgements share one write. A long burst
+    // that never yields to the event loop (SQLite answers in microtasks) is written anyway.
+    if (unsaved >= EAGER_AFTER) start();
+    else immediate ??= setImmediate(start);
   };
 
   return {
@@ -118,6 +136,7 @@ export function createAckTracker(
       closed = true;
       clearTimeout(retryTimer);
       retryTimer = undefined;
+      if (immediate) clearImmediate(immediate);
       while (writing) await writing;
       await writeOnce();
     },

@@ -26,12 +26,19 @@ export interface DispatcherOptions {
   readonly concurrency: number;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
+  /** Called after each write of this consumer's progress commits. */
+  readonly onCommit: () => void;
 }
 
 /** A running subscription. */
 export interface Dispatcher {
   /** New messages may exist: read the log (one cheap query when there are none). */
   wake(): void;
+  /**
+   * A transaction of this process committed: if the last read stopped at a still-open
+   * transaction (see `readHorizon`), read again now rather than at the next timer.
+   */
+  retryIfLimited(): void;
   /** Stops reading, waits for in-flight handlers, records their acknowledgements. */
   stop(): Promise<void>;
   /** Why this consumer is unhealthy right now (its store failing), if it is. */
@@ -57,6 +64,8 @@ const READ_AHEAD = 2000;
 const MAX_STUCK = 50_000;
 /** A failed read is retried after this long. */
 const READ_RETRY_MS = 1000;
+/** Longest wait before reading again past a transaction that is still open. */
+const HORIZON_MAX_DELAY_MS = 50;
 
 /** Opens the consumer's stored state and starts delivering. */
 export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatcher> {
@@ -64,9 +73,11 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
   const initial = await store.open();
   const keys = new Map<string, KeyState>();
   const ready = new Fifo<KeyState>();
-  const tracker = createAckTracker(store, initial, (k) => keys.get(k)?.failing === true, (err) =>
-    logger.error({ topic, consumer, err }, 'bus acknowledgement write failed; retrying'),
-  );
+  const tracker = createAckTracker(store, initial, {
+    isFailing: (k) => keys.get(k)?.failing === true,
+    onError: (err) => logger.error({ topic, consumer, err }, 'bus acknowledgement write failed; retrying'),
+    onSaved: opts.onCommit,
+  });
   let cursor: Position = initial.position; // the last message read from the log
   let active = 0; // unacknowledged messages of keys that are not failing
   let stuck = 0; // unacknowledged messages of failing keys
@@ -79,6 +90,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     wanted: true,
     timer: undefined as NodeJS.Timeout | undefined,
     horizonDelayMs: 0,
+    limited: false,
   };
 
   const schedule = (ks: KeyState) => {
@@ -179,9 +191,12 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     const last = messages[messages.length - 1];
     if (last) cursor = { xid: last.xid, seq: last.seq };
     if (messages.length === limit) reader.wanted = true;
+    reader.limited = limited;
     if (limited) {
-      // An older transaction is still open and its commit may not wake us: look again soon.
-      reader.horizonDelayMs = Math.min(200, Math.max(2, reader.horizonDelayMs * 2));
+      // An older transaction is still open. Commits of this bus's own writes call
+      // `retryIfLimited`; other transactions' commits are noticed by this timer, quickly while
+      // reads make progress, backing off while one long transaction holds everything up.
+      reader.horizonDelayMs = messages.length > 0 ? 1 : Math.min(HORIZON_MAX_DELAY_MS, Math.max(1, reader.horizonDelayMs * 2));
       readLater(reader.horizonDelayMs);
     } else reader.horizonDelayMs = 0;
     pump();
@@ -209,6 +224,13 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
 
   return {
     wake() {
+      reader.wanted = true;
+      read();
+    },
+    retryIfLimited() {
+      if (!reader.limited) return;
+      clearTimeout(reader.timer);
+      reader.timer = undefined;
       reader.wanted = true;
       read();
     },

@@ -53,9 +53,15 @@ export async function createEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> 
   const wake = (topics: Iterable<string>) => {
     for (const t of topics) for (const d of byTopic.get(t) ?? []) d.wake();
   };
+  // Our own write transactions are what most often holds readers at the horizon (see
+  // `readHorizon`): when one commits, readers waiting there look again at once.
+  const committed = () => {
+    for (const d of all.values()) d.retryIfLimited();
+  };
   const batcher = createPublishBatcher<NewLogRow>(async (rows) => {
     await insertLogRows(db, database.caps, rows);
     wake(new Set(rows.map((r) => r.topic)));
+    committed();
   }, CHUNK_ROWS);
   const log: LogWriter = { database, append: (rows) => batcher.enqueue(rows), wake };
 
@@ -105,7 +111,8 @@ export async function createEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> 
       : sqlConsumerStore(database, sub.topic.name, sub.consumer);
     const wakeKey = eph ? memoryKey(sub.topic.name) : sub.topic.name;
     const handler = sub.handler as SubscribeOptions['handler'];
-    const d = await startDispatcher({ topic: sub.topic.name, consumer: sub.consumer, store, handler, concurrency, retry, logger });
+    const onCommit = eph ? () => undefined : committed;
+    const d = await startDispatcher({ topic: sub.topic.name, consumer: sub.consumer, store, handler, concurrency, retry, logger, onCommit });
     all.set(id, d);
     let set = byTopic.get(wakeKey);
     if (!set) byTopic.set(wakeKey, (set = new Set()));
