@@ -1,30 +1,37 @@
 /**
  * `npm run bench -- bus`: publish → handler throughput and latency of every bus implementation
- * on this machine — the embedded bus on SQLite and on PostgreSQL (`benchEmbedded` of
- * `bus-embedded.ts`) and NATS JetStream (`measureBus` of `measure-bus.ts`, the same method:
- * a 100,000-message flood over 100 keys for throughput, then one message per call at a steady
- * rate for latency). NATS latency is taken at 5,000 msg/s rather than the embedded bus's 20,000,
- * so it measures delivery rather than queueing behind a rate near its capacity.
+ * on this machine, by one method (see `measure-bus.ts`): the embedded bus on SQLite and on
+ * PostgreSQL (`benchEmbedded` of `bus-embedded.ts`) and NATS JetStream (`measureBus`).
+ * `msgs_per_s` is a 100,000-message flood over 100 keys, 10 per publish call; `p50_ms` and
+ * `p99_ms` are publish-to-handler latency at a steady 5,000 msg/s, one message per call.
  *
- * Starts its own PostgreSQL and nats-server (file storage in a temp dir) and stops them. The last
- * line printed is one JSON object: `{"embedded_sqlite": {…}, "embedded_postgres": {…}, "nats": {…}}`
- * with `msgs_per_s`, `p50_ms` and `p99_ms` each.
+ * Starts its own PostgreSQL and nats-server (file storage in a temp dir) and stops them. Each
+ * implementation's full result (with the one-message-per-call figures) goes to stderr; the last
+ * line on stdout is one JSON object:
+ * `{"embedded_sqlite": {"msgs_per_s", "p50_ms", "p99_ms"}, "embedded_postgres": {…}, "nats": {…}}`.
  */
 import { createNatsBus } from '../src/internal/bus/nats/create-nats-bus.js';
 import { startNats } from '../test/harness/nats-server.js';
 import { startPostgres } from '../test/harness/postgres-server.js';
 import { benchEmbedded } from './bus-embedded.js';
-import { DEFAULT_MEASURE, measureBus, type BusBenchResult } from './measure-bus.js';
+import { measureBus, type BusBenchResult } from './measure-bus.js';
 
-const NATS_PACED_RATE = 5000;
+type Summary = Pick<BusBenchResult, 'msgs_per_s' | 'p50_ms' | 'p99_ms'>;
 
 async function benchNats(url: string): Promise<BusBenchResult> {
   const bus = await createNatsBus({ servers: url, prefix: 'bench' });
   try {
-    return await measureBus(bus, { ...DEFAULT_MEASURE, pacedRate: NATS_PACED_RATE });
+    return await measureBus(bus);
   } finally {
     await bus.close();
   }
+}
+
+/** Runs one implementation's bench, reports it in full on stderr, returns the summary. */
+async function run(name: string, bench: () => Promise<BusBenchResult>): Promise<Summary> {
+  const r = await bench();
+  console.error(`${name}: ${JSON.stringify(r)}`);
+  return { msgs_per_s: r.msgs_per_s, p50_ms: r.p50_ms, p99_ms: r.p99_ms };
 }
 
 const pg = await startPostgres();
@@ -33,13 +40,10 @@ try {
   try {
     // benchEmbedded('postgres') uses this server instead of starting another.
     process.env.AXON_BENCH_POSTGRES_URL = pg.adminUrl;
-    const embedded_sqlite = await benchEmbedded('sqlite');
-    console.error(`embedded_sqlite: ${JSON.stringify(embedded_sqlite)}`);
-    const embedded_postgres = await benchEmbedded('postgres');
-    console.error(`embedded_postgres: ${JSON.stringify(embedded_postgres)}`);
-    const natsResult = await benchNats(nats.url);
-    console.error(`nats: ${JSON.stringify(natsResult)}`);
-    console.log(JSON.stringify({ embedded_sqlite, embedded_postgres, nats: natsResult }));
+    const embedded_sqlite = await run('embedded_sqlite', () => benchEmbedded('sqlite'));
+    const embedded_postgres = await run('embedded_postgres', () => benchEmbedded('postgres'));
+    const natsSummary = await run('nats', () => benchNats(nats.url));
+    console.log(JSON.stringify({ embedded_sqlite, embedded_postgres, nats: natsSummary }));
   } finally {
     await nats.stop();
   }

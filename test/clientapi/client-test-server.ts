@@ -1,17 +1,11 @@
 /**
- * A real Axon monolith for clientapi route tests: `startServer` on port 0 with a temporary
- * SQLite database, open registration and a registration shared secret, plus small helpers to
- * call the client API and make users.
+ * A real Axon monolith for clientapi route tests (`startTestMonolith`) with a registration
+ * shared secret, plus small helpers to call the client API and make users.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
 import { registrationMac } from '../../src/clientapi/auth/shared-secret-mac.js';
-import { configFromObject } from '../../src/internal/config/load-config.js';
-import { startServer } from '../../src/setup/start-server.js';
+import { startTestMonolith, TEST_SERVER_NAME } from '../harness/start-test-monolith.js';
 
-export const SERVER_NAME = 'hs.test';
+export const SERVER_NAME = TEST_SERVER_NAME;
 export const SHARED_SECRET = 'test-shared-secret-0123456789';
 
 /** A JSON response: status, parsed body, headers. */
@@ -47,21 +41,8 @@ export interface ClientTestServer {
 
 /** Starts a server; `overrides` are merged into the config (top-level keys replace). */
 export async function startClientTestServer(overrides: Record<string, unknown> = {}): Promise<ClientTestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'axon-clientapi-'));
-  const config = configFromObject({
-    server_name: SERVER_NAME,
-    signing_key_path: join(dir, 'signing.key'),
-    listen: { client: { host: '127.0.0.1', port: 0 }, internal: { host: '127.0.0.1', port: 0 } },
-    database: { connection_string: `sqlite:${join(dir, 'axon.db')}` },
-    media: { path: join(dir, 'media') },
-    registration: { enabled: true, shared_secret: SHARED_SECRET },
-    rate_limiting: { enabled: false },
-    metrics: { enabled: false },
-    logging: { level: 'silent' },
-    ...overrides,
-  });
-  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
-  const url = server.urls.client;
+  const monolith = await startTestMonolith({ registration: { enabled: true, shared_secret: SHARED_SECRET }, ...overrides });
+  const url = monolith.baseUrl;
 
   const call = async (method: string, path: string, opts: CallOptions = {}): Promise<Res> => {
     const headers: Record<string, string> = {};
@@ -96,10 +77,7 @@ export async function startClientTestServer(overrides: Record<string, unknown> =
     call,
     register,
     login,
-    stop: async () => {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: monolith.stop,
   };
 }
 

@@ -28,6 +28,7 @@ export async function openDatabase(connectionString: string, opts: OpenDatabaseO
     handle.pragma('foreign_keys = ON');
     handle.pragma('busy_timeout = 10000');
     handle.pragma('cache_size = -16000');
+    cachePreparedStatements(handle);
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: handle }) });
     return closeOnce({ db, caps: SQLITE_CAPABILITIES, connectionString }, () => db.destroy());
   }
@@ -43,6 +44,27 @@ export async function openDatabase(connectionString: string, opts: OpenDatabaseO
   client.release();
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   return closeOnce({ db, caps: POSTGRES_CAPABILITIES, connectionString }, () => db.destroy());
+}
+
+/**
+ * Kysely's SQLite driver calls `prepare()` for every query; compiling the same SQL again costs
+ * about as much as running it. Statements are cached by SQL text (bounded, least recently used
+ * dropped first). Safe because Kysely runs one statement at a time on this single connection.
+ */
+function cachePreparedStatements(handle: SqliteDriver.Database, max = 1000): void {
+  const prepare = handle.prepare.bind(handle);
+  const cache = new Map<string, SqliteDriver.Statement>();
+  handle.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (stmt) {
+      cache.delete(source);
+    } else {
+      stmt = prepare(source);
+      if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(source, stmt);
+    return stmt;
+  }) as typeof handle.prepare;
 }
 
 function closeOnce(d: Omit<Database, 'close'>, close: () => Promise<void>): Database {

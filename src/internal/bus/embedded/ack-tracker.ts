@@ -24,7 +24,7 @@ export interface AckTracker {
   ack(entry: TrackedEntry): void;
   /** Progress may have changed: write it soon (coalesced with other requests). */
   request(): void;
-  /** Waits for writes in progress, then writes the final state. */
+  /** Waits for writes in progress, then writes the final state (a failure goes to `onError`). */
   close(): Promise<void>;
   /** Why progress cannot be written right now, if it cannot. */
   problem(): string | undefined;
@@ -34,6 +34,8 @@ export interface AckTracker {
 const RETRY_MS = 1000;
 /** Acknowledgements after which a write starts without waiting for the event loop to turn. */
 const EAGER_AFTER = 512;
+/** Least time between the starts of two writes (unless EAGER_AFTER acknowledgements wait). */
+const MIN_SPACING_MS = 5;
 
 /** How the tracker learns about keys and reports what happened. */
 export interface AckTrackerHooks {
@@ -55,6 +57,8 @@ export function createAckTracker(store: ConsumerStore, initial: ConsumerState, h
   let saved: Position = initial.position;
   let writing: Promise<void> | undefined;
   let immediate: NodeJS.Immediate | undefined;
+  let spacing: NodeJS.Timeout | undefined;
+  let lastStart = -Infinity;
   let again = false;
   let unsaved = 0; // acknowledgements since the last write started
   let retryTimer: NodeJS.Timeout | undefined;
@@ -110,18 +114,31 @@ export function createAckTracker(store: ConsumerStore, initial: ConsumerState, h
 
   const start = () => {
     if (immediate) clearImmediate(immediate);
+    clearTimeout(spacing);
     immediate = undefined;
-    if (!writing && !retryTimer && !closed) writing = writeLoop();
+    spacing = undefined;
+    if (!writing && !retryTimer && !closed) {
+      lastStart = performance.now();
+      writing = writeLoop();
+    }
   };
 
   const request = () => {
     again = true;
     unsaved++;
     if (writing || retryTimer) return; // the running loop (or the retry) picks this up
-    // Waiting for setImmediate lets a burst of acknowledgements share one write. A long burst
-    // that never yields to the event loop (SQLite answers in microtasks) is written anyway.
-    if (unsaved >= EAGER_AFTER) start();
-    else immediate ??= setImmediate(start);
+    // A long burst that never yields to the event loop (SQLite answers in microtasks) is
+    // written without waiting.
+    if (unsaved >= EAGER_AFTER) return start();
+    if (immediate || spacing) return;
+    // Writes are spaced MIN_SPACING_MS apart, so a steady trickle of messages costs a write per
+    // few milliseconds rather than one per message; within that, setImmediate lets a burst of
+    // acknowledgements share one write.
+    const wait = MIN_SPACING_MS - (performance.now() - lastStart);
+    if (wait > 0) {
+      spacing = setTimeout(start, wait);
+      spacing.unref();
+    } else immediate = setImmediate(start);
   };
 
   return {
@@ -137,8 +154,11 @@ export function createAckTracker(store: ConsumerStore, initial: ConsumerState, h
       clearTimeout(retryTimer);
       retryTimer = undefined;
       if (immediate) clearImmediate(immediate);
+      clearTimeout(spacing);
       while (writing) await writing;
-      await writeOnce();
+      // Losing this last write only means redelivering its messages after a restart, which
+      // at-least-once allows: report it, but let the bus close.
+      await writeOnce().catch(onError);
     },
   };
 }

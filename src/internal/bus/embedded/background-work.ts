@@ -9,9 +9,13 @@ import type { Database } from '../../sqlutil/database.js';
 import type { BusTables } from './bus-tables.js';
 import { pruneBusLog } from './prune-bus-log.js';
 
+/** What the background timers need. */
 export interface BackgroundOptions {
+  /** The bus database. */
   readonly database: Database;
+  /** Interval of the log-head poll. */
   readonly pollIntervalMs: number;
+  /** Interval of pruning. */
   readonly pruneIntervalMs: number;
   /** Retention of topics nobody consumes (checked once a minute). */
   readonly retentionMs: number;
@@ -31,6 +35,7 @@ export interface BackgroundWork {
 
 const EXPIRY_EVERY_MS = 60_000;
 
+/** Starts the poll and pruning timers (unref'd: they never keep the process alive). */
 export function startBackgroundWork(o: BackgroundOptions): BackgroundWork {
   const db = o.database.db as Kysely<BusTables>;
   let lastHead: number | null | undefined;

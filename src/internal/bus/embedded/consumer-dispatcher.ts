@@ -14,15 +14,23 @@ import { Fifo } from './fifo.js';
 
 /** Redelivery backoff after a handler error: `initialMs`, doubling per attempt up to `maxMs`. */
 export interface RetryPolicy {
+  /** Delay before the second delivery. */
   readonly initialMs: number;
+  /** Longest delay between deliveries. */
   readonly maxMs: number;
 }
 
+/** What a dispatcher runs. */
 export interface DispatcherOptions {
+  /** Topic name, as delivered to the handler. */
   readonly topic: string;
+  /** Durable consumer name, for logs and problems. */
   readonly consumer: string;
+  /** Where the topic's messages and this consumer's progress live. */
   readonly store: ConsumerStore;
+  /** Resolves to acknowledge, rejects to have the message redelivered after a backoff. */
   readonly handler: (msg: DeliveredMessage) => Promise<void>;
+  /** Keys handled at once (one message per key at a time). */
   readonly concurrency: number;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
@@ -138,6 +146,7 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
           schedule(ks);
           pump();
         }, delay);
+        ks.timer.unref(); // a pending retry alone must not keep the process alive
       }
     }
     tracker.request();
@@ -219,18 +228,24 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     );
   };
 
+  // The timer after a read stopped at the horizon; a commit we hear of replaces it.
+  const cancelHorizonWait = () => {
+    clearTimeout(reader.timer);
+    reader.timer = undefined;
+  };
+
   for (const m of initial.pending) enqueue(m, false);
   pump();
 
   return {
     wake() {
       reader.wanted = true;
+      if (reader.limited) cancelHorizonWait();
       read();
     },
     retryIfLimited() {
       if (!reader.limited) return;
-      clearTimeout(reader.timer);
-      reader.timer = undefined;
+      cancelHorizonWait();
       reader.wanted = true;
       read();
     },

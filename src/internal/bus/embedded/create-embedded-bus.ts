@@ -20,9 +20,11 @@ import { startBackgroundWork } from './background-work.js';
 import { createPublishBatcher } from './publish-batcher.js';
 import { CHUNK_ROWS, insertLogRows, sqlConsumerStore, type NewLogRow } from './sql-consumer-store.js';
 
+/** What {@link createEmbeddedBus} needs; only `database` is required. */
 export interface EmbeddedBusOptions {
   /** Where the log lives; the bus migrates its tables there. Not closed by the bus. */
   readonly database: Database;
+  /** Handler failures (warn) and database errors (error); silent by default. */
   readonly logger?: Logger;
   /** How often to look for messages published by other processes. Default 500 ms. */
   readonly pollIntervalMs?: number;

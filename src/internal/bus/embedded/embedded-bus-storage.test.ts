@@ -10,6 +10,7 @@ import pg from 'pg';
 import { describeEachBackend } from '../../../../test/harness/describe-each-backend.js';
 import type { DeliveredMessage } from '../bus.js';
 import type { BusTables } from './bus-tables.js';
+import { openDatabase } from '../../sqlutil/open-database.js';
 import { createEmbeddedBus } from './create-embedded-bus.js';
 import { toLogRows } from './log-rows.js';
 import { pruneBusLog } from './prune-bus-log.js';
@@ -187,6 +188,20 @@ describeEachBackend('embedded bus storage', (ctx) => {
       await slow.end();
       await bus.close();
     }
+  });
+
+  it('reports a failing database in problems() and still closes', async () => {
+    const database = await openDatabase(await ctx.freshConnectionString());
+    const bus = await createEmbeddedBus({ database, ...fast });
+    let handled = 0;
+    await bus.subscribe({ topic, consumer: 'p', handler: async () => void handled++ });
+    await bus.publish([{ topic, key: 'k', payload: 1 }]);
+    await until('the message', () => handled === 1);
+    assert.deepEqual(bus.problems(), []);
+    await database.close();
+    await until('a problem', () => bus.problems().length > 0);
+    assert.match(bus.problems().join('\n'), /bus (consumer p of Stored|poll failed)/);
+    await bus.close();
   });
 
   it('stores consumer state across open(): position and pending set', async () => {

@@ -18,6 +18,7 @@ interface MemoryEntry extends StoredMessage {
   readonly at: number;
 }
 
+/** A new, empty in-memory topic. */
 export function createMemoryTopic(maxAgeMs: number, maxMessages = 100_000): MemoryTopic {
   // Messages in seq order from index `head` on; a consumer's read is a binary search by seq.
   let log: MemoryEntry[] = [];

@@ -13,14 +13,17 @@ export interface PruneOptions {
   /** Also expire rows of topics nobody consumes that are older than `retentionMs`. */
   readonly expireUnconsumed: boolean;
   readonly retentionMs: number;
-  /** Rows per DELETE, so one statement never holds SQLite's write lock for long. */
+  /**
+   * Rows per DELETE. Small, and the loop yields between statements, so live publishes and
+   * reads queued for the connection wait one short statement, not a whole backlog's deletion.
+   */
   readonly batch?: number;
 }
 
 /** Prunes the bus log; returns how many rows were deleted. */
 export async function pruneBusLog(database: Database, opts: PruneOptions): Promise<number> {
   const db = database.db as Kysely<BusTables>;
-  const batch = opts.batch ?? 2000;
+  const batch = opts.batch ?? 256;
   const consumers = await db.selectFrom('bus_consumers').select(['topic', 'pos_xid', 'pos_seq']).execute();
   const slowest = new Map<string, Position>();
   for (const c of consumers) {
@@ -58,6 +61,7 @@ async function deleteRange(db: Kysely<BusTables>, topic: string, batch: number, 
     const n = Number(res.numDeletedRows);
     deleted += n;
     if (n < batch) return deleted;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -76,5 +80,6 @@ async function expireUnconsumed(db: Kysely<BusTables>, consumed: string[], cutof
     const n = Number(res.numDeletedRows);
     deleted += n;
     if (n < batch) return deleted;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -20,7 +20,7 @@ interface Waiting<R> {
 }
 
 /**
- * Groups writes of up to `maxRows` rows (a caller's own larger publish still goes in one
+ * A batcher calling `write` for one group at a time. Groups writes of up to `maxRows` rows (a caller's own larger publish still goes in one
  * write). Matching it to the rows one INSERT carries makes each write a single statement.
  */
 export function createPublishBatcher<R>(write: (rows: readonly R[]) => Promise<void>, maxRows: number): PublishBatcher<R> {

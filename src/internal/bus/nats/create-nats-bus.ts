@@ -81,8 +81,14 @@ function assembleBus(
   watching: Promise<void>,
   logger: Logger | undefined,
 ): Bus {
-  const streams = createTopicStreams(jsm, { prefix, retentionMs: opts.retentionMs ?? 7 * DAY_MS, replicas: opts.replicas ?? 1 });
-  const publisher = createAsyncPublisher(nc, opts.publishTimeoutMs ?? 10_000);
+  const publishTimeoutMs = opts.publishTimeoutMs ?? 10_000;
+  const streams = createTopicStreams(jsm, {
+    prefix,
+    retentionMs: opts.retentionMs ?? 7 * DAY_MS,
+    replicas: opts.replicas ?? 1,
+    createTimeoutMs: publishTimeoutMs,
+  });
+  const publisher = createAsyncPublisher(nc, publishTimeoutMs);
   const publish = (messages: readonly OutgoingMessage[]) => publishMessages(publisher, streams, messages);
   const retry = opts.retry ?? { initialMs: 1000, maxMs: 60_000 };
   const deps: NatsSubscriptionDeps = {

@@ -5,7 +5,7 @@
  * that drop messages after the topic's `maxAgeMs`.
  */
 import { DiscardPolicy, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig, type StreamInfo } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { nanos, NoRespondersError, RequestError, TimeoutError } from '@nats-io/transport-node';
 import type { TopicSpec } from '../bus.js';
 import { topicNames, type TopicNames } from './nats-names.js';
 
@@ -20,6 +20,11 @@ export interface TopicStreamSettings {
   readonly retentionMs: number;
   /** Copies of each stream in a NATS cluster (1 on a single server). */
   readonly replicas: number;
+  /**
+   * How long to keep trying to create a stream when the server does not answer: requests sent
+   * while reconnecting are lost, and JetStream answers late just after a restart.
+   */
+  readonly createTimeoutMs: number;
 }
 
 /** A topic's stream as it exists on the server. */
@@ -75,15 +80,26 @@ export function streamConfig(settings: TopicStreamSettings, topic: TopicSpec): S
 
 async function createStream(jsm: JetStreamManager, settings: TopicStreamSettings, topic: TopicSpec): Promise<TopicStream> {
   const cfg = streamConfig(settings, topic);
-  let info: StreamInfo;
+  const deadline = Date.now() + settings.createTimeoutMs;
+  for (let wait = 100; ; wait = Math.min(1000, wait * 2)) {
+    try {
+      return { ...topicNames(settings.prefix, topic), created: (await addOrUpdate(jsm, cfg)).created };
+    } catch (e) {
+      const unanswered = e instanceof TimeoutError || e instanceof RequestError || e instanceof NoRespondersError;
+      if (!unanswered || Date.now() + wait > deadline) throw e;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+async function addOrUpdate(jsm: JetStreamManager, cfg: StreamConfig): Promise<StreamInfo> {
   try {
     // Creating is idempotent when the stream exists with the same configuration.
-    info = await jsm.streams.add(cfg);
+    return await jsm.streams.add(cfg);
   } catch (e) {
     if (!(e instanceof JetStreamApiError && e.code === STREAM_NAME_IN_USE)) throw e;
     // Settings changed since the stream was made (retention, max age): bring it up to date.
     const { name, ...update } = cfg;
-    info = await jsm.streams.update(name, update);
+    return jsm.streams.update(name, update);
   }
-  return { ...topicNames(settings.prefix, topic), created: info.created };
 }
