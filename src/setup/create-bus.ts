@@ -8,15 +8,19 @@ import { createEmbeddedBus } from '../internal/bus/embedded/create-embedded-bus.
 import { createNatsBus } from '../internal/bus/nats/create-nats-bus.js';
 import { ConfigError } from '../internal/config/config-error.js';
 import type { LoadedConfig } from '../internal/config/load-config.js';
-import { openDatabase } from '../internal/sqlutil/open-database.js';
-import type { Database } from '../internal/sqlutil/database.js';
+import type { DatabasePool } from '../internal/sqlutil/database-pool.js';
 
 export interface ProcessBus {
   readonly bus: Bus;
   close(): Promise<void>;
 }
 
-export async function createProcessBus(config: LoadedConfig, polylith: boolean, logger: Logger): Promise<ProcessBus> {
+export async function createProcessBus(
+  config: LoadedConfig,
+  databases: DatabasePool,
+  polylith: boolean,
+  logger: Logger,
+): Promise<ProcessBus> {
   switch (config.bus.kind) {
     case 'embedded': {
       if (polylith) {
@@ -26,13 +30,12 @@ export async function createProcessBus(config: LoadedConfig, polylith: boolean, 
           'bus.kind',
         );
       }
-      // Its own handle on the global database, so its batched writes never queue behind a
-      // component's long transaction on a shared SQLite connection.
-      const database: Database = await openDatabase(config.database.connection_string, {
-        maxConnections: config.database.max_connections,
-      });
+      // The global database's shared handle: a second handle on one SQLite file in one process
+      // can deadlock (better-sqlite3 waits synchronously for the other's write lock). Components
+      // on the same database write their messages straight into the log in their transaction.
+      const database = await databases.forComponent('bus');
       const bus = await createEmbeddedBus({ database, logger: logger.child({ bus: 'embedded' }) });
-      return { bus, close: async () => (await bus.close(), await database.close()) };
+      return { bus, close: () => bus.close() };
     }
     case 'nats': {
       const bus = await createNatsBus({ servers: config.bus.nats.servers, prefix: config.bus.nats.prefix, logger: logger.child({ bus: 'nats' }) });

@@ -67,7 +67,7 @@ export async function startServer(config: LoadedConfig, opts: StartOptions = {})
   try {
     // Open every database this process uses now, so a bad connection string stops start-up at once.
     await Promise.all(selected.map((c) => databases.forComponent(c)));
-    processBus = await createProcessBus(config, polylith, logger);
+    processBus = await createProcessBus(config, databases, polylith, logger);
     const bus = processBus.bus;
     components = await startComponents({ config, logger, signingKey, bus, databases, registry, selected });
     const c = components;

@@ -82,7 +82,7 @@ async function until(what: string, cond: () => boolean, ms = 20_000): Promise<vo
   }
 }
 
-/** Restarts the server while sampling `problems()`; returns whether it ever reported one. */
+/** Restarts the server while sampling `problems()`; returns the problems it reported meanwhile. */
 async function restartWatchingHealth(server: NatsServer, bus: Bus, signal: NodeJS.Signals): Promise<string[]> {
   const seen: string[] = [];
   const sampler = setInterval(() => seen.push(...bus.problems()), 2);

@@ -4,7 +4,7 @@
  * and PostgreSQL. Internally everything is keyed by NIDs; only Matrix IDs and plain data cross
  * this interface, and the write path persists an event in one transaction ({@link RoomserverStorage.storeEvent}).
  */
-import type { Outbox } from '../../internal/bus/bus.js';
+import type { BusMessage, Outbox } from '../../internal/bus/bus.js';
 import type { RoomEvent } from '../../matrix/room-event.js';
 import type { Database } from '../../internal/sqlutil/database.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
@@ -25,13 +25,14 @@ import * as aliases from './room-aliases-table.js';
 import { ROOMSERVER_MIGRATIONS } from './roomserver-migrations.js';
 import type { RoomserverTables } from './roomserver-tables.js';
 import { selectRoom } from './rooms-table.js';
-import type { StateInput, StatePoint } from './state-input.js';
+import type { StateBase, StateInput, StatePoint } from './state-input.js';
 import { createNidCaches, inTransaction, rootContext } from './storage-context.js';
 import { storeEvent, type EventToStore, type StoreEventResult } from './store-event.js';
 import { storeOutliers } from './store-outliers.js';
 import { countStateRows, type StateStorageStats } from './state-storage-stats.js';
+import { selectTransactionEventId, type SendTransaction } from './transactions-table.js';
 
-export type { DirectoryList, EventToStore, HeadUpdate, MembershipChange, StateFilter, StateInput, StatePoint, StateStorageStats };
+export type { DirectoryList, EventToStore, HeadUpdate, MembershipChange, SendTransaction, StateBase, StateFilter, StateInput, StatePoint, StateStorageStats };
 export type { StoredEvent, StoredInvite, StoredMembership, StoredRedaction, StoreEventResult };
 
 /** A room as the roomserver knows it. */
@@ -104,8 +105,15 @@ export interface RoomserverStorage {
   // ---- redactions
   addRedaction(redactionEventId: string, redactsEventId: string): Promise<void>;
   getRedactionsOf(eventId: string): Promise<StoredRedaction[]>;
-  /** Marks it validated and swaps the target's JSON for `redactedJson`; false when either is unknown. */
-  validateRedaction(redactionEventId: string, redactedJson: string): Promise<boolean>;
+  /**
+   * Marks it validated and swaps the target's JSON for `redactedJson`, queuing `messages` in the
+   * same transaction; false (and nothing queued) when either is unknown.
+   */
+  validateRedaction(redactionEventId: string, redactedJson: string, messages?: readonly BusMessage[]): Promise<boolean>;
+
+  // ---- transaction IDs of local sends
+  /** The event a local send with this transaction ID produced (see `EventToStore.transaction`). */
+  getTransactionEventId(transaction: SendTransaction): Promise<string | undefined>;
 }
 
 export interface RoomserverStorageOptions {
@@ -178,6 +186,15 @@ export function createRoomserverStorage(database: Database, opts: RoomserverStor
 
     addRedaction: (redactionId, redactsId) => redactions.insertRedaction(ctx, redactionId, redactsId),
     getRedactionsOf: (eventId) => redactions.selectRedactionsOf(ctx, eventId),
-    validateRedaction: (redactionId, json) => inTransaction(ctx, (tx) => redactions.validateRedaction(tx, redactionId, json)),
+    validateRedaction(redactionId, json, messages) {
+      if (messages && messages.length > 0 && !opts.outbox) throw new Error('roomserver storage was opened without the bus outbox; messages cannot be queued');
+      return inTransaction(ctx, async (tx, trx) => {
+        const done = await redactions.validateRedaction(tx, redactionId, json);
+        if (done && messages && messages.length > 0) await opts.outbox!.add(trx, messages);
+        return done;
+      });
+    },
+
+    getTransactionEventId: (t) => selectTransactionEventId(ctx, t),
   };
 }

@@ -56,7 +56,7 @@ export async function moveRoomHead(
   update: HeadUpdate,
   refs: ReadonlyMap<string, EventRef>,
 ): Promise<HeadChanges> {
-  const currentNid = update.currentState ? await persistStateInput(tx, room.roomNid, update.currentState, refs) : self.stateAfterNid;
+  const currentNid = update.currentState ? await persistStateInput(tx, room, update.currentState, refs) : self.stateAfterNid;
   let latest: number[];
   if (update.forwardExtremities) {
     latest = update.forwardExtremities.map((id) => {

@@ -112,5 +112,20 @@ const createTables: Migration = {
   },
 };
 
+const createTransactions: Migration = {
+  version: 2,
+  name: 'transaction IDs of local sends',
+  async up(db) {
+    await sql`CREATE TABLE roomserver_transactions (
+      room_id TEXT NOT NULL,
+      user_id TEXT NOT NULL,
+      device_id TEXT NOT NULL,
+      transaction_id TEXT NOT NULL,
+      event_id TEXT NOT NULL,
+      PRIMARY KEY (room_id, user_id, device_id, transaction_id)
+    )`.execute(db);
+  },
+};
+
 /** Every roomserver migration, in order. */
-export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [createTables];
+export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [createTables, createTransactions];

@@ -120,6 +120,15 @@ export interface RedactionsTable {
   validated: number;
 }
 
+/** Idempotency of local sends: a device's transaction ID in a room → the event it produced. */
+export interface TransactionsTable {
+  room_id: string;
+  user_id: string;
+  device_id: string;
+  transaction_id: string;
+  event_id: string;
+}
+
 export interface RoomserverTables {
   roomserver_rooms: RoomsTable;
   roomserver_event_types: EventTypesTable;
@@ -133,4 +142,5 @@ export interface RoomserverTables {
   roomserver_room_aliases: RoomAliasesTable;
   roomserver_published: PublishedTable;
   roomserver_redactions: RedactionsTable;
+  roomserver_transactions: TransactionsTable;
 }

@@ -16,10 +16,17 @@ export type StatePoint =
   /** The room's current state. */
   | { readonly currentOf: string };
 
+/** What a {@link StateInput} starts from. */
+export type StateBase =
+  | { readonly afterEvent: string }
+  | { readonly beforeEvent: string }
+  /** The room's current state (a local send's state before, even where the room has forked). */
+  | { readonly current: true };
+
 /** A state to persist. */
 export interface StateInput {
-  /** What to start from: the state before or after a stored event. Absent: the empty state. */
-  readonly base?: { readonly afterEvent: string } | { readonly beforeEvent: string };
+  /** What to start from: the state before or after a stored event, or the current state. Absent: the empty state. */
+  readonly base?: StateBase;
   /** `stateMapKey(type, state_key)` → event ID to set, or null to remove the key. */
   readonly changes?: ReadonlyMap<string, string | null>;
 }
@@ -28,23 +35,27 @@ export interface StateInput {
 export function stateInputEventIds(input: StateInput | undefined): string[] {
   if (!input) return [];
   const ids: string[] = [];
-  if (input.base) ids.push('afterEvent' in input.base ? input.base.afterEvent : input.base.beforeEvent);
+  if (input.base && !('current' in input.base)) ids.push('afterEvent' in input.base ? input.base.afterEvent : input.base.beforeEvent);
   for (const v of input.changes?.values() ?? []) if (v !== null) ids.push(v);
   return ids;
 }
 
 /**
- * The snapshot NID of `input` in the room. `refs` holds every event it names (see
- * {@link stateInputEventIds}); a base event must have state, a changed key's event must be stored.
+ * The snapshot NID of `input` in the room (`snapshotNid`: its current state, as read in this
+ * transaction). `refs` holds every event it names (see {@link stateInputEventIds}); a base event
+ * must have state, a changed key's event must be stored.
  */
 export async function persistStateInput(
   ctx: StorageContext,
-  roomNid: number,
+  room: { readonly roomNid: number; readonly snapshotNid: number },
   input: StateInput,
   refs: ReadonlyMap<string, EventRef>,
 ): Promise<number> {
+  const { roomNid } = room;
   let baseNid = 0;
-  if (input.base) {
+  if (input.base && 'current' in input.base) {
+    baseNid = room.snapshotNid;
+  } else if (input.base) {
     const id = 'afterEvent' in input.base ? input.base.afterEvent : input.base.beforeEvent;
     const ref = refs.get(id);
     if (!ref || ref.outlier) throw new Error(`state base ${id} is not stored with state`);

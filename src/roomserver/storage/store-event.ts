@@ -14,6 +14,7 @@ import { entryKey } from './state-entry.js';
 import { persistStateInput, stateInputEventIds, type StateInput } from './state-input.js';
 import { inTransaction, type StorageContext } from './storage-context.js';
 import { assignNids } from './string-nids.js';
+import { insertTransaction, type SendTransaction } from './transactions-table.js';
 
 /** One event to persist. */
 export interface EventToStore {
@@ -26,6 +27,8 @@ export interface EventToStore {
   readonly stateBefore?: StateInput;
   /** Present when the event moves the room's head (a new latest event). */
   readonly updateHead?: HeadUpdate;
+  /** A local send's transaction ID, recorded with the event so a retried send finds it. */
+  readonly transaction?: SendTransaction;
   /** Bus messages to queue in the same transaction, built from the outcome. */
   readonly messages?: (result: StoreEventResult) => readonly BusMessage[];
 }
@@ -53,6 +56,7 @@ export async function storeEvent(ctx: StorageContext, outbox: Outbox | undefined
     if (existing && (!existing.outlier || outlier)) return { alreadyStored: true, ...(await unchangedHead(tx, room)) };
     const self = await writeEvent(tx, room, input, refs);
     refs.set(ev.eventId, self);
+    if (input.transaction) await insertTransaction(tx, input.transaction, ev.eventId);
     const changes = head ? await moveRoomHead(tx, room, ev, self, head, refs) : await unchangedHead(tx, room);
     const result: StoreEventResult = { alreadyStored: false, ...changes };
     if (input.messages) await outbox!.add(trx, input.messages(result));
@@ -67,7 +71,7 @@ async function writeEvent(tx: StorageContext, room: RoomRow, input: EventToStore
   const outlier = input.outlier === true;
   const typeNid = (await assignNids(tx, 'type', [ev.type])).get(ev.type)!;
   const stateKeyNid = ev.stateKey === undefined ? null : (await assignNids(tx, 'stateKey', [ev.stateKey])).get(ev.stateKey)!;
-  const stateBeforeNid = outlier ? 0 : await persistStateInput(tx, room.roomNid, input.stateBefore!, refs);
+  const stateBeforeNid = outlier ? 0 : await persistStateInput(tx, room, input.stateBefore!, refs);
   const rejected = input.rejectionReason !== undefined;
   const row = {
     rejected: rejected ? 1 : 0,

@@ -162,15 +162,17 @@ export function createKeyDispatcher<D extends Delivery>(opts: KeyDispatcherOptio
         return;
       }
       const now = Date.now();
-      const known = entries.get(d.seq);
-      if (known) {
-        known.d = d;
-        known.touchedAt = now;
-        if (known.state === 'waiting') known.state = 'queued';
+      let e = entries.get(d.seq);
+      if (e) {
+        e.d = d;
+        e.touchedAt = now;
+        if (e.state === 'waiting') e.state = 'queued';
       } else {
-        insert({ seq: d.seq, key: d.key, d, state: 'queued', touchedAt: now, retryAt: 0 });
+        e = { seq: d.seq, key: d.key, d, state: 'queued', touchedAt: now, retryAt: 0 };
+        insert(e);
       }
-      offer(d.key);
+      // Only a new head can make its key runnable; anything behind waits for it.
+      if (keys.get(d.key)?.[0] === e) offer(d.key);
       pump();
     },
     async stop({ giveBack = true } = {}) {

@@ -72,10 +72,19 @@ export async function subscribeNats<T>(deps: NatsSubscriptionDeps, opts: Subscri
       id: env.id,
       payload: env.payload as T,
       deliveryCount: msg.info.deliveryCount,
-      ack: () => msg.ack(),
-      nak: (ms) => msg.nak(ms),
-      working: () => msg.working(),
+      ack: () => safely(() => msg.ack()),
+      nak: (ms) => safely(() => msg.nak(ms)),
+      working: () => safely(() => msg.working()),
     });
+  };
+  // Acks go out as plain publishes; one that cannot be sent (connection closed) only means a
+  // redelivery later, never a reason to fail the dispatcher.
+  const safely = (send: () => void) => {
+    try {
+      send();
+    } catch (err) {
+      log?.debug({ err }, 'bus: could not send an acknowledgement');
+    }
   };
 
   let current: ConsumerMessages | undefined;

@@ -1,0 +1,187 @@
+/**
+ * The roomserver's internal API. `input…` feeds events into a room's DAG (federation, backfill,
+ * joins); `perform…` builds, signs and sends events for local users inside the room's serial
+ * queue (so concurrent sends never fork the room); `query…` reads. Every request and response is
+ * plain JSON. Callers get the narrow interface they need.
+ */
+import type { JsonObject } from '../matrix/json.js';
+
+/** A `(type, state_key)` pair, as requests name state. */
+export type StateTuple = readonly [type: string, stateKey: string];
+
+/** Why an event was refused; `rule` is the auth rule that decided (src/matrix/auth). */
+export interface EventRejection {
+  readonly rule: string;
+  readonly reason: string;
+}
+
+// ---------------------------------------------------------------- input
+
+export interface InputRoomEvent {
+  /**
+   * `new`: a live event that extends the DAG (may move the room's current state);
+   * `outlier`: stored and auth-checked against its own auth events only, no state (join state,
+   * auth chains, invites); `backfill`: an old event placed in the DAG without moving current state.
+   */
+  readonly kind: 'new' | 'outlier' | 'backfill';
+  /** The PDU as received (for v3+ without `event_id`). */
+  readonly event: JsonObject;
+  readonly roomVersion: string;
+  /** The server the event came from, when it came over federation. */
+  readonly origin?: string;
+  /** For a `new` event with unknown prev events: the state before it, when the caller fetched it. */
+  readonly stateEventIdsBefore?: readonly string[];
+}
+
+export interface InputRoomEventsRequest {
+  readonly inputs: readonly InputRoomEvent[];
+}
+
+export interface InputResult {
+  readonly eventId: string;
+  /** Stored and part of the room (possibly soft-failed). */
+  readonly accepted: boolean;
+  /** Passed auth against its auth events but not against current state: stored, not served. */
+  readonly softFailed: boolean;
+  readonly rejection: EventRejection | null;
+}
+
+export interface InputRoomEventsResponse {
+  readonly results: readonly InputResult[];
+}
+
+// ---------------------------------------------------------------- perform
+
+/** An event a local user wants to send; the roomserver fills in the rest. */
+export interface ProtoEvent {
+  readonly roomId: string;
+  readonly type: string;
+  /** Present for state events (`""` allowed). */
+  readonly stateKey?: string;
+  readonly sender: string;
+  readonly content: JsonObject;
+  /** For redactions. */
+  readonly redacts?: string;
+  /** Idempotency: the same device and transaction ID always yield the same event. */
+  readonly transaction?: { readonly deviceId: string; readonly transactionId: string };
+}
+
+export interface PerformSendEventsRequest {
+  readonly events: readonly ProtoEvent[];
+}
+
+export interface PerformSendEventsResponse {
+  /** One per proto event, in order. A refused event throws M_FORBIDDEN naming the rule instead. */
+  readonly eventIds: readonly string[];
+}
+
+// ---------------------------------------------------------------- query
+
+export interface QueryRoomInfoRequest {
+  readonly roomId: string;
+}
+export interface QueryRoomInfoResponse {
+  readonly exists: boolean;
+  readonly roomVersion: string | null;
+  /** The latest events (forward extremities). */
+  readonly latestEventIds: readonly string[];
+}
+
+export interface QueryStateRequest {
+  readonly roomId: string;
+  /** The state after this event; the current state when absent. */
+  readonly atEventId?: string;
+  /** Only these entries; every entry when absent. */
+  readonly stateTuples?: readonly StateTuple[];
+  /** Only entries of these types (e.g. `m.room.member`), combined with `stateTuples` by union. */
+  readonly types?: readonly string[];
+}
+export interface QueryStateResponse {
+  readonly found: boolean;
+  /** The state events (full PDUs). */
+  readonly events: readonly JsonObject[];
+}
+
+export interface QueryEventsRequest {
+  readonly eventIds: readonly string[];
+}
+export interface StoredRoomEvent {
+  readonly eventId: string;
+  readonly roomId: string;
+  readonly roomVersion: string;
+  readonly event: JsonObject;
+  readonly rejected: boolean;
+  readonly outlier: boolean;
+}
+export interface QueryEventsResponse {
+  /** The known events, in the order asked. */
+  readonly events: readonly StoredRoomEvent[];
+}
+
+export interface QueryMembershipRequest {
+  readonly roomId: string;
+  readonly userId: string;
+}
+export interface QueryMembershipResponse {
+  /** The user's current membership, or null if they never had one. */
+  readonly membership: string | null;
+  readonly eventId: string | null;
+}
+
+export interface QueryRoomsForUserRequest {
+  readonly userId: string;
+  readonly membership: 'join' | 'invite' | 'leave' | 'ban' | 'knock';
+}
+export interface QueryRoomsForUserResponse {
+  readonly roomIds: readonly string[];
+}
+
+export interface QueryMembersRequest {
+  readonly roomId: string;
+  readonly membership?: string;
+}
+export interface QueryMembersResponse {
+  readonly userIds: readonly string[];
+}
+
+export interface QueryJoinedServersRequest {
+  readonly roomId: string;
+}
+export interface QueryJoinedServersResponse {
+  readonly serverNames: readonly string[];
+}
+
+// ---------------------------------------------------------------- interfaces
+
+/** What the clientapi calls. */
+export interface ClientRoomserverAPI {
+  performSendEvents(req: PerformSendEventsRequest): Promise<PerformSendEventsResponse>;
+  queryRoomInfo(req: QueryRoomInfoRequest): Promise<QueryRoomInfoResponse>;
+  queryState(req: QueryStateRequest): Promise<QueryStateResponse>;
+  queryEvents(req: QueryEventsRequest): Promise<QueryEventsResponse>;
+  queryMembership(req: QueryMembershipRequest): Promise<QueryMembershipResponse>;
+  queryRoomsForUser(req: QueryRoomsForUserRequest): Promise<QueryRoomsForUserResponse>;
+  queryMembers(req: QueryMembersRequest): Promise<QueryMembersResponse>;
+}
+
+/** What the federationapi calls. */
+export interface FederationRoomserverAPI
+  extends Pick<ClientRoomserverAPI, 'queryRoomInfo' | 'queryState' | 'queryEvents' | 'queryMembership'> {
+  inputRoomEvents(req: InputRoomEventsRequest): Promise<InputRoomEventsResponse>;
+  queryJoinedServers(req: QueryJoinedServersRequest): Promise<QueryJoinedServersResponse>;
+}
+
+/** The whole API, as served over inthttp. */
+export type RoomserverAPI = ClientRoomserverAPI & FederationRoomserverAPI;
+
+export const RoomserverAPIMethods = {
+  inputRoomEvents: true,
+  performSendEvents: true,
+  queryRoomInfo: true,
+  queryState: true,
+  queryEvents: true,
+  queryMembership: true,
+  queryRoomsForUser: true,
+  queryMembers: true,
+  queryJoinedServers: true,
+} as const satisfies Record<keyof RoomserverAPI, true>;
