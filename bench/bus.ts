@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- bus`: publish → handler throughput and latency of every bus implementation
- * on this machine, by one method (see `measure-bus.ts`): the embedded bus on SQLite and on
- * PostgreSQL (`benchEmbedded` of `bus-embedded.ts`) and NATS JetStream (`measureBus`).
+ * on this machine, all by `measureBus` (`measure-bus.ts`): the embedded bus on SQLite and on
+ * PostgreSQL (`benchEmbedded` of `bus-embedded.ts`) and NATS JetStream.
  * `msgs_per_s` is a 100,000-message flood over 100 keys, 10 per publish call; `p50_ms` and
  * `p99_ms` are publish-to-handler latency at a steady 5,000 msg/s, one message per call.
  *

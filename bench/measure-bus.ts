@@ -1,7 +1,7 @@
 /**
  * Publish → handler throughput and latency of any {@link Bus}, in one process: 100 keys,
- * ~200-byte payloads, one consumer with concurrency 16 — the method of `bus-embedded.ts`, so
- * every implementation's figures compare:
+ * ~200-byte payloads, one consumer with concurrency 16. Every implementation's bench
+ * (`bus-embedded.ts`, `bus.ts`) measures through this, so their figures compare:
  * - `msgs_per_s`: a flood of 100,000 messages, 10 per publish call, at most 64 calls waiting;
  *   messages divided by the time from the first publish to the last handler call;
  * - `p50_ms` / `p99_ms`: latency from the publish call to the handler, one message per call at

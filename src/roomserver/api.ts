@@ -98,8 +98,11 @@ export interface QueryStateRequest {
 }
 export interface QueryStateResponse {
   readonly found: boolean;
-  /** The state events (full PDUs). */
-  readonly events: readonly JsonObject[];
+  /**
+   * The state events, sorted by type then state key. With their IDs: a v3+ PDU does not carry
+   * its `event_id`, and callers should not have to recompute reference hashes.
+   */
+  readonly events: readonly StoredRoomEvent[];
 }
 
 export interface QueryEventsRequest {

@@ -38,7 +38,8 @@ export async function createProcessBus(
       return { bus, close: () => bus.close() };
     }
     case 'nats': {
-      const bus = await createNatsBus({ servers: config.bus.nats.servers, prefix: config.bus.nats.prefix, logger: logger.child({ bus: 'nats' }) });
+      const { servers, prefix, retention_days: days } = config.bus.nats;
+      const bus = await createNatsBus({ servers, prefix, retentionMs: days * 86_400_000, logger: logger.child({ bus: 'nats' }) });
       return { bus, close: () => bus.close() };
     }
     case 'kafka':

@@ -24,11 +24,12 @@ export function natsUnavailableReason(): string | undefined {
   return findBinary('nats-server', ['/usr/sbin']) ? undefined : 'nats-server binary not found';
 }
 
-export async function startNats(): Promise<NatsServer> {
+/** Starts a server; on `port` when given (a client may already be waiting there), else a free one. */
+export async function startNats(opts: { readonly port?: number } = {}): Promise<NatsServer> {
   const bin = findBinary('nats-server', ['/usr/sbin']);
   if (!bin) throw new Error('nats-server binary not found');
   const dir = mkdtempSync(join(tmpdir(), 'axon-nats-'));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   let child: ChildProcess;
   const start = async () => {
     child = spawn(bin, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: 'ignore' });

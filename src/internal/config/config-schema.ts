@@ -114,6 +114,12 @@ export const ConfigSchema = Type.Object(
           {
             servers: Type.Array(Type.String(), { default: ['nats://127.0.0.1:4222'], description: 'NATS URLs.' }),
             prefix: Type.String({ default: 'axon', description: 'Prefix of stream and consumer names.' }),
+            retention_days: Type.Integer({
+              minimum: 0,
+              default: 7,
+              description:
+                'How long streams keep messages, consumed or not: a consumer created later starts from the oldest kept. 0 keeps them for ever.',
+            }),
           },
           { ...strict, default: {}, description: 'NATS JetStream settings (bus.kind: nats).' },
         ),

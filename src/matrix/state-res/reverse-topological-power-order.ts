@@ -5,7 +5,7 @@
  */
 import type { RoomEvent } from '../room-event.js';
 import { compareCodePoints } from './compare-code-points.js';
-import { createMinHeap } from './min-heap.js';
+import { createMinHeap } from '../../internal/util/min-heap.js';
 import type { ResolutionContext } from './resolution-context.js';
 
 interface Node {

@@ -16,7 +16,7 @@ import type { StoredInvite } from './invites-table.js';
 import { loadState, type StateFilter } from './load-state.js';
 import * as membership from './membership-table.js';
 import type { StoredMembership } from './membership-table.js';
-import type { HeadUpdate, MembershipChange } from './move-room-head.js';
+import type { HeadUpdate, MembershipChange, RetiredInvites } from './move-room-head.js';
 import * as published from './published-table.js';
 import type { DirectoryList } from './published-table.js';
 import * as redactions from './redactions-table.js';
@@ -32,7 +32,7 @@ import { storeOutliers } from './store-outliers.js';
 import { countStateRows, type StateStorageStats } from './state-storage-stats.js';
 import { selectTransactionEventId, type SendTransaction } from './transactions-table.js';
 
-export type { DirectoryList, EventToStore, HeadUpdate, MembershipChange, SendTransaction, StateBase, StateFilter, StateInput, StatePoint, StateStorageStats };
+export type { DirectoryList, EventToStore, HeadUpdate, MembershipChange, RetiredInvites, SendTransaction, StateBase, StateFilter, StateInput, StatePoint, StateStorageStats };
 export type { StoredEvent, StoredInvite, StoredMembership, StoredRedaction, StoreEventResult };
 
 /** A room as the roomserver knows it. */

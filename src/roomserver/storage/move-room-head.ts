@@ -45,6 +45,14 @@ export interface HeadChanges {
   readonly membershipChanges: readonly MembershipChange[];
   /** Invites retired because the invitee's membership moved on (joined, left, was banned…). */
   readonly retiredInviteEventIds: readonly string[];
+  /** The same invites by invitee; present only when some were retired. */
+  readonly retiredInvites?: readonly RetiredInvites[];
+}
+
+/** A user's invites retired by one head move. */
+export interface RetiredInvites {
+  readonly userId: string;
+  readonly eventIds: readonly string[];
 }
 
 /** Moves the head of `room` for the just-written event `self` (see the file comment). */
@@ -74,13 +82,15 @@ export async function moveRoomHead(
   const diff = await diffSnapshots(tx, room.snapshotNid, currentNid);
   const ids = await eventIdsOf(tx, refs, [latest, ...[diff.added, diff.replaced, diff.removed].map((es) => es.map((e) => e.eventNid))].flat());
   const membershipChanges = await syncMemberships(tx, room.roomNid, diff, ev, ids);
+  const retired = await retireSettledInvites(tx, room.roomId, membershipChanges);
   return {
     streamPosition,
     forwardExtremities: latest.map((n) => ids.get(n)!),
     addsStateEventIds: diff.added.map((e) => ids.get(e.eventNid)!),
     removesStateEventIds: [...diff.replaced, ...diff.removed].map((e) => ids.get(e.eventNid)!),
     membershipChanges,
-    retiredInviteEventIds: await retireSettledInvites(tx, room.roomId, membershipChanges),
+    retiredInviteEventIds: retired.flatMap((r) => r.eventIds),
+    ...(retired.length > 0 ? { retiredInvites: retired } : {}),
   };
 }
 
@@ -93,9 +103,13 @@ async function eventIdsOf(tx: StorageContext, refs: ReadonlyMap<string, EventRef
   return ids;
 }
 
-async function retireSettledInvites(tx: StorageContext, roomId: string, changes: readonly MembershipChange[]): Promise<string[]> {
-  const retired: string[] = [];
-  for (const c of changes) if (c.membership !== 'invite') retired.push(...(await retireInvites(tx, roomId, c.userId)));
+async function retireSettledInvites(tx: StorageContext, roomId: string, changes: readonly MembershipChange[]): Promise<RetiredInvites[]> {
+  const retired: RetiredInvites[] = [];
+  for (const c of changes) {
+    if (c.membership === 'invite') continue;
+    const eventIds = await retireInvites(tx, roomId, c.userId);
+    if (eventIds.length > 0) retired.push({ userId: c.userId, eventIds });
+  }
   return retired;
 }
 

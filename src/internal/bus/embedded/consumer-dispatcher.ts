@@ -1,16 +1,19 @@
 /**
- * Runs one subscription: reads its topic's log in order, hands messages to the handler (one at a
- * time per key, up to `concurrency` keys at once), redelivers failures after a backoff while
- * other keys keep flowing, and reports progress to an {@link AckTracker}.
+ * Runs one subscription: takes its topic's messages in log order from a {@link LogReader}, hands
+ * them to the handler (one at a time per key, up to `concurrency` keys at once), redelivers
+ * failures after a backoff while other keys keep flowing, and reports progress to an
+ * {@link AckTracker}.
  *
  * Reading is driven by wake-ups (a publish in this process, the bus's slow poll for other
- * processes) and by its own read-ahead; there is no polling loop on the hot path.
+ * processes) and by handlers finishing, which make room for the read-ahead; there is no polling
+ * loop on the hot path.
  */
 import type { Logger } from 'pino';
 import type { DeliveredMessage } from '../bus.js';
 import { createAckTracker, type TrackedEntry } from './ack-tracker.js';
-import type { ConsumerStore, Position, StoredMessage } from './consumer-store.js';
+import type { ConsumerStore, StoredMessage } from './consumer-store.js';
 import { Fifo } from './fifo.js';
+import { createLogReader, type LogReader } from './log-reader.js';
 
 /** Redelivery backoff after a handler error: `initialMs`, doubling per attempt up to `maxMs`. */
 export interface RetryPolicy {
@@ -70,10 +73,6 @@ interface KeyState {
 const READ_AHEAD = 2000;
 /** Messages held for failing keys before reading stops (as NATS stops at max-ack-pending). */
 const MAX_STUCK = 50_000;
-/** A failed read is retried after this long. */
-const READ_RETRY_MS = 1000;
-/** Longest wait before reading again past a transaction that is still open. */
-const HORIZON_MAX_DELAY_MS = 50;
 
 /** Opens the consumer's stored state and starts delivering. */
 export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatcher> {
@@ -86,20 +85,21 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
     onError: (err) => logger.error({ topic, consumer, err }, 'bus acknowledgement write failed; retrying'),
     onSaved: opts.onCommit,
   });
-  let cursor: Position = initial.position; // the last message read from the log
   let active = 0; // unacknowledged messages of keys that are not failing
   let stuck = 0; // unacknowledged messages of failing keys
   let inFlight = 0;
   let stopped = false;
   let drained: (() => void) | undefined;
-  let readProblem: string | undefined;
-  const reader = {
-    busy: undefined as Promise<void> | undefined,
-    wanted: true,
-    timer: undefined as NodeJS.Timeout | undefined,
-    horizonDelayMs: 0,
-    limited: false,
-  };
+  const reader: LogReader = createLogReader({
+    store,
+    from: initial.position,
+    room: () => (active >= READ_AHEAD / 2 || stuck >= MAX_STUCK ? 0 : READ_AHEAD - active),
+    deliver: (messages) => {
+      for (const m of messages) enqueue(m, true);
+      pump();
+    },
+    onError: (err) => logger.error({ topic, consumer, err }, 'bus log read failed; retrying'),
+  });
 
   const schedule = (ks: KeyState) => {
     if (ks.busy || ks.ready || ks.timer || ks.queue.length === 0 || stopped) return;
@@ -179,87 +179,26 @@ export async function startDispatcher(opts: DispatcherOptions): Promise<Dispatch
       if (!ks) break;
       run(ks);
     }
-    read();
-  };
-
-  const readLater = (ms: number) => {
-    if (stopped || reader.timer) return;
-    reader.timer = setTimeout(() => {
-      reader.timer = undefined;
-      reader.wanted = true;
-      read();
-    }, ms);
-    reader.timer.unref();
-  };
-
-  const onRead = (messages: StoredMessage[], limited: boolean, limit: number) => {
-    reader.busy = undefined;
-    readProblem = undefined;
-    if (stopped) return;
-    for (const m of messages) enqueue(m, true);
-    const last = messages[messages.length - 1];
-    if (last) cursor = { xid: last.xid, seq: last.seq };
-    if (messages.length === limit) reader.wanted = true;
-    reader.limited = limited;
-    if (limited) {
-      // An older transaction is still open. Commits of this bus's own writes call
-      // `retryIfLimited`; other transactions' commits are noticed by this timer, quickly while
-      // reads make progress, backing off while one long transaction holds everything up.
-      reader.horizonDelayMs = messages.length > 0 ? 1 : Math.min(HORIZON_MAX_DELAY_MS, Math.max(1, reader.horizonDelayMs * 2));
-      readLater(reader.horizonDelayMs);
-    } else reader.horizonDelayMs = 0;
-    pump();
-  };
-
-  const read = () => {
-    if (reader.busy || stopped || !reader.wanted || reader.timer) return;
-    if (active >= READ_AHEAD / 2 || stuck >= MAX_STUCK) return;
-    reader.wanted = false; // a wake-up during the read sets it again
-    const limit = READ_AHEAD - active;
-    reader.busy = store.fetch(cursor, limit).then(
-      ({ messages, limited }) => onRead(messages, limited, limit),
-      (err: unknown) => {
-        reader.busy = undefined;
-        if (stopped) return;
-        readProblem = (err as Error).message;
-        logger.error({ topic, consumer, err }, 'bus log read failed; retrying');
-        readLater(READ_RETRY_MS);
-      },
-    );
-  };
-
-  // The timer after a read stopped at the horizon; a commit we hear of replaces it.
-  const cancelHorizonWait = () => {
-    clearTimeout(reader.timer);
-    reader.timer = undefined;
+    reader.read();
   };
 
   for (const m of initial.pending) enqueue(m, false);
   pump();
 
   return {
-    wake() {
-      reader.wanted = true;
-      if (reader.limited) cancelHorizonWait();
-      read();
-    },
-    retryIfLimited() {
-      if (!reader.limited) return;
-      cancelHorizonWait();
-      reader.wanted = true;
-      read();
-    },
+    wake: reader.wake,
+    retryIfLimited: reader.retryIfLimited,
     problem() {
-      const why = readProblem ?? tracker.problem();
+      const why = reader.problem() ?? tracker.problem();
       return why === undefined ? undefined : `bus consumer ${consumer} of ${topic}: ${why}`;
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      clearTimeout(reader.timer);
+      const reading = reader.stop();
       for (const ks of keys.values()) clearTimeout(ks.timer);
       if (inFlight > 0) await new Promise<void>((resolve) => (drained = resolve));
-      await reader.busy;
+      await reading;
       await tracker.close();
     },
   };

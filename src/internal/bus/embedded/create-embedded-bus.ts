@@ -9,12 +9,13 @@
 import { pino, type Logger } from 'pino';
 import type { Kysely } from 'kysely';
 import type { Bus, BusMessage, Outbox, SubscribeOptions, Subscription, TopicSpec } from '../bus.js';
+import { checkTopic, toMessageRows } from '../message-rows.js';
+import type { RelayOutbox } from '../relay-outbox.js';
 import type { Database } from '../../sqlutil/database.js';
 import { runMigrations } from '../../sqlutil/run-migrations.js';
 import { BUS_MIGRATIONS, type BusTables } from './bus-tables.js';
 import { startDispatcher, type Dispatcher, type RetryPolicy } from './consumer-dispatcher.js';
-import { createDirectOutbox, createRelayOutbox, isSameDatabase, type LogWriter, type RelayOutbox } from './embedded-outbox.js';
-import { checkTopic, toLogRows } from './log-rows.js';
+import { createDirectOutbox, createLogRelayOutbox, isSameDatabase, type LogWriter } from './embedded-outbox.js';
 import { createMemoryTopic, type MemoryTopic } from './memory-topic.js';
 import { startBackgroundWork } from './background-work.js';
 import { createPublishBatcher } from './publish-batcher.js';
@@ -97,7 +98,7 @@ export async function createEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> 
       memoryTopic({ ...m.topic, ephemeral: m.topic.ephemeral }).append([{ key: m.key, payload }]);
       for (const d of byTopic.get(memoryKey(m.topic.name)) ?? []) d.wake();
     }
-    if (durableMsgs.length > 0) await log.append(toLogRows(durableMsgs));
+    if (durableMsgs.length > 0) await log.append(toMessageRows(durableMsgs));
   };
 
   const subscribe = async <T>(sub: SubscribeOptions<T>): Promise<Subscription> => {
@@ -134,7 +135,7 @@ export async function createEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> 
     async outbox(producerDb: Database, name: string): Promise<Outbox> {
       if (closed) throw new Error('the bus is closed');
       if (isSameDatabase(producerDb, database)) return createDirectOutbox(log);
-      const outbox = await createRelayOutbox(producerDb, name, log);
+      const outbox = await createLogRelayOutbox(producerDb, name, log, logger);
       relays.add(outbox);
       return outbox;
     },

@@ -9,12 +9,12 @@ import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { describeEachBackend } from '../../../../test/harness/describe-each-backend.js';
 import type { DeliveredMessage } from '../bus.js';
+import { toMessageRows } from '../message-rows.js';
+import { readOutboxRows } from '../outbox-table.js';
 import type { BusTables } from './bus-tables.js';
 import { openDatabase } from '../../sqlutil/open-database.js';
 import { createEmbeddedBus } from './create-embedded-bus.js';
-import { toLogRows } from './log-rows.js';
 import { pruneBusLog } from './prune-bus-log.js';
-import { readOutboxRows } from './outbox-table.js';
 import { insertLogRows, sqlConsumerStore } from './sql-consumer-store.js';
 
 interface Payload {
@@ -168,7 +168,7 @@ describeEachBackend('embedded bus storage', (ctx) => {
     await slow.connect();
     try {
       await slow.query('BEGIN');
-      const [early] = toLogRows([{ topic, key: 'early', payload: { n: 1 } }]);
+      const [early] = toMessageRows([{ topic, key: 'early', payload: { n: 1 } }]);
       await slow.query('INSERT INTO bus_log (topic, msg_key, msg_id, payload, created_at) VALUES ($1, $2, $3, $4, $5)', [
         early!.topic,
         early!.msg_key,
@@ -207,7 +207,7 @@ describeEachBackend('embedded bus storage', (ctx) => {
   it('stores consumer state across open(): position and pending set', async () => {
     const database = await ctx.open();
     await createEmbeddedBus({ database, ...fast }).then((b) => b.close()); // migrates
-    await insertLogRows(database.db as Kysely<BusTables>, database.caps, toLogRows([1, 2, 3].map((n) => ({ topic, key: 'k', payload: { n } }))));
+    await insertLogRows(database.db as Kysely<BusTables>, database.caps, toMessageRows([1, 2, 3].map((n) => ({ topic, key: 'k', payload: { n } }))));
     const store = sqlConsumerStore(database, topic.name, 'state');
     const fresh = await store.open();
     assert.deepEqual(fresh, { position: { xid: 0, seq: 0 }, pending: [] });

@@ -6,17 +6,12 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../sqlutil/database.js';
 import type { StorageCapabilities } from '../../sqlutil/storage-capabilities.js';
+import type { MessageRow } from '../message-rows.js';
 import { readHorizon, type BusTables } from './bus-tables.js';
 import type { ConsumerState, ConsumerStore, Position, StoredMessage } from './consumer-store.js';
 
 /** A message ready to be appended to `bus_log`. */
-export interface NewLogRow {
-  readonly topic: string;
-  readonly msg_key: string;
-  readonly msg_id: string;
-  readonly payload: string;
-  readonly created_at: number;
-}
+export type NewLogRow = MessageRow;
 
 /** Rows per INSERT: bounded by the engine's bind-parameter limit and a sane statement size. */
 function rowsPerStatement(caps: StorageCapabilities, columns: number): number {

@@ -3,20 +3,22 @@
  * pull consumer per consumer name, and an outbox table in each producer's database. See the
  * README next to this file for the choices.
  *
- * The connection reconnects for ever with a growing delay; while it is down `problems()` says
- * so, publishes wait (and fail after `publishTimeoutMs`), and subscriptions resume on their own
- * when it is back.
+ * The connection (`connect-nats.ts`) waits for a first server for ever and reconnects for ever,
+ * with a growing delay; while it is down `problems()` says so, publishes wait (and fail after
+ * `publishTimeoutMs`), and subscriptions resume on their own when it is back.
  */
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, nuid, type NatsConnection } from '@nats-io/transport-node';
+import { nuid, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import type { Bus, BusMessage, Subscription } from '../bus.js';
+import type { RelayOutbox } from '../relay-outbox.js';
 import { createAsyncPublisher } from './async-publisher.js';
 import { createBusHealth, type BusHealth } from './bus-health.js';
+import { connectNats } from './connect-nats.js';
 import { exponentialBackoff } from './key-dispatcher.js';
 import { payloadJson } from './message-envelope.js';
 import { assertName } from './nats-names.js';
-import { createNatsOutbox, type ClosableOutbox } from './nats-outbox.js';
+import { createNatsOutbox } from './nats-outbox.js';
 import { subscribeNats, type NatsSubscriptionDeps } from './nats-subscription.js';
 import { publishMessages, type OutgoingMessage } from './publish-messages.js';
 import { createTopicStreams } from './topic-streams.js';
@@ -45,24 +47,23 @@ export interface NatsBusOptions {
 
 const DAY_MS = 86_400_000;
 
-/** Connects to NATS and returns the bus; fails when NATS or JetStream is unavailable. */
+/**
+ * Connects to NATS and returns the bus. While no server answers it keeps trying (warning every
+ * few attempts) and does not resolve, so a process started before its NATS waits for it rather
+ * than crashing, and listens only once connected. Fails when a server answers but JetStream is
+ * not enabled on it.
+ */
 export async function createNatsBus(opts: NatsBusOptions): Promise<Bus> {
   const prefix = opts.prefix ?? 'axon';
   assertName('prefix', prefix);
   const logger = opts.logger?.child({ bus: 'nats' });
   const health = createBusHealth();
-  const reconnect = reconnectBackoff();
-  const nc = await connect({
-    servers: typeof opts.servers === 'string' ? opts.servers : [...opts.servers],
+  const { nc, watching } = await connectNats({
+    servers: typeof opts.servers === 'string' ? [opts.servers] : opts.servers,
     name: opts.name ?? 'axon',
-    maxReconnectAttempts: -1,
-    reconnectDelayHandler: reconnect.next,
-    // Notice a silently dead server within ~30 s rather than the default 4 minutes.
-    pingInterval: 10_000,
-    maxPingOut: 3,
+    health,
+    logger,
   });
-  reconnect.reset();
-  const watching = watchConnection(nc, health, reconnect.reset, logger);
   try {
     const jsm = await jetstreamManager(nc);
     return assembleBus(opts, prefix, nc, jsm, health, watching, logger);
@@ -102,7 +103,7 @@ function assembleBus(
     retryDelayMs: exponentialBackoff(retry.initialMs, retry.maxMs),
   };
   const subscriptions = new Set<Subscription>();
-  const outboxes = new Set<ClosableOutbox>();
+  const outboxes = new Set<RelayOutbox>();
   let closed = false;
   const open = () => {
     if (closed) throw new Error('the NATS bus is closed');
@@ -144,47 +145,4 @@ function assembleBus(
       await watching;
     },
   };
-}
-
-/**
- * Reconnect delays growing with the outage: a quarter of the time since the connection was lost,
- * between 100 ms and 5 s. The client asks for a delay on every turn of its dial loop, not once
- * per attempt, so a per-call counter would climb to the cap within a few milliseconds.
- */
-function reconnectBackoff(): { next: () => number; reset: () => void } {
-  let downSince: number | undefined;
-  return {
-    next: () => {
-      downSince ??= Date.now();
-      return Math.max(100, Math.min(5000, Math.floor((Date.now() - downSince) / 4)));
-    },
-    reset: () => {
-      downSince = undefined;
-    },
-  };
-}
-
-/** Keeps `health` in step with the connection: a problem from disconnect until reconnect. */
-async function watchConnection(nc: NatsConnection, health: BusHealth, onReconnect: () => void, logger?: Logger): Promise<void> {
-  for await (const s of nc.status()) {
-    switch (s.type) {
-      case 'disconnect':
-        health.set('connection', `NATS: disconnected from ${s.server}; reconnecting`);
-        logger?.warn({ server: s.server }, 'bus: NATS disconnected; reconnecting');
-        break;
-      case 'staleConnection':
-        health.set('connection', 'NATS: the server stopped answering pings; reconnecting');
-        break;
-      case 'reconnect':
-        health.set('connection', undefined);
-        onReconnect();
-        logger?.info({ server: s.server }, 'bus: NATS reconnected');
-        break;
-      case 'error':
-        logger?.warn({ err: s.error }, 'bus: NATS error');
-        break;
-      default:
-        break;
-    }
-  }
 }

@@ -12,7 +12,7 @@
  * hold just replaces the delivery we will ack. Among runnable keys the one with the oldest head
  * runs first, so with `concurrency` 1 messages are handled in stream order.
  */
-import { createMinHeap } from './min-heap.js';
+import { createMinHeap } from '../../util/min-heap.js';
 
 /** One delivery of a stored message, as the dispatcher sees it. */
 export interface Delivery {
@@ -72,7 +72,7 @@ export function createKeyDispatcher<D extends Delivery>(opts: KeyDispatcherOptio
   const entries = new Map<number, Entry<D>>();
   const keys = new Map<string, Entry<D>[]>();
   const busy = new Set<string>();
-  const runnable = createMinHeap<Entry<D>>((a, b) => a.seq < b.seq);
+  const runnable = createMinHeap<Entry<D>>((a, b) => a.seq - b.seq);
   const running = new Set<Promise<void>>();
   let phase: 'running' | 'stopping' | 'stopped' = 'running';
   const keepAliveMs = Math.max(1, Math.floor(opts.ackWaitMs / 3));

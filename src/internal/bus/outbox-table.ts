@@ -1,14 +1,14 @@
 /**
  * `bus_outbox`, the transactional outbox in a producer's own database: rows written in the
- * producer's transaction, relayed to the bus after commit, then deleted. The message ID is fixed
- * when the row is written, so a relay repeated after a crash publishes the same IDs and
- * consumers can drop the duplicates. Nothing here depends on the embedded bus: any bus
- * implementation can relay from this table.
+ * producer's transaction, relayed to the bus after commit (`relay-outbox.ts`), then deleted. The
+ * message ID is fixed when the row is written, so a relay repeated after a crash publishes the
+ * same IDs and consumers can drop the duplicates. Every bus implementation uses this one table.
  */
 import { sql, type Generated, type Kysely, type Transaction } from 'kysely';
-import type { Database } from '../../sqlutil/database.js';
-import { runMigrations, type Migration } from '../../sqlutil/run-migrations.js';
-import type { StorageCapabilities } from '../../sqlutil/storage-capabilities.js';
+import type { Database } from '../sqlutil/database.js';
+import { runMigrations, type Migration } from '../sqlutil/run-migrations.js';
+import type { StorageCapabilities } from '../sqlutil/storage-capabilities.js';
+import type { MessageRow } from './message-rows.js';
 
 /** A row of `bus_outbox`. */
 export interface BusOutboxTable {
@@ -28,13 +28,9 @@ export interface OutboxTables {
 }
 
 /** A row as read back for relaying. */
-export interface OutboxRow {
+export interface OutboxRow extends MessageRow {
+  /** The row's own ID, to delete it once relayed. */
   readonly id: number;
-  readonly topic: string;
-  readonly msg_key: string;
-  readonly msg_id: string;
-  readonly payload: string;
-  readonly created_at: number;
 }
 
 const OUTBOX_MIGRATIONS: readonly Migration[] = [
@@ -66,7 +62,7 @@ export async function insertOutboxRows<DB>(
   trx: Transaction<DB>,
   caps: StorageCapabilities,
   producer: string,
-  rows: readonly Omit<OutboxRow, 'id'>[],
+  rows: readonly MessageRow[],
 ): Promise<void> {
   const db = trx as unknown as Transaction<OutboxTables>;
   const size = Math.max(1, Math.min(1000, Math.floor(caps.maxBindParams / 6)));

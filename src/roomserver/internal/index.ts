@@ -1,0 +1,70 @@
+/**
+ * The roomserver's internal implementation: the operations of this folder bound to one context.
+ * In a monolith callers get this object (through `inProcessApi`); in a polylith the inthttp
+ * routes serve it.
+ */
+import type { Logger } from 'pino';
+import type { Outbox } from '../../internal/bus/bus.js';
+import type { SigningKey } from '../../matrix/signing-key.js';
+import type { RoomserverAPI } from '../api.js';
+import { boundedCache } from '../storage/bounded-cache.js';
+import type { RoomserverStorage } from '../storage/index.js';
+import { inputRoomEvents } from './input-room-events.js';
+import { performSendEvents } from './perform-send-events.js';
+import { queryEvents } from './query-events.js';
+import { queryJoinedServers, queryMembers, queryMembership, queryRoomsForUser } from './query-membership.js';
+import { queryRoomInfo } from './query-room-info.js';
+import { queryState } from './query-state.js';
+import { createRoomQueue } from './room-queue.js';
+import type { LoadedEvent, RoomserverInternalContext, VerifyKeyLookup } from './roomserver-internal-context.js';
+
+export type { VerifyKeyLookup };
+
+export interface RoomserverInternalOptions {
+  readonly storage: RoomserverStorage;
+  /** The outbox the storage queues `OutputRoomEvent` messages in; flushed after each write. */
+  readonly outbox: Outbox;
+  /** This server's name and signing key: local events are built and signed with them. */
+  readonly serverName: string;
+  readonly signingKey: SigningKey;
+  /** Other servers' public keys, for signatures on events from federation; none known by default. */
+  readonly verifyKeys?: VerifyKeyLookup;
+  readonly logger?: Logger;
+  /** The clock; `Date.now` by default. */
+  readonly now?: () => number;
+  /** Parsed events kept in memory (default 50,000). */
+  readonly eventCacheSize?: number;
+}
+
+/** Builds the implementation of {@link RoomserverAPI}. */
+export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): RoomserverAPI {
+  const { outbox, logger } = opts;
+  const ctx: RoomserverInternalContext = {
+    storage: opts.storage,
+    serverName: opts.serverName,
+    signingKey: opts.signingKey,
+    verifyKeys: opts.verifyKeys ?? (async () => undefined),
+    now: opts.now ?? Date.now,
+    queue: createRoomQueue(),
+    events: boundedCache<string, LoadedEvent>(opts.eventCacheSize ?? 50_000),
+    async flushOutbox() {
+      try {
+        await outbox.flush();
+      } catch (e) {
+        logger?.warn({ err: e }, 'roomserver: publishing room events failed; they stay queued');
+      }
+    },
+    logger,
+  };
+  return {
+    inputRoomEvents: (req) => inputRoomEvents(ctx, req),
+    performSendEvents: (req) => performSendEvents(ctx, req),
+    queryRoomInfo: (req) => queryRoomInfo(ctx, req),
+    queryState: (req) => queryState(ctx, req),
+    queryEvents: (req) => queryEvents(ctx, req),
+    queryMembership: (req) => queryMembership(ctx, req),
+    queryRoomsForUser: (req) => queryRoomsForUser(ctx, req),
+    queryMembers: (req) => queryMembers(ctx, req),
+    queryJoinedServers: (req) => queryJoinedServers(ctx, req),
+  };
+}
