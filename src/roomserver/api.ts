@@ -75,6 +75,102 @@ export interface PerformSendEventsResponse {
   readonly eventIds: readonly string[];
 }
 
+
+/** The presets of `POST /createRoom`. */
+export type RoomPreset = 'private_chat' | 'public_chat' | 'trusted_private_chat';
+
+/** A state event of `initial_state`. */
+export interface InitialStateEvent {
+  readonly type: string;
+  /** Defaults to `""`. */
+  readonly stateKey?: string;
+  readonly content: JsonObject;
+}
+
+/** `POST /createRoom`'s body, already validated, for a local user. */
+export interface PerformCreateRoomRequest {
+  readonly userId: string;
+  /** The creator's profile, copied into their join event. */
+  readonly displayName?: string;
+  readonly avatarUrl?: string;
+  /** The configured default (`rooms.default_version`) when absent. */
+  readonly roomVersion?: string;
+  readonly creationContent?: JsonObject;
+  /** From `visibility` when absent (`public` → `public_chat`, else `private_chat`). */
+  readonly preset?: RoomPreset;
+  readonly visibility?: 'public' | 'private';
+  readonly powerLevelContentOverride?: JsonObject;
+  readonly initialState?: readonly InitialStateEvent[];
+  readonly name?: string;
+  readonly topic?: string;
+  /** User IDs to invite. */
+  readonly invite?: readonly string[];
+  /** Sets `is_direct` on the invites. */
+  readonly isDirect?: boolean;
+  /** The local part of an alias on this server, which becomes the canonical alias. */
+  readonly roomAliasName?: string;
+}
+
+export interface PerformCreateRoomResponse {
+  readonly roomId: string;
+  /** The alias created from `roomAliasName`, if any. */
+  readonly roomAlias: string | null;
+}
+
+/** A local user joining a local room. */
+export interface PerformJoinRequest {
+  /** A room ID, or an alias on this server. */
+  readonly roomIdOrAlias: string;
+  readonly userId: string;
+  /** Extra member content: `displayname`, `avatar_url`, `reason`. */
+  readonly content?: JsonObject;
+}
+
+export interface PerformJoinResponse {
+  readonly roomId: string;
+  readonly eventId: string;
+}
+
+/**
+ * A membership change a user makes in a room: `invite`, `kick`, `ban`, `unban` of `target`, or
+ * `leave` (target = sender). Joins have {@link PerformJoinRequest}.
+ */
+export interface PerformMembershipRequest {
+  readonly action: 'invite' | 'leave' | 'kick' | 'ban' | 'unban';
+  readonly roomId: string;
+  readonly sender: string;
+  readonly target: string;
+  readonly reason?: string;
+  /** Extra member content (an invite's `is_direct`, the invitee's `displayname`/`avatar_url`). */
+  readonly content?: JsonObject;
+}
+
+export interface PerformMembershipResponse {
+  /** The membership event sent (or, for a repeated leave, the one already in place). */
+  readonly eventId: string;
+}
+
+export interface PerformSetRoomAliasRequest {
+  readonly alias: string;
+  readonly roomId: string;
+  readonly userId: string;
+}
+export interface PerformSetRoomAliasResponse {
+  /** false when the alias already existed (nothing changed). */
+  readonly created: boolean;
+}
+
+export interface PerformRemoveRoomAliasRequest {
+  readonly alias: string;
+  readonly userId: string;
+  /** Server admins may remove any alias. */
+  readonly isAdmin?: boolean;
+}
+export interface PerformRemoveRoomAliasResponse {
+  /** false when the alias did not exist. */
+  readonly removed: boolean;
+}
+
 // ---------------------------------------------------------------- query
 
 export interface QueryRoomInfoRequest {
@@ -154,17 +250,41 @@ export interface QueryJoinedServersResponse {
   readonly serverNames: readonly string[];
 }
 
+export interface QueryRoomAliasRequest {
+  readonly alias: string;
+}
+export interface QueryRoomAliasResponse {
+  /** null when this server holds no such alias. */
+  readonly roomId: string | null;
+}
+
+export interface QueryAliasesForRoomRequest {
+  readonly roomId: string;
+}
+export interface QueryAliasesForRoomResponse {
+  /** The room's aliases on this server, sorted. */
+  readonly aliases: readonly string[];
+}
+
 // ---------------------------------------------------------------- interfaces
 
 /** What the clientapi calls. */
 export interface ClientRoomserverAPI {
   performSendEvents(req: PerformSendEventsRequest): Promise<PerformSendEventsResponse>;
+  performCreateRoom(req: PerformCreateRoomRequest): Promise<PerformCreateRoomResponse>;
+  performJoin(req: PerformJoinRequest): Promise<PerformJoinResponse>;
+  performMembership(req: PerformMembershipRequest): Promise<PerformMembershipResponse>;
+  performSetRoomAlias(req: PerformSetRoomAliasRequest): Promise<PerformSetRoomAliasResponse>;
+  performRemoveRoomAlias(req: PerformRemoveRoomAliasRequest): Promise<PerformRemoveRoomAliasResponse>;
+  queryRoomAlias(req: QueryRoomAliasRequest): Promise<QueryRoomAliasResponse>;
+  queryAliasesForRoom(req: QueryAliasesForRoomRequest): Promise<QueryAliasesForRoomResponse>;
   queryRoomInfo(req: QueryRoomInfoRequest): Promise<QueryRoomInfoResponse>;
   queryState(req: QueryStateRequest): Promise<QueryStateResponse>;
   queryEvents(req: QueryEventsRequest): Promise<QueryEventsResponse>;
   queryMembership(req: QueryMembershipRequest): Promise<QueryMembershipResponse>;
   queryRoomsForUser(req: QueryRoomsForUserRequest): Promise<QueryRoomsForUserResponse>;
   queryMembers(req: QueryMembersRequest): Promise<QueryMembersResponse>;
+  queryJoinedServers(req: QueryJoinedServersRequest): Promise<QueryJoinedServersResponse>;
 }
 
 /** What the federationapi calls. */
@@ -180,6 +300,13 @@ export type RoomserverAPI = ClientRoomserverAPI & FederationRoomserverAPI;
 export const RoomserverAPIMethods = {
   inputRoomEvents: true,
   performSendEvents: true,
+  performCreateRoom: true,
+  performJoin: true,
+  performMembership: true,
+  performSetRoomAlias: true,
+  performRemoveRoomAlias: true,
+  queryRoomAlias: true,
+  queryAliasesForRoom: true,
   queryRoomInfo: true,
   queryState: true,
   queryEvents: true,

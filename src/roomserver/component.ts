@@ -21,6 +21,7 @@ export const roomserverComponent: ComponentDefinition = {
       outbox,
       serverName: ctx.config.server_name,
       signingKey: ctx.signingKey,
+      defaultRoomVersion: ctx.config.rooms.default_version,
       logger: ctx.logger,
     });
     return { api, publicRoutes: [], stop: async () => {} };

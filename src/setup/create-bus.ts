@@ -39,7 +39,7 @@ export async function createProcessBus(
     }
     case 'nats': {
       const { servers, prefix, retention_days: days } = config.bus.nats;
-      const bus = await createNatsBus({ servers, prefix, retentionMs: days * 86_400_000, logger: logger.child({ bus: 'nats' }) });
+      const bus = await createNatsBus({ servers, prefix, retentionMs: days * 86_400_000, logger });
       return { bus, close: () => bus.close() };
     }
     case 'kafka':

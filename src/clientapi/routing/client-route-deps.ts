@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../../internal/config/load-config.js';
+import type { ClientRoomserverAPI } from '../../roomserver/api.js';
 import type { ClientUserAPI } from '../../userapi/api.js';
 import type { FailedLoginLimiter } from '../auth/failed-login-limiter.js';
 
@@ -12,6 +13,8 @@ export interface ClientRouteDeps {
   readonly logger: Logger;
   /** The userapi: local object in a monolith, inthttp client in a polylith. */
   readonly userApi: ClientUserAPI;
+  /** The roomserver: rooms, membership, state, aliases. */
+  readonly roomserverApi: ClientRoomserverAPI;
   /** Failed password attempts per user, shared by `/login` and UIA password stages. */
   readonly failedLogins: FailedLoginLimiter;
   /**

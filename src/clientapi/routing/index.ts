@@ -6,6 +6,7 @@ import { adminRegistrationTokens } from './admin-registration-tokens.js';
 import type { ClientRouteDeps, ClientRouteInputs } from './client-route-deps.js';
 import { deviceRoutes } from './devices.js';
 import { getCapabilities } from './get-capabilities.js';
+import { getJoinedRooms } from './get-joined-rooms.js';
 import { getLogin } from './get-login.js';
 import { getRegisterAvailable } from './get-register-available.js';
 import { getRegistrationTokenValidity } from './get-registration-token-validity.js';
@@ -13,6 +14,7 @@ import { getVersions } from './get-versions.js';
 import { getWhoami } from './get-whoami.js';
 import { postAccountDeactivate } from './post-account-deactivate.js';
 import { postAccountPassword } from './post-account-password.js';
+import { postCreateRoom } from './post-create-room.js';
 import { postLogin } from './post-login.js';
 import { postLoginGetToken } from './post-login-get-token.js';
 import { postLogout } from './post-logout.js';
@@ -20,6 +22,11 @@ import { postRefresh } from './post-refresh.js';
 import { postRegister } from './post-register.js';
 import { profileRoutes } from './profile.js';
 import { pushRuleRoutes } from './push-rules.js';
+import { roomAliasRoutes } from './room-aliases.js';
+import { roomMemberRoutes } from './room-members.js';
+import { roomMembershipRoutes } from './room-membership.js';
+import { roomSendRoutes } from './room-send.js';
+import { roomStateRoutes } from './room-state.js';
 import { sharedSecretRegister } from './shared-secret-register.js';
 import { tagRoutes } from './tags.js';
 
@@ -51,5 +58,13 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...tagRoutes(deps),
     ...pushRuleRoutes(deps),
     getCapabilities(deps),
+    // rooms
+    postCreateRoom(deps),
+    ...roomMembershipRoutes(deps),
+    getJoinedRooms(deps),
+    ...roomSendRoutes(deps),
+    ...roomStateRoutes(deps),
+    ...roomMemberRoutes(deps),
+    ...roomAliasRoutes(deps),
   ];
 }

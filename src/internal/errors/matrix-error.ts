@@ -98,6 +98,10 @@ export class MatrixError extends Error {
   static invalidRoomState(msg: string): MatrixError {
     return new MatrixError(400, 'M_INVALID_ROOM_STATE', msg);
   }
+  /** An `m.room.canonical_alias` naming an alias that does not point at the room. */
+  static badAlias(msg: string): MatrixError {
+    return new MatrixError(400, 'M_BAD_ALIAS', msg);
+  }
   static exclusive(msg: string): MatrixError {
     return new MatrixError(400, 'M_EXCLUSIVE', msg);
   }

@@ -5,14 +5,21 @@
  */
 import type { Logger } from 'pino';
 import type { Outbox } from '../../internal/bus/bus.js';
+import { DEFAULT_ROOM_VERSION } from '../../matrix/room-version.js';
 import type { SigningKey } from '../../matrix/signing-key.js';
 import type { RoomserverAPI } from '../api.js';
 import { boundedCache } from '../storage/bounded-cache.js';
 import type { RoomserverStorage } from '../storage/index.js';
 import { inputRoomEvents } from './input-room-events.js';
+import { performCreateRoom } from './perform-create-room.js';
+import { performJoin } from './perform-join.js';
+import { performMembership } from './perform-membership.js';
+import { performRemoveRoomAlias } from './perform-remove-room-alias.js';
 import { performSendEvents } from './perform-send-events.js';
+import { performSetRoomAlias } from './perform-set-room-alias.js';
 import { queryEvents } from './query-events.js';
 import { queryJoinedServers, queryMembers, queryMembership, queryRoomsForUser } from './query-membership.js';
+import { queryAliasesForRoom, queryRoomAlias } from './query-room-alias.js';
 import { queryRoomInfo } from './query-room-info.js';
 import { queryState } from './query-state.js';
 import { createRoomQueue } from './room-queue.js';
@@ -32,6 +39,8 @@ export interface RoomserverInternalOptions {
   readonly logger?: Logger;
   /** The clock; `Date.now` by default. */
   readonly now?: () => number;
+  /** The version of rooms created without one (`rooms.default_version`; default {@link DEFAULT_ROOM_VERSION}). */
+  readonly defaultRoomVersion?: string;
   /** Parsed events kept in memory (default 50,000). */
   readonly eventCacheSize?: number;
 }
@@ -59,6 +68,13 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
   return {
     inputRoomEvents: (req) => inputRoomEvents(ctx, req),
     performSendEvents: (req) => performSendEvents(ctx, req),
+    performCreateRoom: (req) => performCreateRoom(ctx, req, opts.defaultRoomVersion ?? DEFAULT_ROOM_VERSION),
+    performJoin: (req) => performJoin(ctx, req),
+    performMembership: (req) => performMembership(ctx, req),
+    performSetRoomAlias: (req) => performSetRoomAlias(ctx, req),
+    performRemoveRoomAlias: (req) => performRemoveRoomAlias(ctx, req),
+    queryRoomAlias: (req) => queryRoomAlias(ctx, req),
+    queryAliasesForRoom: (req) => queryAliasesForRoom(ctx, req),
     queryRoomInfo: (req) => queryRoomInfo(ctx, req),
     queryState: (req) => queryState(ctx, req),
     queryEvents: (req) => queryEvents(ctx, req),

@@ -40,7 +40,10 @@ async function sendEvent(ctx: RoomserverInternalContext, proto: ProtoEvent): Pro
     ]);
     const event = buildLocalEvent(ctx, proto, rv, [...prevs.values()], auth!);
     authorise(event, auth!);
-    await persistEvent(ctx, { event, stateBefore: { base: { current: true } }, updateHead: {}, transaction: txn });
+    // A just-built event is nobody's prev event yet, so the new extremities are known without asking storage.
+    const prevSet = new Set(event.prevEvents);
+    const forwardExtremities = [...room.forwardExtremities.filter((id) => !prevSet.has(id)), event.eventId];
+    await persistEvent(ctx, { event, stateBefore: { base: { current: true } }, updateHead: { forwardExtremities }, transaction: txn });
     if (event.redacts !== undefined) await applyRedaction(ctx, event);
     return event.eventId;
   });

@@ -7,6 +7,8 @@
 export interface BoundedCache<K, V> {
   get(key: K): V | undefined;
   set(key: K, value: V): void;
+  /** Forgets `key` (an entry known to be stale). */
+  delete(key: K): void;
   readonly size: number;
 }
 
@@ -27,6 +29,9 @@ export function boundedCache<K, V>(capacity: number): BoundedCache<K, V> {
       map.delete(key);
       map.set(key, value);
       if (map.size > capacity) map.delete(map.keys().next().value as K);
+    },
+    delete(key) {
+      map.delete(key);
     },
     get size() {
       return map.size;

@@ -41,23 +41,46 @@ export interface EventRef {
   readonly stateAfterNid: number;
 }
 
-/** Inserts an event row; its NID. */
-export async function insertEvent(ctx: StorageContext, row: Insertable<EventsTable>): Promise<number> {
-  const r = await ctx.db.insertInto('roomserver_events').values(row).returning('event_nid').executeTakeFirstOrThrow();
-  return r.event_nid;
+/** Inserts an event row; its NID, or undefined when an event with that ID is already stored. */
+export async function insertEvent(ctx: StorageContext, row: Insertable<EventsTable>): Promise<number | undefined> {
+  const r = await ctx.db
+    .insertInto('roomserver_events')
+    .values(row)
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .returning('event_nid')
+    .executeTakeFirst();
+  return r?.event_nid;
 }
 
-/** The refs of those of `eventIds` that are stored. */
+/**
+ * Caches `ref` (and its NID → ID pair) once committed. Every change of an event row's ref (an
+ * outlier upgraded) is written by `storeEvent`, which learns the new ref; events are never deleted.
+ */
+export function learnEventRef(ctx: StorageContext, ref: EventRef): void {
+  ctx.afterCommit(() => {
+    ctx.caches.eventRefs.set(ref.eventId, ref);
+    ctx.caches.eventIds.set(ref.eventNid, ref.eventId);
+  });
+}
+
+/** The refs of those of `eventIds` that are stored (cached: a send's prev events were just written). */
 export async function selectEventRefs(ctx: StorageContext, eventIds: Iterable<string>): Promise<Map<string, EventRef>> {
   const out = new Map<string, EventRef>();
-  for (const chunk of inChunks([...new Set(eventIds)], chunkSize(ctx.caps))) {
+  const missing: string[] = [];
+  for (const id of eventIds) {
+    if (out.has(id)) continue;
+    const ref = ctx.caches.eventRefs.get(id);
+    if (ref === undefined) missing.push(id);
+    else out.set(id, ref);
+  }
+  for (const chunk of inChunks([...new Set(missing)], chunkSize(ctx.caps))) {
     const rows = await ctx.db
       .selectFrom('roomserver_events')
       .select(['event_nid', 'event_id', 'room_nid', 'outlier', 'rejected', 'state_before_nid', 'state_after_nid'])
       .where('event_id', 'in', chunk)
       .execute();
     for (const r of rows) {
-      out.set(r.event_id, {
+      const ref: EventRef = {
         eventNid: r.event_nid,
         eventId: r.event_id,
         roomNid: r.room_nid,
@@ -65,18 +88,30 @@ export async function selectEventRefs(ctx: StorageContext, eventIds: Iterable<st
         rejected: r.rejected === 1,
         stateBeforeNid: r.state_before_nid,
         stateAfterNid: r.state_after_nid,
-      });
+      };
+      learnEventRef(ctx, ref);
+      out.set(r.event_id, ref);
     }
   }
   return out;
 }
 
-/** The event IDs of `nids`. */
+/** The event IDs of `nids` (cached: current state and forward extremities are mapped on every send). */
 export async function selectEventIdsByNid(ctx: StorageContext, nids: Iterable<number>): Promise<Map<number, string>> {
   const out = new Map<number, string>();
-  for (const chunk of inChunks([...new Set(nids)], chunkSize(ctx.caps))) {
+  const missing: number[] = [];
+  for (const nid of nids) {
+    if (out.has(nid)) continue;
+    const id = ctx.caches.eventIds.get(nid);
+    if (id === undefined) missing.push(nid);
+    else out.set(nid, id);
+  }
+  for (const chunk of inChunks([...new Set(missing)], chunkSize(ctx.caps))) {
     const rows = await ctx.db.selectFrom('roomserver_events').select(['event_nid', 'event_id']).where('event_nid', 'in', chunk).execute();
-    for (const r of rows) out.set(r.event_nid, r.event_id);
+    for (const r of rows) {
+      out.set(r.event_nid, r.event_id);
+      ctx.afterCommit(() => ctx.caches.eventIds.set(r.event_nid, r.event_id));
+    }
   }
   return out;
 }

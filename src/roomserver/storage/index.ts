@@ -10,7 +10,7 @@ import type { Database } from '../../internal/sqlutil/database.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
 import { runMigrations } from '../../internal/sqlutil/run-migrations.js';
 import { loadAuthChain } from './auth-chain.js';
-import { selectEventIdsByNid, selectEventRefs, selectEvents, type StoredEvent } from './events-table.js';
+import { selectEventRefs, selectEvents, type StoredEvent } from './events-table.js';
 import * as invites from './invites-table.js';
 import type { StoredInvite } from './invites-table.js';
 import { loadState, type StateFilter } from './load-state.js';
@@ -24,7 +24,7 @@ import type { StoredRedaction } from './redactions-table.js';
 import * as aliases from './room-aliases-table.js';
 import { ROOMSERVER_MIGRATIONS } from './roomserver-migrations.js';
 import type { RoomserverTables } from './roomserver-tables.js';
-import { selectRoom } from './rooms-table.js';
+import { roomHead } from './rooms-table.js';
 import type { StateBase, StateInput, StatePoint } from './state-input.js';
 import { createNidCaches, inTransaction, rootContext } from './storage-context.js';
 import { storeEvent, type EventToStore, type StoreEventResult } from './store-event.js';
@@ -148,14 +148,13 @@ export function createRoomserverStorage(database: Database, opts: RoomserverStor
     getAuthChain: (eventIds) => loadAuthChain(ctx, eventIds),
 
     async getRoomInfo(roomId) {
-      const room = await selectRoom(ctx, roomId);
+      const room = await roomHead(ctx, roomId);
       if (!room) return undefined;
-      const ids = await selectEventIdsByNid(ctx, room.latestEventNids);
       return {
         roomId,
         roomVersion: room.roomVersion,
         hasState: room.snapshotNid !== 0,
-        forwardExtremities: room.latestEventNids.map((n) => ids.get(n)!),
+        forwardExtremities: room.latestEventIds,
         lastStreamPosition: room.lastStreamPos,
       };
     },

@@ -4,7 +4,7 @@
  */
 import type { StateKeyTuple } from '../../matrix/room-event.js';
 import { selectEventRefs } from './events-table.js';
-import { selectRoom } from './rooms-table.js';
+import { roomHead } from './rooms-table.js';
 import type { StatePoint } from './state-input.js';
 import { entriesToStateMap, entryFilter } from './state-maps.js';
 import { loadEntries } from './state-snapshots-table.js';
@@ -20,7 +20,7 @@ export interface StateFilter {
 
 /** The snapshot NID at `point`; undefined when the room or event is unknown, or an outlier. */
 export async function snapshotAt(ctx: StorageContext, point: StatePoint): Promise<number | undefined> {
-  if ('currentOf' in point) return (await selectRoom(ctx, point.currentOf))?.snapshotNid;
+  if ('currentOf' in point) return (await roomHead(ctx, point.currentOf))?.snapshotNid;
   const id = 'afterEvent' in point ? point.afterEvent : point.beforeEvent;
   const ref = (await selectEventRefs(ctx, [id])).get(id);
   if (!ref || ref.outlier) return undefined;

@@ -7,7 +7,7 @@ import type { RoomEvent } from '../../matrix/room-event.js';
 import { isReferenced, selectEventIdsByNid, selectEvents, type EventRef } from './events-table.js';
 import { retireInvites } from './invites-table.js';
 import { deleteMemberships, upsertMemberships, type MembershipRow } from './membership-table.js';
-import { updateRoomHead, type RoomRow } from './rooms-table.js';
+import { updateRoomHead, type RoomHeadRow } from './rooms-table.js';
 import { persistStateInput, type StateInput } from './state-input.js';
 import { diffSnapshots, type SnapshotDiff } from './state-snapshots-table.js';
 import type { StorageContext } from './storage-context.js';
@@ -58,7 +58,7 @@ export interface RetiredInvites {
 /** Moves the head of `room` for the just-written event `self` (see the file comment). */
 export async function moveRoomHead(
   tx: StorageContext,
-  room: RoomRow,
+  room: RoomHeadRow,
   ev: RoomEvent,
   self: EventRef,
   update: HeadUpdate,
@@ -78,14 +78,15 @@ export async function moveRoomHead(
     if (!(await isReferenced(tx, ev.eventId))) latest.push(self.eventNid);
   }
   const streamPosition = room.lastStreamPos + 1;
-  await updateRoomHead(tx, room.roomNid, { snapshotNid: currentNid, latestEventNids: latest, lastStreamPos: streamPosition });
   const diff = await diffSnapshots(tx, room.snapshotNid, currentNid);
-  const ids = await eventIdsOf(tx, refs, [latest, ...[diff.added, diff.replaced, diff.removed].map((es) => es.map((e) => e.eventNid))].flat());
+  const ids = await eventIdsOf(tx, room, refs, [latest, ...[diff.added, diff.replaced, diff.removed].map((es) => es.map((e) => e.eventNid))].flat());
+  const latestIds = latest.map((n) => ids.get(n)!);
+  await updateRoomHead(tx, room, { snapshotNid: currentNid, latestEventNids: latest, latestEventIds: latestIds, lastStreamPos: streamPosition });
   const membershipChanges = await syncMemberships(tx, room.roomNid, diff, ev, ids);
   const retired = await retireSettledInvites(tx, room.roomId, membershipChanges);
   return {
     streamPosition,
-    forwardExtremities: latest.map((n) => ids.get(n)!),
+    forwardExtremities: latestIds,
     addsStateEventIds: diff.added.map((e) => ids.get(e.eventNid)!),
     removesStateEventIds: [...diff.replaced, ...diff.removed].map((e) => ids.get(e.eventNid)!),
     membershipChanges,
@@ -94,9 +95,10 @@ export async function moveRoomHead(
   };
 }
 
-/** Event IDs of NIDs, from the refs already read where possible (the common case needs no query). */
-async function eventIdsOf(tx: StorageContext, refs: ReadonlyMap<string, EventRef>, nids: readonly number[]): Promise<Map<number, string>> {
+/** Event IDs of NIDs, from the refs and the old head where possible (the common case needs no query). */
+async function eventIdsOf(tx: StorageContext, room: RoomHeadRow, refs: ReadonlyMap<string, EventRef>, nids: readonly number[]): Promise<Map<number, string>> {
   const ids = new Map<number, string>();
+  room.latestEventNids.forEach((n, i) => ids.set(n, room.latestEventIds[i]!));
   for (const r of refs.values()) ids.set(r.eventNid, r.eventId);
   const missing = nids.filter((n) => !ids.has(n));
   if (missing.length > 0) for (const [n, id] of await selectEventIdsByNid(tx, missing)) ids.set(n, id);

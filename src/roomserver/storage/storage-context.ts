@@ -1,10 +1,12 @@
 /**
  * What every table function of the roomserver receives: the query builder (the database, or the
- * transaction of the unit of work in progress), the engine's flags, and the string ↔ NID caches.
+ * transaction of the unit of work in progress), the engine's flags, and the caches of rows.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { StorageCapabilities } from '../../internal/sqlutil/storage-capabilities.js';
 import { boundedCache, type BoundedCache } from './bounded-cache.js';
+import type { EventRef } from './events-table.js';
+import type { RoomHeadRow } from './rooms-table.js';
 import type { RoomserverTables } from './roomserver-tables.js';
 import type { StateEntry } from './state-entry.js';
 import type { Snapshot } from './state-snapshots-table.js';
@@ -13,15 +15,19 @@ import type { Snapshot } from './state-snapshots-table.js';
 export type NidKind = 'type' | 'stateKey';
 
 /**
- * Caches of immutable rows: both directions of both dictionaries (only committed NIDs may enter
- * them), decoded state blocks and snapshot rows (a block never changes once written, and a rolled-back block's
- * NID is never handed out again, so caching one early is harmless).
+ * Caches of rows: both directions of both dictionaries, event NID → event ID and event ID → ref,
+ * decoded state blocks and snapshot rows (immutable once written), and rooms' heads (replaced after
+ * each commit that moves one; see `rooms-table.ts`). Only committed rows enter them: SQLite hands a
+ * rolled-back NID out again.
  */
 export interface NidCaches {
   readonly byValue: Record<NidKind, BoundedCache<string, number>>;
   readonly byNid: Record<NidKind, BoundedCache<number, string>>;
+  readonly eventIds: BoundedCache<number, string>;
+  readonly eventRefs: BoundedCache<string, EventRef>;
   readonly blocks: BoundedCache<number, readonly StateEntry[]>;
   readonly snapshots: BoundedCache<number, Snapshot>;
+  readonly rooms: BoundedCache<string, RoomHeadRow>;
 }
 
 export interface StorageContext {
@@ -33,15 +39,26 @@ export interface StorageContext {
    * inside one it waits for the commit, because a rolled-back NID must never be cached.
    */
   learn(kind: NidKind, value: string, nid: number): void;
+  /**
+   * Runs `effect` (a cache update) once what this context wrote is committed: at once outside a
+   * transaction, after the commit inside one, never after a rollback.
+   */
+  afterCommit(effect: () => void): void;
 }
 
-/** Fresh caches of `capacity` entries per dictionary and direction, and `blockCapacity` blocks and snapshots. */
-export function createNidCaches(capacity: number, blockCapacity: number): NidCaches {
+/**
+ * Fresh caches: `capacity` entries per dictionary and direction and event IDs, `blockCapacity`
+ * blocks and snapshots, `roomCapacity` room heads.
+ */
+export function createNidCaches(capacity: number, blockCapacity: number, roomCapacity = 10_000): NidCaches {
   return {
     byValue: { type: boundedCache(capacity), stateKey: boundedCache(capacity) },
     byNid: { type: boundedCache(capacity), stateKey: boundedCache(capacity) },
+    eventIds: boundedCache(capacity),
+    eventRefs: boundedCache(capacity),
     blocks: boundedCache(blockCapacity),
     snapshots: boundedCache(blockCapacity),
+    rooms: boundedCache(roomCapacity),
   };
 }
 
@@ -53,21 +70,45 @@ export function cacheNid(caches: NidCaches, kind: NidKind, value: string, nid: n
 
 /** The context outside any transaction. */
 export function rootContext(db: Kysely<RoomserverTables>, caps: StorageCapabilities, caches: NidCaches): StorageContext {
-  return { db, caps, caches, learn: (kind, value, nid) => cacheNid(caches, kind, value, nid) };
+  return { db, caps, caches, learn: (kind, value, nid) => cacheNid(caches, kind, value, nid), afterCommit: (effect) => effect() };
 }
 
 /**
- * Runs `body` in one transaction with a context whose learned NIDs reach the caches only
- * once the transaction has committed.
+ * Runs `body` in one transaction with a context whose learned NIDs and other cache updates reach
+ * the caches only once the transaction has committed.
  */
 export async function inTransaction<T>(
   ctx: StorageContext,
   body: (tx: StorageContext, trx: Transaction<RoomserverTables>) => Promise<T>,
 ): Promise<T> {
-  const pending: Array<[NidKind, string, number]> = [];
+  const pending: Array<() => void> = [];
+  const afterCommit = (effect: () => void) => void pending.push(effect);
+  // Blocks and snapshots written here are read back within the transaction (the state after an
+  // event, the head's diff) but reach the shared caches only on commit: SQLite hands a rolled-back
+  // AUTOINCREMENT NID out again.
+  const caches: NidCaches = { ...ctx.caches, blocks: overlay(ctx.caches.blocks, afterCommit), snapshots: overlay(ctx.caches.snapshots, afterCommit) };
   const result = await ctx.db.transaction().execute((trx) =>
-    body({ db: trx, caps: ctx.caps, caches: ctx.caches, learn: (kind, value, nid) => void pending.push([kind, value, nid]) }, trx),
+    body({ db: trx, caps: ctx.caps, caches, learn: (kind, value, nid) => afterCommit(() => cacheNid(ctx.caches, kind, value, nid)), afterCommit }, trx),
   );
-  for (const [kind, value, nid] of pending) cacheNid(ctx.caches, kind, value, nid);
+  for (const effect of pending) effect();
   return result;
+}
+
+/** A transaction's view of `shared`: its own entries first, published to `shared` on commit. */
+function overlay<K, V>(shared: BoundedCache<K, V>, afterCommit: (effect: () => void) => void): BoundedCache<K, V> {
+  const local = new Map<K, V>();
+  return {
+    get: (key) => local.get(key) ?? shared.get(key),
+    set(key, value) {
+      local.set(key, value);
+      afterCommit(() => shared.set(key, value));
+    },
+    delete(key) {
+      local.delete(key);
+      shared.delete(key);
+    },
+    get size() {
+      return shared.size;
+    },
+  };
 }

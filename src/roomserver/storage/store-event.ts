@@ -6,9 +6,9 @@
  */
 import type { BusMessage, Outbox } from '../../internal/bus/bus.js';
 import type { RoomEvent } from '../../matrix/room-event.js';
-import { insertEvent, insertPrevEdges, selectEventIdsByNid, selectEventRefs, type EventRef } from './events-table.js';
+import { insertEvent, insertPrevEdges, learnEventRef, selectEventRefs, type EventRef } from './events-table.js';
 import { moveRoomHead, type HeadUpdate, type HeadChanges } from './move-room-head.js';
-import { assignRoom, type RoomRow } from './rooms-table.js';
+import { assignRoom, type RoomHeadRow } from './rooms-table.js';
 import { snapshotWithChanges } from './state-snapshots-table.js';
 import { entryKey } from './state-entry.js';
 import { persistStateInput, stateInputEventIds, type StateInput } from './state-input.js';
@@ -42,22 +42,40 @@ export interface StoreEventResult extends HeadChanges {
 /** Persists `input` in one transaction (see the file comment). */
 export async function storeEvent(ctx: StorageContext, outbox: Outbox | undefined, input: EventToStore): Promise<StoreEventResult> {
   const { event: ev } = input;
-  const outlier = input.outlier === true;
-  if (!outlier && !input.stateBefore) throw new Error(`event ${ev.eventId}: stateBefore is required unless outlier`);
+  if (input.outlier !== true && !input.stateBefore) throw new Error(`event ${ev.eventId}: stateBefore is required unless outlier`);
   if (input.messages && !outbox) throw new Error('roomserver storage was opened without the bus outbox; messages cannot be queued');
+  // Most events are new: the insert itself finds out, sparing a read of the event's row. Not
+  // when a state before is written ahead of the insert (that path reads first, rolls back nothing).
+  if (input.stateBefore?.changes?.size) return storeOnce(ctx, outbox, input, true);
+  try {
+    return await storeOnce(ctx, outbox, input, false);
+  } catch (e) {
+    if (e !== ALREADY_STORED) throw e;
+    // Rolled back: the careful pass reads the stored row (a duplicate, or an outlier to upgrade).
+    return storeOnce(ctx, outbox, input, true);
+  }
+}
+
+/** Thrown (and caught above) when the optimistic insert met a stored row. */
+const ALREADY_STORED = new Error('event already stored');
+
+async function storeOnce(ctx: StorageContext, outbox: Outbox | undefined, input: EventToStore, readSelf: boolean): Promise<StoreEventResult> {
+  const { event: ev } = input;
+  const outlier = input.outlier === true;
   return inTransaction(ctx, async (tx, trx) => {
     const room = await assignRoom(tx, ev.roomId, ev.roomVersion.id);
     const head = outlier ? undefined : input.updateHead;
-    // One batched read answers "is it stored?" and resolves every event the write refers to.
-    const wanted = [ev.eventId, ...ev.prevEvents, ...stateInputEventIds(input.stateBefore)];
+    // One batched read resolves every event the write refers to (most are cached).
+    const wanted = [...ev.prevEvents, ...stateInputEventIds(input.stateBefore)];
     if (head) wanted.push(...stateInputEventIds(head.currentState), ...(head.forwardExtremities ?? []));
-    const refs = await selectEventRefs(tx, wanted);
-    const existing = refs.get(ev.eventId);
-    if (existing && (!existing.outlier || outlier)) return { alreadyStored: true, ...(await unchangedHead(tx, room)) };
-    const self = await writeEvent(tx, room, input, refs);
+    const refs = await selectEventRefs(tx, readSelf ? [ev.eventId, ...wanted] : wanted.filter((id) => id !== ev.eventId));
+    const existing = refs.get(ev.eventId) ?? tx.caches.eventRefs.get(ev.eventId);
+    if (existing && (!existing.outlier || outlier)) return { alreadyStored: true, ...unchangedHead(room) };
+    const self = await writeEvent(tx, room, input, refs, existing);
+    learnEventRef(tx, self);
     refs.set(ev.eventId, self);
     if (input.transaction) await insertTransaction(tx, input.transaction, ev.eventId);
-    const changes = head ? await moveRoomHead(tx, room, ev, self, head, refs) : await unchangedHead(tx, room);
+    const changes = head ? await moveRoomHead(tx, room, ev, self, head, refs) : unchangedHead(room);
     const result: StoreEventResult = { alreadyStored: false, ...changes };
     if (input.messages) await outbox!.add(trx, input.messages(result));
     return result;
@@ -65,9 +83,14 @@ export async function storeEvent(ctx: StorageContext, outbox: Outbox | undefined
 }
 
 /** Inserts the event (or upgrades its outlier row), its snapshots and its prev edges. */
-async function writeEvent(tx: StorageContext, room: RoomRow, input: EventToStore, refs: ReadonlyMap<string, EventRef>): Promise<EventRef> {
+async function writeEvent(
+  tx: StorageContext,
+  room: RoomHeadRow,
+  input: EventToStore,
+  refs: ReadonlyMap<string, EventRef>,
+  existing: EventRef | undefined,
+): Promise<EventRef> {
   const { event: ev } = input;
-  const existing = refs.get(ev.eventId);
   const outlier = input.outlier === true;
   const typeNid = (await assignNids(tx, 'type', [ev.type])).get(ev.type)!;
   const stateKeyNid = ev.stateKey === undefined ? null : (await assignNids(tx, 'stateKey', [ev.stateKey])).get(ev.stateKey)!;
@@ -85,7 +108,7 @@ async function writeEvent(tx: StorageContext, room: RoomRow, input: EventToStore
     eventNid = existing.eventNid;
     await tx.db.updateTable('roomserver_events').set(row).where('event_nid', '=', eventNid).execute();
   } else {
-    eventNid = await insertEvent(tx, {
+    const inserted = await insertEvent(tx, {
       ...row,
       event_id: ev.eventId,
       room_nid: room.roomNid,
@@ -98,6 +121,8 @@ async function writeEvent(tx: StorageContext, room: RoomRow, input: EventToStore
       prev_event_ids: JSON.stringify(ev.prevEvents),
       auth_event_ids: JSON.stringify(ev.authEvents),
     });
+    if (inserted === undefined) throw ALREADY_STORED;
+    eventNid = inserted;
   }
   let stateAfterNid = stateBeforeNid;
   if (!outlier && !rejected && stateKeyNid !== null) {
@@ -111,11 +136,10 @@ async function writeEvent(tx: StorageContext, room: RoomRow, input: EventToStore
   return { eventId: ev.eventId, eventNid, roomNid: room.roomNid, outlier, rejected, stateBeforeNid, stateAfterNid };
 }
 
-async function unchangedHead(tx: StorageContext, room: RoomRow): Promise<HeadChanges> {
-  const ids = await selectEventIdsByNid(tx, room.latestEventNids);
+function unchangedHead(room: RoomHeadRow): HeadChanges {
   return {
     streamPosition: room.lastStreamPos,
-    forwardExtremities: room.latestEventNids.map((n) => ids.get(n)!),
+    forwardExtremities: room.latestEventIds,
     addsStateEventIds: [],
     removesStateEventIds: [],
     membershipChanges: [],

@@ -1,0 +1,93 @@
+/**
+ * Membership endpoints for local users in local rooms: `POST /join/{roomIdOrAlias}`,
+ * `POST /rooms/{roomId}/join|leave|invite|kick|ban|unban`. Joins carry the user's display name
+ * and avatar from their profile (as do invites of local users, so the invitee shows by name);
+ * the roomserver builds the `m.room.member` event and its auth rules decide. Joining rooms only
+ * other servers are in, and `via`/`server_name`, come with federation.
+ */
+import Type from 'typebox';
+import { MatrixError } from '../../internal/errors/matrix-error.js';
+import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
+import { isValidUserId } from '../../matrix/ids/user-id.js';
+import type { JsonObject } from '../../matrix/json.js';
+import type { PerformMembershipRequest } from '../../roomserver/api.js';
+import type { ClientUserAPI } from '../../userapi/api.js';
+import { checkRoomIdParam } from './account-data.js';
+import type { ClientRouteDeps } from './client-route-deps.js';
+
+const Reason = Type.Object({ reason: Type.Optional(Type.String()) });
+const Target = Type.Object({ user_id: Type.String(), reason: Type.Optional(Type.String()) });
+const RoomParams = Type.Object({ roomId: Type.String() });
+
+/** `displayname` and `avatar_url` of a local user's profile, as member event content. */
+async function profileContent(userApi: ClientUserAPI, userId: string): Promise<JsonObject> {
+  const { found, profile } = await userApi.queryProfile({ userId });
+  if (!found) return {};
+  return {
+    ...(typeof profile.displayname === 'string' ? { displayname: profile.displayname } : {}),
+    ...(typeof profile.avatar_url === 'string' ? { avatar_url: profile.avatar_url } : {}),
+  };
+}
+
+export function roomMembershipRoutes(deps: ClientRouteDeps): AnyRoute[] {
+  const rs = deps.roomserverApi;
+  async function join(roomIdOrAlias: string, userId: string, reason: string | undefined): Promise<object> {
+    const content = { ...(await profileContent(deps.userApi, userId)), ...(reason !== undefined ? { reason } : {}) };
+    const { roomId } = await rs.performJoin({ roomIdOrAlias, userId, content });
+    return { room_id: roomId };
+  }
+  const targetRoute = (action: Exclude<PerformMembershipRequest['action'], 'leave'>): AnyRoute =>
+    defineRoute({
+      method: 'POST',
+      path: `/_matrix/client/v3/rooms/:roomId/${action}`,
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RoomParams, body: Target },
+      handler: async ({ params, body, requester }) => {
+        checkRoomIdParam(params.roomId);
+        if (!isValidUserId(body.user_id, { allowHistorical: true })) throw MatrixError.invalidParam(`${body.user_id} is not a valid user ID`);
+        const isLocal = body.user_id.endsWith(`:${deps.config.server_name}`);
+        const content = action === 'invite' && isLocal ? await profileContent(deps.userApi, body.user_id) : undefined;
+        await rs.performMembership({ action, roomId: params.roomId, sender: requester!.userId, target: body.user_id, reason: body.reason, content });
+        return {};
+      },
+    });
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/_matrix/client/v3/join/:roomIdOrAlias',
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: Type.Object({ roomIdOrAlias: Type.String() }), body: Reason },
+      handler: async ({ params, body, requester }) => join(params.roomIdOrAlias, requester!.userId, body.reason),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/_matrix/client/v3/rooms/:roomId/join',
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RoomParams, body: Reason },
+      handler: async ({ params, body, requester }) => {
+        checkRoomIdParam(params.roomId);
+        return join(params.roomId, requester!.userId, body.reason);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/_matrix/client/v3/rooms/:roomId/leave',
+      auth: 'user',
+      rateLimit: 'default',
+      schema: { params: RoomParams, body: Reason },
+      handler: async ({ params, body, requester }) => {
+        checkRoomIdParam(params.roomId);
+        const userId = requester!.userId;
+        await rs.performMembership({ action: 'leave', roomId: params.roomId, sender: userId, target: userId, reason: body.reason });
+        return {};
+      },
+    }),
+    targetRoute('invite'),
+    targetRoute('kick'),
+    targetRoute('ban'),
+    targetRoute('unban'),
+  ];
+}
