@@ -266,6 +266,118 @@ export interface QueryAliasesForRoomResponse {
   readonly aliases: readonly string[];
 }
 
+// ---------------------------------------------------------------- directory, forgetting, reports
+
+/** Whether a room is listed in the server's published room directory. */
+export type RoomVisibility = 'public' | 'private';
+
+export interface QueryRoomVisibilityRequest {
+  readonly roomId: string;
+}
+export interface QueryRoomVisibilityResponse {
+  /** false when the roomserver has no state for the room (the visibility is then `private`). */
+  readonly exists: boolean;
+  readonly visibility: RoomVisibility;
+}
+
+/**
+ * Publishes or unpublishes a room in the server's own directory list. Allowed to server admins
+ * and to joined members with the power to send `m.room.canonical_alias` (Synapse's rule).
+ */
+export interface PerformSetRoomVisibilityRequest {
+  readonly roomId: string;
+  readonly userId: string;
+  readonly isAdmin?: boolean;
+  readonly visibility: RoomVisibility;
+}
+export interface PerformSetRoomVisibilityResponse {
+  /** false when the room already had this visibility. */
+  readonly changed: boolean;
+}
+
+export interface QueryPublicRoomsSummariesRequest {
+  /** These rooms (unknown ones left out); every room published in the server's own list when absent. */
+  readonly roomIds?: readonly string[];
+}
+/** What the room directory shows of a room, read from its current state. */
+export interface PublicRoomSummary {
+  readonly roomId: string;
+  readonly name: string | null;
+  readonly topic: string | null;
+  readonly canonicalAlias: string | null;
+  readonly numJoinedMembers: number;
+  /** `m.room.history_visibility` is `world_readable`. */
+  readonly worldReadable: boolean;
+  /** `m.room.guest_access` is `can_join`. */
+  readonly guestCanJoin: boolean;
+  readonly avatarUrl: string | null;
+  readonly joinRule: string | null;
+  /** The create event's `type` (e.g. `m.space`). */
+  readonly roomType: string | null;
+}
+export interface QueryPublicRoomsSummariesResponse {
+  /** In the order asked (sorted by room ID when every published room was asked for). */
+  readonly rooms: readonly PublicRoomSummary[];
+}
+
+export interface PerformForgetRoomRequest {
+  readonly roomId: string;
+  readonly userId: string;
+}
+export interface PerformForgetRoomResponse {
+  /** false when the user never was in the room (nothing to forget). */
+  readonly forgotten: boolean;
+}
+
+export interface QueryForgottenRoomsRequest {
+  readonly userId: string;
+}
+export interface QueryForgottenRoomsResponse {
+  /** Rooms the user forgot and has not been back in since, sorted. */
+  readonly roomIds: readonly string[];
+}
+
+/** A content report: of an event (`roomId` + `eventId`), a room (`roomId`) or a user (`targetUserId`). */
+export interface ContentReport {
+  readonly kind: 'event' | 'room' | 'user';
+  readonly reporterId: string;
+  readonly roomId?: string;
+  readonly eventId?: string;
+  readonly targetUserId?: string;
+  /** May be empty. */
+  readonly reason: string;
+  /** The legacy score of event reports (-100 … 0). */
+  readonly score?: number;
+}
+export type PerformReportRequest = ContentReport;
+export interface PerformReportResponse {
+  readonly reportId: number;
+}
+
+export interface QueryReportsRequest {
+  /** Reports after this ID (default 0: from the first). */
+  readonly afterId?: number;
+  /** Default 100. */
+  readonly limit?: number;
+}
+/** A report as stored, for admins. */
+export interface StoredContentReport {
+  readonly reportId: number;
+  readonly kind: 'event' | 'room' | 'user';
+  readonly reporterId: string;
+  readonly roomId: string | null;
+  readonly eventId: string | null;
+  readonly targetUserId: string | null;
+  readonly reason: string;
+  readonly score: number | null;
+  /** When it was received (ms since the epoch). */
+  readonly receivedTs: number;
+}
+export interface QueryReportsResponse {
+  /** Oldest first. */
+  readonly reports: readonly StoredContentReport[];
+}
+
 // ---------------------------------------------------------------- interfaces
 
 /** What the clientapi calls. */
@@ -285,6 +397,13 @@ export interface ClientRoomserverAPI {
   queryRoomsForUser(req: QueryRoomsForUserRequest): Promise<QueryRoomsForUserResponse>;
   queryMembers(req: QueryMembersRequest): Promise<QueryMembersResponse>;
   queryJoinedServers(req: QueryJoinedServersRequest): Promise<QueryJoinedServersResponse>;
+  queryRoomVisibility(req: QueryRoomVisibilityRequest): Promise<QueryRoomVisibilityResponse>;
+  performSetRoomVisibility(req: PerformSetRoomVisibilityRequest): Promise<PerformSetRoomVisibilityResponse>;
+  queryPublicRoomsSummaries(req: QueryPublicRoomsSummariesRequest): Promise<QueryPublicRoomsSummariesResponse>;
+  performForgetRoom(req: PerformForgetRoomRequest): Promise<PerformForgetRoomResponse>;
+  queryForgottenRooms(req: QueryForgottenRoomsRequest): Promise<QueryForgottenRoomsResponse>;
+  performReport(req: PerformReportRequest): Promise<PerformReportResponse>;
+  queryReports(req: QueryReportsRequest): Promise<QueryReportsResponse>;
 }
 
 /** What the federationapi calls. */
@@ -314,4 +433,11 @@ export const RoomserverAPIMethods = {
   queryRoomsForUser: true,
   queryMembers: true,
   queryJoinedServers: true,
+  queryRoomVisibility: true,
+  performSetRoomVisibility: true,
+  queryPublicRoomsSummaries: true,
+  performForgetRoom: true,
+  queryForgottenRooms: true,
+  performReport: true,
+  queryReports: true,
 } as const satisfies Record<keyof RoomserverAPI, true>;

@@ -7,6 +7,7 @@ import type { ComponentDefinition } from '../setup/component.js';
 import { roomserverInternalApi } from './inthttp.js';
 import { createRoomserverInternalAPI } from './internal/index.js';
 import { openRoomserverStorage } from './storage/index.js';
+import { createRoomserverRecords } from './storage/roomserver-records.js';
 
 export const roomserverComponent: ComponentDefinition = {
   name: 'roomserver',
@@ -18,6 +19,7 @@ export const roomserverComponent: ComponentDefinition = {
     const storage = await openRoomserverStorage(database, { outbox });
     const api = createRoomserverInternalAPI({
       storage,
+      records: createRoomserverRecords(database),
       outbox,
       serverName: ctx.config.server_name,
       signingKey: ctx.signingKey,

@@ -22,7 +22,10 @@ import { postRefresh } from './post-refresh.js';
 import { postRegister } from './post-register.js';
 import { profileRoutes } from './profile.js';
 import { pushRuleRoutes } from './push-rules.js';
+import { reportContentRoutes } from './report-content.js';
 import { roomAliasRoutes } from './room-aliases.js';
+import { roomDirectoryRoutes } from './room-directory.js';
+import { postRoomForget } from './room-forget.js';
 import { roomMemberRoutes } from './room-members.js';
 import { roomMembershipRoutes } from './room-membership.js';
 import { roomSendRoutes } from './room-send.js';
@@ -66,5 +69,8 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...roomStateRoutes(deps),
     ...roomMemberRoutes(deps),
     ...roomAliasRoutes(deps),
+    ...roomDirectoryRoutes(deps),
+    postRoomForget(deps),
+    ...reportContentRoutes(deps),
   ];
 }

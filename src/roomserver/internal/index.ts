@@ -10,17 +10,23 @@ import type { SigningKey } from '../../matrix/signing-key.js';
 import type { RoomserverAPI } from '../api.js';
 import { boundedCache } from '../storage/bounded-cache.js';
 import type { RoomserverStorage } from '../storage/index.js';
+import type { RoomserverRecords } from '../storage/roomserver-records.js';
 import { inputRoomEvents } from './input-room-events.js';
 import { performCreateRoom } from './perform-create-room.js';
+import { performForgetRoom, queryForgottenRooms } from './perform-forget-room.js';
 import { performJoin } from './perform-join.js';
 import { performMembership } from './perform-membership.js';
 import { performRemoveRoomAlias } from './perform-remove-room-alias.js';
+import { performReport, queryReports } from './perform-report.js';
 import { performSendEvents } from './perform-send-events.js';
 import { performSetRoomAlias } from './perform-set-room-alias.js';
+import { performSetRoomVisibility } from './perform-set-room-visibility.js';
 import { queryEvents } from './query-events.js';
+import { queryPublicRoomsSummaries } from './query-public-rooms-summaries.js';
 import { queryJoinedServers, queryMembers, queryMembership, queryRoomsForUser } from './query-membership.js';
 import { queryAliasesForRoom, queryRoomAlias } from './query-room-alias.js';
 import { queryRoomInfo } from './query-room-info.js';
+import { queryRoomVisibility } from './query-room-visibility.js';
 import { queryState } from './query-state.js';
 import { createRoomQueue } from './room-queue.js';
 import type { LoadedEvent, RoomserverInternalContext, VerifyKeyLookup } from './roomserver-internal-context.js';
@@ -29,6 +35,11 @@ export type { VerifyKeyLookup };
 
 export interface RoomserverInternalOptions {
   readonly storage: RoomserverStorage;
+  /**
+   * Forgotten rooms and content reports (`createRoomserverRecords` over the same database).
+   * Without it those methods throw; everything else works.
+   */
+  readonly records?: RoomserverRecords;
   /** The outbox the storage queues `OutputRoomEvent` messages in; flushed after each write. */
   readonly outbox: Outbox;
   /** This server's name and signing key: local events are built and signed with them. */
@@ -65,6 +76,7 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     },
     logger,
   };
+  const records = opts.records ?? missingRecords();
   return {
     inputRoomEvents: (req) => inputRoomEvents(ctx, req),
     performSendEvents: (req) => performSendEvents(ctx, req),
@@ -82,5 +94,20 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     queryRoomsForUser: (req) => queryRoomsForUser(ctx, req),
     queryMembers: (req) => queryMembers(ctx, req),
     queryJoinedServers: (req) => queryJoinedServers(ctx, req),
+    queryRoomVisibility: (req) => queryRoomVisibility(ctx, req),
+    performSetRoomVisibility: (req) => performSetRoomVisibility(ctx, req),
+    queryPublicRoomsSummaries: (req) => queryPublicRoomsSummaries(ctx, req),
+    performForgetRoom: (req) => performForgetRoom(ctx, records, req),
+    queryForgottenRooms: (req) => queryForgottenRooms(ctx, records, req),
+    performReport: (req) => performReport(ctx, records, req),
+    queryReports: (req) => queryReports(records, req),
   };
+}
+
+/** Stands in for records nobody passed: says so clearly on first use instead of failing obscurely. */
+function missingRecords(): RoomserverRecords {
+  const fail = (): never => {
+    throw new Error('roomserver: no records storage was passed to createRoomserverInternalAPI (forget and reports need it)');
+  };
+  return { forgetRoom: fail, getForgotten: fail, addReport: fail, getReports: fail };
 }

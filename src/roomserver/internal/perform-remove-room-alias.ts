@@ -30,7 +30,7 @@ export async function performRemoveRoomAlias(ctx: RoomserverInternalContext, req
 }
 
 /** Whether the user is joined and has the power to send `m.room.canonical_alias`. */
-async function maySetCanonicalAlias(ctx: RoomserverInternalContext, roomId: string, userId: string): Promise<boolean> {
+export async function maySetCanonicalAlias(ctx: RoomserverInternalContext, roomId: string, userId: string): Promise<boolean> {
   const room = await ctx.storage.getRoomInfo(roomId);
   if (!room?.hasState) return false;
   if ((await ctx.storage.getMembership(roomId, userId))?.membership !== 'join') return false;

@@ -127,5 +127,30 @@ const createTransactions: Migration = {
   },
 };
 
+const createForgottenAndReports: Migration = {
+  version: 3,
+  name: 'forgotten rooms and content reports (roomserver-records.ts)',
+  async up(db, caps) {
+    await sql`CREATE TABLE roomserver_forgotten (
+      user_id TEXT NOT NULL,
+      room_id TEXT NOT NULL,
+      membership_event_id TEXT NOT NULL,
+      forgotten_ts BIGINT NOT NULL,
+      PRIMARY KEY (user_id, room_id)
+    )`.execute(db);
+    await sql`CREATE TABLE roomserver_reports (
+      report_id ${sql.raw(caps.autoIncrementPk)},
+      kind TEXT NOT NULL,
+      reporter_id TEXT NOT NULL,
+      room_id TEXT,
+      event_id TEXT,
+      target_user_id TEXT,
+      reason TEXT NOT NULL,
+      score INTEGER,
+      received_ts BIGINT NOT NULL
+    )`.execute(db);
+  },
+};
+
 /** Every roomserver migration, in order. */
-export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [createTables, createTransactions];
+export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [createTables, createTransactions, createForgottenAndReports];
