@@ -13,6 +13,7 @@ import { openDatabase } from '../src/internal/sqlutil/open-database.js';
 import { generateSigningKey } from '../src/matrix/signing-key.js';
 import { createRoomserverInternalAPI } from '../src/roomserver/internal/index.js';
 import { openRoomserverStorage } from '../src/roomserver/storage/index.js';
+import { createRoomserverRecords } from '../src/roomserver/storage/roomserver-records.js';
 
 const nArg = process.argv.indexOf('--n');
 const n = nArg >= 0 ? Number(process.argv[nArg + 1]) : 3000;
@@ -21,7 +22,8 @@ const database = await openDatabase(`sqlite:${join(dir, 'bench.db')}`);
 const bus = await createEmbeddedBus({ database });
 const outbox = await bus.outbox(database, 'roomserver');
 const storage = await openRoomserverStorage(database, { outbox });
-const api = createRoomserverInternalAPI({ storage, outbox, serverName: 'bench.local', signingKey: generateSigningKey('bench') });
+const records = createRoomserverRecords(database);
+const api = createRoomserverInternalAPI({ storage, records, outbox, serverName: 'bench.local', signingKey: generateSigningKey('bench') });
 
 const alice = '@alice:bench.local';
 const roomId = '!bench:bench.local';

@@ -19,6 +19,7 @@ import { RoomserverAPIMethods, type RoomserverAPI } from '../../src/roomserver/a
 import { createRoomserverInternalAPI } from '../../src/roomserver/internal/index.js';
 import { OUTPUT_ROOM_EVENT, type OutputRoomEventMessage } from '../../src/roomserver/producers/output-room-event.js';
 import { openRoomserverStorage, type RoomserverStorage } from '../../src/roomserver/storage/index.js';
+import { createRoomserverRecords, type RoomserverRecords } from '../../src/roomserver/storage/roomserver-records.js';
 import { describeApiContract } from '../harness/describe-api-contract.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
 
@@ -41,6 +42,7 @@ export interface RoomserverEnv {
 interface Made {
   env: RoomserverEnv;
   outbox: Outbox;
+  records: RoomserverRecords;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export function describeRoomserverApi(
         const remoteKeyId = made.env.remoteKey.keyId;
         const impl = createRoomserverInternalAPI({
           storage: made.env.storage,
+          records: made.records,
           outbox: made.outbox,
           serverName: SERVER,
           signingKey: LOCAL_KEY,
@@ -112,6 +115,7 @@ async function makeEnv(backend: BackendContext): Promise<Made> {
   return {
     env,
     outbox,
+    records: createRoomserverRecords(database),
     async stop() {
       await sub.stop();
       await bus.close();

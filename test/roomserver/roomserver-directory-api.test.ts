@@ -1,7 +1,6 @@
 /**
  * The roomserver's directory, forget and report methods in-process on SQLite and PostgreSQL:
  * summaries read from state, visibility rights, forgetting that a rejoin undoes, stored reports.
- * (Through inthttp as well once `roomserver-api-kit.ts` passes `records`.)
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -39,7 +39,7 @@ export interface RoomserverInternalOptions {
    * Forgotten rooms and content reports (`createRoomserverRecords` over the same database).
    * Without it those methods throw; everything else works.
    */
-  readonly records?: RoomserverRecords;
+  readonly records: RoomserverRecords;
   /** The outbox the storage queues `OutputRoomEvent` messages in; flushed after each write. */
   readonly outbox: Outbox;
   /** This server's name and signing key: local events are built and signed with them. */
@@ -76,7 +76,7 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     },
     logger,
   };
-  const records = opts.records ?? missingRecords();
+  const { records } = opts;
   return {
     inputRoomEvents: (req) => inputRoomEvents(ctx, req),
     performSendEvents: (req) => performSendEvents(ctx, req),
@@ -104,10 +104,3 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
   };
 }
 
-/** Stands in for records nobody passed: says so clearly on first use instead of failing obscurely. */
-function missingRecords(): RoomserverRecords {
-  const fail = (): never => {
-    throw new Error('roomserver: no records storage was passed to createRoomserverInternalAPI (forget and reports need it)');
-  };
-  return { forgetRoom: fail, getForgotten: fail, addReport: fail, getReports: fail };
-}
