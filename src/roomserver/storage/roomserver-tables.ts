@@ -9,7 +9,7 @@ export interface RoomsTable {
   room_nid: Generated<number>;
   room_id: string;
   room_version: string;
-  /** The current state snapshot; 0 while the room has no state yet (a stub). */
+  /** The current state snapshot; 0 while the room has no state yet (only invites or outliers). */
   state_snapshot_nid: number;
   /** JSON array of the event NIDs of the forward extremities. */
   latest_event_nids: string;
