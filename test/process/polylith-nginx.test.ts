@@ -1,7 +1,7 @@
 /**
- * The polylith harness: userapi and clientapi as separate processes on PostgreSQL and NATS,
- * behind the shipped nginx sample; a client request through nginx reaches clientapi, which calls
- * the userapi in the other process.
+ * The polylith harness: roomserver, userapi and clientapi as separate processes on PostgreSQL and
+ * NATS, behind the shipped nginx sample; a client request through nginx reaches clientapi, which
+ * calls the userapi and roomserver in the other processes.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -25,6 +25,7 @@ describe('polylith behind nginx', { skip }, () => {
   let poly: Polylith;
   before(async () => {
     poly = await startPolylith([
+      { name: 'room', components: ['roomserver'] },
       { name: 'user', components: ['userapi'] },
       { name: 'client', components: ['clientapi'] },
     ]);
@@ -39,7 +40,7 @@ describe('polylith behind nginx', { skip }, () => {
     assert.equal(cors.headers.get('access-control-allow-origin'), '*');
   });
 
-  it('registers and authenticates a user through nginx, clientapi and the userapi process', async () => {
+  it('registers a user and creates a room through nginx, clientapi, the userapi and the roomserver processes', async () => {
     const reg = await fetch(`${poly.publicUrl}/_matrix/client/v3/register`, {
       method: 'POST',
       body: JSON.stringify({ username: 'poly', password: 'correct horse battery', auth: { type: 'm.login.dummy' } }),
@@ -49,13 +50,37 @@ describe('polylith behind nginx', { skip }, () => {
     assert.equal(userId, '@poly:polylith.test');
     const who = await fetch(`${poly.publicUrl}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(((await who.json()) as { user_id: string }).user_id, userId);
+
+    // A room created through the clientapi process lives in the roomserver process.
+    const auth = { authorization: `Bearer ${token}` };
+    const created = await fetch(`${poly.publicUrl}/_matrix/client/v3/createRoom`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'across processes', preset: 'public_chat' }),
+    });
+    assert.equal(created.status, 200, await created.clone().text());
+    const { room_id: roomId } = (await created.json()) as { room_id: string };
+    const sent = await fetch(`${poly.publicUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t1`, {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ msgtype: 'm.text', body: 'hello' }),
+    });
+    assert.equal(sent.status, 200, await sent.clone().text());
+    const name = await fetch(`${poly.publicUrl}/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.name/`, { headers: auth });
+    assert.deepEqual(await name.json(), { name: 'across processes' });
   });
 
   it('has each process report healthy on its internal listener', async () => {
     for (const [name, p] of poly.processes) {
-      const res = await fetch(`${p.internalUrl}/health`);
-      assert.equal(res.status, 200, name);
-      assert.equal(await res.text(), 'OK');
+      // Peers are probed every few seconds; a probe that timed out under load clears on the next.
+      const h = await waitFor(
+        async () => {
+          const res = await fetch(`${p.internalUrl}/health`);
+          return { status: res.status, text: await res.text() };
+        },
+        (v) => v.status === 200,
+      );
+      assert.deepEqual(h, { status: 200, text: 'OK' }, name);
     }
   });
 
