@@ -1,47 +1,118 @@
 /**
- * `npm run bench -- send`: sequential local sends through the roomserver in-process on SQLite —
- * a fresh database and embedded bus in a temp dir, a v11 room, then `--n` (3,000) messages sent
- * one after the other through `performSendEvents` (build, sign, auth check, one transaction,
- * outbox). Last line: `{"sequential_msgs_per_s": …}`.
+ * `npm run bench -- send`: message sends per second over real HTTP against an in-process SQLite
+ * monolith (`startTestMonolith`, rate limiting off), client in the same process using the global
+ * `fetch` (undici, keep-alive). One registered user, then:
+ * - sequential: `--n` (3,000) `PUT /rooms/{roomId}/send/m.room.message/{txnId}` in one room,
+ *   each awaiting its response before the next — the latency-bound figure a single client sees;
+ * - concurrent: `--rooms` (50) rooms, one sender per room, `--per-room` (60) messages each, all
+ *   senders at once — how far the server overlaps work across rooms.
+ * Both phases are preceded by ~200 warm-up sends (JIT, statement and event caches). Server and
+ * load generator share the process and its cores, so the figures are a floor. Details go to
+ * stderr; the last line is `{"sequential_msgs_per_s": …, "concurrent_msgs_per_s": …}`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createEmbeddedBus } from '../src/internal/bus/embedded/create-embedded-bus.js';
-import { openDatabase } from '../src/internal/sqlutil/open-database.js';
-import { generateSigningKey } from '../src/matrix/signing-key.js';
-import { createRoomserverInternalAPI } from '../src/roomserver/internal/index.js';
-import { openRoomserverStorage } from '../src/roomserver/storage/index.js';
-import { createRoomserverRecords } from '../src/roomserver/storage/roomserver-records.js';
+import { startTestMonolith } from '../test/harness/start-test-monolith.js';
 
-const nArg = process.argv.indexOf('--n');
-const n = nArg >= 0 ? Number(process.argv[nArg + 1]) : 3000;
-const dir = mkdtempSync(join(tmpdir(), 'axon-bench-send-'));
-const database = await openDatabase(`sqlite:${join(dir, 'bench.db')}`);
-const bus = await createEmbeddedBus({ database });
-const outbox = await bus.outbox(database, 'roomserver');
-const storage = await openRoomserverStorage(database, { outbox });
-const records = createRoomserverRecords(database);
-const api = createRoomserverInternalAPI({ storage, records, outbox, serverName: 'bench.local', signingKey: generateSigningKey('bench') });
+interface Options {
+  readonly n: number;
+  readonly rooms: number;
+  readonly perRoom: number;
+  readonly warmup: number;
+}
 
-const alice = '@alice:bench.local';
-const roomId = '!bench:bench.local';
-await api.performSendEvents({ events: [{ roomId, type: 'm.room.create', stateKey: '', sender: alice, content: { room_version: '11' } }] });
-await api.performSendEvents({
-  events: [
-    { roomId, type: 'm.room.member', stateKey: alice, sender: alice, content: { membership: 'join' } },
-    { roomId, type: 'm.room.power_levels', stateKey: '', sender: alice, content: { users: { [alice]: 100 } } },
-    { roomId, type: 'm.room.join_rules', stateKey: '', sender: alice, content: { join_rule: 'public' } },
-  ],
-});
-const send = (i: number) => api.performSendEvents({ events: [{ roomId, type: 'm.room.message', sender: alice, content: { msgtype: 'm.text', body: `message ${i}` } }] });
-for (let i = 0; i < 200; i++) await send(i); // warm-up: JIT, statement cache, event cache
-const start = performance.now();
-for (let i = 0; i < n; i++) await send(i);
-const seconds = (performance.now() - start) / 1000;
-await bus.close();
-await database.close();
-rmSync(dir, { recursive: true, force: true });
-console.error(`${n} sequential sends in ${seconds.toFixed(2)} s`);
-console.log(JSON.stringify({ sequential_msgs_per_s: Math.round(n / seconds) }));
+/** Accepts `--name=v` and `--name v`, since the old benchmark took `--n 3000`. */
+function parseOptions(argv: readonly string[]): Options {
+  const get = (name: string, dflt: number): number => {
+    const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+    const raw = i < 0 ? undefined : argv[i]?.includes('=') ? argv[i]?.slice(name.length + 3) : argv[i + 1];
+    const v = raw === undefined ? dflt : Number(raw);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`--${name} must be a positive integer`);
+    return v;
+  };
+  return { n: get('n', 3000), rooms: get('rooms', 50), perRoom: get('per-room', 60), warmup: get('warmup', 200) };
+}
+
+/** A logged-in client: one access token against one base URL. */
+interface Client {
+  post(path: string, body: unknown): Promise<Record<string, unknown>>;
+  send(roomId: string, body: string): Promise<void>;
+}
+
+async function request(url: string, method: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(url, { method, headers, body: JSON.stringify(body) });
+  const json = (await res.json()) as Record<string, unknown>;
+  // A failed send must stop the run: a fast error path would otherwise inflate the figure.
+  if (!res.ok) throw new Error(`${method} ${url} -> ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function register(baseUrl: string, username: string): Promise<Client> {
+  const reg = await request(`${baseUrl}/_matrix/client/v3/register`, 'POST', {
+    username,
+    password: 'bench-password-1',
+    auth: { type: 'm.login.dummy' },
+    inhibit_login: false,
+  });
+  const token = reg.access_token;
+  if (typeof token !== 'string') throw new Error(`register returned no access_token: ${JSON.stringify(reg)}`);
+  let txn = 0;
+  return {
+    post: (path, body) => request(`${baseUrl}/_matrix/client/v3${path}`, 'POST', body, token),
+    send: async (roomId, body) => {
+      const path = `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/b${txn++}`;
+      await request(`${baseUrl}/_matrix/client/v3${path}`, 'PUT', { msgtype: 'm.text', body }, token);
+    },
+  };
+}
+
+async function createRoom(client: Client, name: string): Promise<string> {
+  const res = await client.post('/createRoom', { name, preset: 'private_chat' });
+  if (typeof res.room_id !== 'string') throw new Error(`createRoom returned no room_id: ${JSON.stringify(res)}`);
+  return res.room_id;
+}
+
+async function sendSequential(client: Client, roomId: string, n: number): Promise<number> {
+  const start = performance.now();
+  for (let i = 0; i < n; i++) await client.send(roomId, `message ${i}`);
+  return (performance.now() - start) / 1000;
+}
+
+/** One sender per room, all at once; returns the wall time until the last send answered. */
+async function sendConcurrent(client: Client, roomIds: readonly string[], perRoom: number): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    roomIds.map(async (roomId) => {
+      for (let i = 0; i < perRoom; i++) await client.send(roomId, `message ${i}`);
+    }),
+  );
+  return (performance.now() - start) / 1000;
+}
+
+const opts = parseOptions(process.argv.slice(2));
+const monolith = await startTestMonolith({ rate_limiting: { enabled: false } });
+try {
+  const client = await register(monolith.baseUrl, 'bench');
+  const roomId = await createRoom(client, 'sequential');
+  await sendSequential(client, roomId, opts.warmup);
+  const seqSeconds = await sendSequential(client, roomId, opts.n);
+  console.error(`sequential: ${opts.n} sends in ${seqSeconds.toFixed(2)} s (${((seqSeconds * 1000) / opts.n).toFixed(2)} ms each)`);
+
+  const roomIds: string[] = [];
+  for (let i = 0; i < opts.rooms; i++) roomIds.push(await createRoom(client, `concurrent ${i}`));
+  // Warm the concurrent path too (per-room caches, many sockets in the pool), ~200 sends in all.
+  await sendConcurrent(client, roomIds, Math.max(1, Math.round(opts.warmup / opts.rooms)));
+  const concSeconds = await sendConcurrent(client, roomIds, opts.perRoom);
+  const concTotal = opts.rooms * opts.perRoom;
+  console.error(`concurrent: ${concTotal} sends across ${opts.rooms} rooms in ${concSeconds.toFixed(2)} s`);
+
+  console.log(
+    JSON.stringify({
+      sequential_msgs_per_s: Math.round(opts.n / seqSeconds),
+      concurrent_msgs_per_s: Math.round(concTotal / concSeconds),
+    }),
+  );
+} finally {
+  await monolith.stop();
+}
