@@ -11,6 +11,7 @@ import type { RoomEvent } from './room-event.js';
 import type { RoomVersion } from './room-version.js';
 import { UNSIGNED_KEYS } from './sign-json.js';
 import { verifyCanonical, type PublicKeyInput, type VerifyResult } from './verify-json.js';
+import { domainOf } from './ids/domain-of.js';
 
 /** One signature to check: who, with which key. */
 export interface EventSignatureCheck {
@@ -55,12 +56,6 @@ export function verifyEventSignatures(event: JsonObject, rv: RoomVersion, checks
     if (!result.ok) return result;
   }
   return { ok: true };
-}
-
-/** The server part of a `@user:server` / `$id:server` identifier (after the first `:`). */
-function domainOf(id: string): string | undefined {
-  const i = id.indexOf(':');
-  return i < 0 ? undefined : id.slice(i + 1);
 }
 
 /**

@@ -4,7 +4,7 @@
  * 404). Only the `global` scope exists. `/pushrules/` and `/pushrules/global/` are served with
  * and without their trailing slash, since clients use both.
  */
-import Type from 'typebox';
+import Type, { type TSchema } from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { isJsonObject } from '../../matrix/json.js';
@@ -88,9 +88,12 @@ function ruleRoutes(api: ClientUserAPI): AnyRoute[] {
   ];
 }
 
-/** GET and PUT of a rule's `enabled` flag. */
-function enabledRoutes(api: ClientUserAPI): AnyRoute[] {
-  const path = `${BASE}/global/:kind/:ruleId/enabled`;
+/**
+ * GET and PUT of one attribute of a rule (`enabled` or `actions`): GET answers `{[attr]: value}`
+ * from the merged ruleset, PUT sends the matching update operation.
+ */
+function attributeRoutes(api: ClientUserAPI, attr: 'enabled' | 'actions', value: TSchema): AnyRoute[] {
+  const path = `${BASE}/global/:kind/:ruleId/${attr}`;
   return [
     defineRoute({
       method: 'GET',
@@ -98,43 +101,17 @@ function enabledRoutes(api: ClientUserAPI): AnyRoute[] {
       auth: 'user',
       rateLimit: 'default',
       schema: { params: RuleParams },
-      handler: async ({ requester, params }) => ({ enabled: (await findRule(api, requester!.userId, params.kind, params.ruleId)).enabled }),
+      handler: async ({ requester, params }) => ({ [attr]: (await findRule(api, requester!.userId, params.kind, params.ruleId))[attr] }),
     }),
     defineRoute({
       method: 'PUT',
       path,
       auth: 'user',
       rateLimit: 'default',
-      schema: { params: RuleParams, body: Type.Object({ enabled: Type.Boolean() }) },
+      schema: { params: RuleParams, body: Type.Object({ [attr]: value }) },
       handler: async ({ requester, params, body }) => {
-        const op = { type: 'enabled' as const, enabled: body.enabled };
-        await api.performPushRuleUpdate({ userId: requester!.userId, kind: params.kind, ruleId: params.ruleId, op });
-        return {};
-      },
-    }),
-  ];
-}
-
-/** GET and PUT of a rule's `actions`. */
-function actionsRoutes(api: ClientUserAPI): AnyRoute[] {
-  const path = `${BASE}/global/:kind/:ruleId/actions`;
-  return [
-    defineRoute({
-      method: 'GET',
-      path,
-      auth: 'user',
-      rateLimit: 'default',
-      schema: { params: RuleParams },
-      handler: async ({ requester, params }) => ({ actions: (await findRule(api, requester!.userId, params.kind, params.ruleId)).actions }),
-    }),
-    defineRoute({
-      method: 'PUT',
-      path,
-      auth: 'user',
-      rateLimit: 'default',
-      schema: { params: RuleParams, body: Type.Object({ actions: Type.Array(Type.Unknown()) }) },
-      handler: async ({ requester, params, body }) => {
-        const op = { type: 'actions' as const, actions: body.actions };
+        const v = (body as Record<string, unknown>)[attr];
+        const op = attr === 'enabled' ? { type: 'enabled' as const, enabled: v as boolean } : { type: 'actions' as const, actions: v as unknown[] };
         await api.performPushRuleUpdate({ userId: requester!.userId, kind: params.kind, ruleId: params.ruleId, op });
         return {};
       },
@@ -150,7 +127,7 @@ export function pushRuleRoutes(deps: ClientRouteDeps): AnyRoute[] {
     getRuleset(api, `${BASE}/global/`, false),
     getRuleset(api, `${BASE}/global`, false),
     ...ruleRoutes(api),
-    ...enabledRoutes(api),
-    ...actionsRoutes(api),
+    ...attributeRoutes(api, 'enabled', Type.Boolean()),
+    ...attributeRoutes(api, 'actions', Type.Array(Type.Unknown())),
   ];
 }

@@ -6,7 +6,7 @@ import { isKnownRoomVersion } from '../room-version.js';
 import { isValidUserId } from '../ids/user-id.js';
 import type { AuthDecision } from './auth-decision.js';
 import { allow, deny } from './auth-decision.js';
-import { domainOf } from './identifiers.js';
+import { domainOf } from '../ids/domain-of.js';
 
 /** User IDs already in rooms may use the historical grammar, which servers must accept in events. */
 const HISTORICAL = { allowHistorical: true } as const;

@@ -17,7 +17,7 @@ import type { AuthStateLookup } from './auth-state-lookup.js';
 import { checkCreateEvent } from './check-create-event.js';
 import { checkMemberEvent } from './check-member-event.js';
 import { checkPowerLevelsEvent } from './check-power-levels-event.js';
-import { domainOf } from './identifiers.js';
+import { domainOf } from '../ids/domain-of.js';
 
 export type { AuthDecision } from './auth-decision.js';
 export type { AuthStateLookup } from './auth-state-lookup.js';

@@ -10,7 +10,7 @@ import { checkInvite } from './check-invite.js';
 import { checkJoin } from './check-join.js';
 import { checkKnock } from './check-knock.js';
 import { checkBan, checkLeave } from './check-leave-ban.js';
-import { domainOf } from './identifiers.js';
+import { domainOf } from '../ids/domain-of.js';
 
 /** Checks an `m.room.member` event. */
 export function checkMemberEvent(ctx: AuthContext): AuthDecision {

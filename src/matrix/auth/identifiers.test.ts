@@ -1,7 +1,7 @@
 /** The server-name helper the auth rules use. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { domainOf } from './identifiers.js';
+import { domainOf } from '../ids/domain-of.js';
 
 void describe('domainOf', () => {
   void it('splits at the first colon', () => {

@@ -9,7 +9,7 @@ import { stateMapKey } from '../room-event.js';
 import type { RoomVersion } from '../room-version.js';
 import { ROOM_VERSIONS } from '../room-version.js';
 import type { AuthStateLookup } from './auth-state-lookup.js';
-import { domainOf } from './identifiers.js';
+import { domainOf } from '../ids/domain-of.js';
 
 /** The room creator in the standard room. */
 export const ALICE = '@alice:a.example';

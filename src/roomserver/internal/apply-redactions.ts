@@ -6,7 +6,7 @@
  * arrive first, so both orders are handled: a new redaction looks for its target, and a new
  * event (from federation) looks for redactions waiting for it.
  */
-import { domainOf } from '../../matrix/auth/identifiers.js';
+import { domainOf } from '../../matrix/ids/domain-of.js';
 import { roomPowerLevels } from '../../matrix/auth/power-levels.js';
 import { parseEvent } from '../../matrix/parse-event.js';
 import { redactEvent } from '../../matrix/redact-event.js';

@@ -4,6 +4,7 @@
  * state-key NIDs (a member event's state key is its target).
  */
 import type { StorageContext } from './storage-context.js';
+import { domainOf } from '../../matrix/ids/domain-of.js';
 
 /** A membership row to write. */
 export interface MembershipRow {
@@ -21,12 +22,6 @@ export interface StoredMembership {
   readonly eventId: string;
 }
 
-/** The server name of a user ID (everything after the first colon). */
-export function serverOf(userId: string): string {
-  const i = userId.indexOf(':');
-  return i < 0 ? '' : userId.slice(i + 1);
-}
-
 /** Writes (or replaces) the rows of the room. */
 export async function upsertMemberships(ctx: StorageContext, roomNid: number, rows: readonly MembershipRow[]): Promise<void> {
   if (rows.length === 0) return;
@@ -38,7 +33,7 @@ export async function upsertMemberships(ctx: StorageContext, roomNid: number, ro
       [...byTarget.values()].map((r) => ({
         room_nid: roomNid,
         target_nid: r.targetNid,
-        target_server: serverOf(r.targetUserId),
+        target_server: domainOf(r.targetUserId) ?? '',
         membership: r.membership,
         sender: r.sender,
         event_nid: r.eventNid,

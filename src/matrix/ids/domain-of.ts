@@ -1,7 +1,7 @@
 /**
- * The server-name part of an identifier, as the auth rules compare it (sender vs room ID,
- * `m.room.aliases` state key, v1–v2 event IDs, `join_authorised_via_users_server`). Full
- * validation of identifiers lives in `../ids/`.
+ * The server-name part of an identifier, as the auth rules and federation compare it (sender vs
+ * room ID, `m.room.aliases` state key, v1–v2 event IDs, joined servers). Full validation lives
+ * in the other files of this folder.
  */
 
 /**
