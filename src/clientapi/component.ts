@@ -15,6 +15,7 @@ export const clientapiComponent: ComponentDefinition = {
       logger: ctx.logger,
       userApi: ctx.api<ClientUserAPI>('userapi'),
       roomserverApi: ctx.api<ClientRoomserverAPI>('roomserver'),
+      bus: ctx.bus,
     });
     return { publicRoutes: routes, stop: async () => {} };
   },

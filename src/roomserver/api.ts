@@ -124,6 +124,8 @@ export interface PerformJoinRequest {
   readonly userId: string;
   /** Extra member content: `displayname`, `avatar_url`, `reason`. */
   readonly content?: JsonObject;
+  /** A guest account: it may join only rooms whose `m.room.guest_access` is `can_join` (spec). */
+  readonly isGuest?: boolean;
 }
 
 export interface PerformJoinResponse {
@@ -148,6 +150,37 @@ export interface PerformMembershipRequest {
 export interface PerformMembershipResponse {
   /** The membership event sent (or, for a repeated leave, the one already in place). */
   readonly eventId: string;
+}
+
+/** A local user knocking on a room this server is in (room versions with knocking). */
+export interface PerformKnockRequest {
+  /** A room ID, or an alias on this server. */
+  readonly roomIdOrAlias: string;
+  readonly userId: string;
+  readonly reason?: string;
+  /** Extra member content: the knocker's `displayname` and `avatar_url`. */
+  readonly content?: JsonObject;
+  /** `via`/`server_name`: servers to knock through (unused until federation: only local rooms). */
+  readonly serverNames?: readonly string[];
+}
+
+export interface PerformKnockResponse {
+  readonly roomId: string;
+  readonly eventId: string;
+}
+
+/** `POST /rooms/{roomId}/upgrade`: replaces a room by a new one of another version. */
+export interface PerformUpgradeRoomRequest {
+  readonly roomId: string;
+  readonly userId: string;
+  readonly newVersion: string;
+  /** v12+: the other creators of the new room (the old room's are not carried over). */
+  readonly additionalCreators?: readonly string[];
+}
+
+export interface PerformUpgradeRoomResponse {
+  /** The ID of the new room. */
+  readonly replacementRoom: string;
 }
 
 export interface PerformSetRoomAliasRequest {
@@ -320,6 +353,37 @@ export interface QueryPublicRoomsSummariesResponse {
   readonly rooms: readonly PublicRoomSummary[];
 }
 
+export interface QueryRoomSummariesRequest {
+  /** The rooms to summarise; rooms without state here are left out. */
+  readonly roomIds: readonly string[];
+  /** Whose membership each summary carries; none when absent (an unauthenticated client). */
+  readonly userId?: string;
+}
+/** One `m.space.child` state event of a space's current state, as sent (not validated). */
+export interface SpaceChildState {
+  /** The child's room ID. */
+  readonly stateKey: string;
+  readonly sender: string;
+  readonly originServerTs: number;
+  readonly content: JsonObject;
+}
+/** What the room summary and space hierarchy endpoints show of a room, read from its current state. */
+export interface RoomSummary extends PublicRoomSummary {
+  readonly roomVersion: string;
+  /** `m.room.encryption`'s `algorithm`. */
+  readonly encryption: string | null;
+  /** The `m.room_membership` rooms of a `restricted` or `knock_restricted` join rule; empty otherwise. */
+  readonly allowedRoomIds: readonly string[];
+  /** The asking user's current membership; null when none or no user was named. */
+  readonly membership: string | null;
+  /** Every `m.space.child` event of a space (`roomType` `m.space`); empty for other rooms. */
+  readonly childrenState: readonly SpaceChildState[];
+}
+export interface QueryRoomSummariesResponse {
+  /** In the order asked, unknown rooms left out. */
+  readonly rooms: readonly RoomSummary[];
+}
+
 export interface PerformForgetRoomRequest {
   readonly roomId: string;
   readonly userId: string;
@@ -378,6 +442,53 @@ export interface QueryReportsResponse {
   readonly reports: readonly StoredContentReport[];
 }
 
+// ---------------------------------------------------------------- history visibility, time, deactivation
+
+/**
+ * Which of some events a reader may see, by history visibility at each event. The reader is a
+ * user (`userId`), a server (`serverName`, for federation), or neither: an anonymous reader, who
+ * sees world-readable events only.
+ */
+export interface QueryEventVisibilityRequest {
+  readonly eventIds: readonly string[];
+  readonly userId?: string;
+  readonly serverName?: string;
+}
+export interface EventVisibility {
+  readonly eventId: string;
+  /** false too for unknown, rejected and soft-failed events, and outliers other than the user's own membership. */
+  readonly visible: boolean;
+}
+export interface QueryEventVisibilityResponse {
+  /** One per event asked, in order. */
+  readonly events: readonly EventVisibility[];
+}
+
+/** `timestamp_to_event`: the room's event closest to `ts` in direction `dir`. */
+export interface QueryEventByTimestampRequest {
+  readonly roomId: string;
+  /** ms since the epoch. */
+  readonly ts: number;
+  /** `f`: the first event at or after `ts`; `b`: the last at or before it. */
+  readonly dir: 'f' | 'b';
+}
+export interface QueryEventByTimestampResponse {
+  /** null when the room has no such event (outliers, rejected and soft-failed events never count). */
+  readonly event: { readonly eventId: string; readonly originServerTs: number } | null;
+}
+
+/** A deactivated account leaves its rooms: leaves joined ones, rejects invites, rescinds knocks. */
+export interface PerformLeaveAllRoomsRequest {
+  readonly userId: string;
+  readonly reason?: string;
+}
+export interface PerformLeaveAllRoomsResponse {
+  /** Rooms left (or invites rejected, knocks rescinded), sorted. */
+  readonly leftRoomIds: readonly string[];
+  /** Rooms where the leave failed (logged), sorted. */
+  readonly failedRoomIds: readonly string[];
+}
+
 // ---------------------------------------------------------------- interfaces
 
 /** What the clientapi calls. */
@@ -386,6 +497,8 @@ export interface ClientRoomserverAPI {
   performCreateRoom(req: PerformCreateRoomRequest): Promise<PerformCreateRoomResponse>;
   performJoin(req: PerformJoinRequest): Promise<PerformJoinResponse>;
   performMembership(req: PerformMembershipRequest): Promise<PerformMembershipResponse>;
+  performKnock(req: PerformKnockRequest): Promise<PerformKnockResponse>;
+  performUpgradeRoom(req: PerformUpgradeRoomRequest): Promise<PerformUpgradeRoomResponse>;
   performSetRoomAlias(req: PerformSetRoomAliasRequest): Promise<PerformSetRoomAliasResponse>;
   performRemoveRoomAlias(req: PerformRemoveRoomAliasRequest): Promise<PerformRemoveRoomAliasResponse>;
   queryRoomAlias(req: QueryRoomAliasRequest): Promise<QueryRoomAliasResponse>;
@@ -400,10 +513,14 @@ export interface ClientRoomserverAPI {
   queryRoomVisibility(req: QueryRoomVisibilityRequest): Promise<QueryRoomVisibilityResponse>;
   performSetRoomVisibility(req: PerformSetRoomVisibilityRequest): Promise<PerformSetRoomVisibilityResponse>;
   queryPublicRoomsSummaries(req: QueryPublicRoomsSummariesRequest): Promise<QueryPublicRoomsSummariesResponse>;
+  queryRoomSummaries(req: QueryRoomSummariesRequest): Promise<QueryRoomSummariesResponse>;
   performForgetRoom(req: PerformForgetRoomRequest): Promise<PerformForgetRoomResponse>;
   queryForgottenRooms(req: QueryForgottenRoomsRequest): Promise<QueryForgottenRoomsResponse>;
   performReport(req: PerformReportRequest): Promise<PerformReportResponse>;
   queryReports(req: QueryReportsRequest): Promise<QueryReportsResponse>;
+  queryEventVisibility(req: QueryEventVisibilityRequest): Promise<QueryEventVisibilityResponse>;
+  queryEventByTimestamp(req: QueryEventByTimestampRequest): Promise<QueryEventByTimestampResponse>;
+  performLeaveAllRooms(req: PerformLeaveAllRoomsRequest): Promise<PerformLeaveAllRoomsResponse>;
 }
 
 /** What the federationapi calls. */
@@ -412,6 +529,9 @@ export interface FederationRoomserverAPI
   inputRoomEvents(req: InputRoomEventsRequest): Promise<InputRoomEventsResponse>;
   queryJoinedServers(req: QueryJoinedServersRequest): Promise<QueryJoinedServersResponse>;
 }
+
+/** What the userapi calls (its user directory reads rooms it first sees mid-stream). */
+export type UserRoomserverAPI = Pick<ClientRoomserverAPI, 'queryState' | 'queryEvents'>;
 
 /** The whole API, as served over inthttp. */
 export type RoomserverAPI = ClientRoomserverAPI & FederationRoomserverAPI;
@@ -422,6 +542,8 @@ export const RoomserverAPIMethods = {
   performCreateRoom: true,
   performJoin: true,
   performMembership: true,
+  performKnock: true,
+  performUpgradeRoom: true,
   performSetRoomAlias: true,
   performRemoveRoomAlias: true,
   queryRoomAlias: true,
@@ -436,8 +558,12 @@ export const RoomserverAPIMethods = {
   queryRoomVisibility: true,
   performSetRoomVisibility: true,
   queryPublicRoomsSummaries: true,
+  queryRoomSummaries: true,
   performForgetRoom: true,
   queryForgottenRooms: true,
   performReport: true,
   queryReports: true,
+  queryEventVisibility: true,
+  queryEventByTimestamp: true,
+  performLeaveAllRooms: true,
 } as const satisfies Record<keyof RoomserverAPI, true>;

@@ -372,6 +372,65 @@ export interface PerformSharedSecretNonceUseResponse {
   readonly ok: boolean;
 }
 
+/** A presence state (spec: `m.presence`). */
+export type PresenceState = 'online' | 'unavailable' | 'offline';
+
+export interface PerformPresenceUpdateRequest {
+  readonly userId: string;
+  readonly presence: PresenceState;
+  /** The status message; absent or null clears it, and going `offline` always clears it (as Synapse does). */
+  readonly statusMsg?: string | null;
+}
+/** A user's presence as of the request. */
+export interface UserPresence {
+  readonly userId: string;
+  readonly presence: PresenceState;
+  readonly statusMsg: string | null;
+  /** The user's last activity (ms since the epoch), null when never active. */
+  readonly lastActiveTs: number | null;
+  /** ms from `lastActiveTs` to the time of the request, null when never active. */
+  readonly lastActiveAgo: number | null;
+  /** `online` and active within the last minute: clients treat the user as active whatever `lastActiveAgo` says. */
+  readonly currentlyActive: boolean;
+  /** The server-wide presence stream position of the user's latest change; 0 when they never set one. */
+  readonly streamPosition: number;
+}
+export interface PerformPresenceUpdateResponse {
+  readonly presence: UserPresence;
+}
+export interface QueryPresenceRequest {
+  readonly userIds: readonly string[];
+}
+export interface QueryPresenceResponse {
+  /**
+   * One entry per distinct local user asked for that has an account, in the order asked (a
+   * user who never set presence is `offline`); remote and unknown users are left out.
+   */
+  readonly presences: readonly UserPresence[];
+}
+
+export interface QuerySearchUserDirectoryRequest {
+  /** The local user searching: who they share rooms with decides whom they can find. */
+  readonly searcherId: string;
+  /** Matched case-insensitively as word prefixes of user IDs and display names. */
+  readonly term: string;
+  /** Most results to return (the route clamps it to 0…50). */
+  readonly limit: number;
+}
+/** A user found in the directory. */
+export interface UserDirectoryResult {
+  readonly userId: string;
+  /** Local users: their global profile; remote users: their latest join event's. */
+  readonly displayName: string | null;
+  readonly avatarUrl: string | null;
+}
+export interface QuerySearchUserDirectoryResponse {
+  /** Users sharing a room with the searcher first, then by display name (else localpart), then user ID. */
+  readonly results: readonly UserDirectoryResult[];
+  /** More users matched than `limit`. */
+  readonly limited: boolean;
+}
+
 // ---------------------------------------------------------------- the interfaces
 
 /** What the clientapi calls. */
@@ -415,13 +474,21 @@ export interface ClientUserAPI {
   performUiaSessionDelete(req: UiaSessionIdRequest): Promise<EmptyResponse>;
   performSharedSecretNonce(req: PerformSharedSecretNonceRequest): Promise<PerformSharedSecretNonceResponse>;
   performSharedSecretNonceUse(req: PerformSharedSecretNonceUseRequest): Promise<PerformSharedSecretNonceUseResponse>;
+  /** Sets a local user's presence and announces it on `OutputPresenceEvent`; `online` records activity now. */
+  performPresenceUpdate(req: PerformPresenceUpdateRequest): Promise<PerformPresenceUpdateResponse>;
+  queryPresence(req: QueryPresenceRequest): Promise<QueryPresenceResponse>;
+  /**
+   * Searches the user directory: users sharing a room with the searcher, users in public rooms
+   * and, with `user_directory.search_all_users`, every local user; never deactivated users.
+   */
+  querySearchUserDirectory(req: QuerySearchUserDirectoryRequest): Promise<QuerySearchUserDirectoryResponse>;
 }
 
 /** What the syncapi calls. */
-export type SyncUserAPI = Pick<ClientUserAPI, 'queryAccountData' | 'queryAccessToken' | 'queryDevices' | 'queryProfile'>;
+export type SyncUserAPI = Pick<ClientUserAPI, 'queryAccountData' | 'queryAccessToken' | 'queryDevices' | 'queryProfile' | 'queryPresence'>;
 
 /** What the federationapi calls. */
-export type FederationUserAPI = Pick<ClientUserAPI, 'queryProfile' | 'queryDevices' | 'queryAccount'>;
+export type FederationUserAPI = Pick<ClientUserAPI, 'queryProfile' | 'queryDevices' | 'queryAccount' | 'queryPresence'>;
 
 /** The whole API, as served over inthttp. */
 export type UserAPI = ClientUserAPI;
@@ -461,4 +528,7 @@ export const UserAPIMethods = {
   performUiaSessionDelete: true,
   performSharedSecretNonce: true,
   performSharedSecretNonceUse: true,
+  performPresenceUpdate: true,
+  queryPresence: true,
+  querySearchUserDirectory: true,
 } as const satisfies Record<keyof UserAPI, true>;

@@ -1,8 +1,11 @@
 /**
  * The userapi as a component: opens its database, migrates it, and serves its internal API.
- * It has no public routes (the clientapi calls it) and, for now, no consumers.
+ * It has no public routes (the clientapi calls it). Its `userapi-roomserver` consumer keeps the
+ * user directory current from the roomserver's output (`consumers/roomserver.ts`).
  */
+import type { UserRoomserverAPI } from '../roomserver/api.js';
 import type { ComponentDefinition } from '../setup/component.js';
+import { startRoomserverConsumer } from './consumers/roomserver.js';
 import { userapiInternalApi } from './inthttp.js';
 import { createUserInternalAPI } from './internal/index.js';
 import { openUserStorage } from './storage/index.js';
@@ -15,7 +18,15 @@ export const userapiComponent: ComponentDefinition = {
     // The outbox first: it also relays what a previous process committed but did not publish.
     const outbox = await ctx.bus.outbox(database, 'userapi');
     const storage = await openUserStorage(database, { outbox });
-    const api = createUserInternalAPI({ storage, serverName: ctx.config.server_name, outbox, logger: ctx.logger });
-    return { api, publicRoutes: [], stop: async () => {} };
+    const api = createUserInternalAPI({
+      storage,
+      serverName: ctx.config.server_name,
+      outbox,
+      logger: ctx.logger,
+      searchAllUsers: ctx.config.user_directory.search_all_users,
+    });
+    const roomserver = ctx.api<UserRoomserverAPI>('roomserver');
+    const directory = await startRoomserverConsumer(ctx.bus, { storage, roomserver, serverName: ctx.config.server_name, logger: ctx.logger });
+    return { api, publicRoutes: [], stop: () => directory.stop() };
   },
 };

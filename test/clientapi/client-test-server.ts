@@ -3,6 +3,7 @@
  * shared secret, plus small helpers to call the client API and make users.
  */
 import { registrationMac } from '../../src/clientapi/auth/shared-secret-mac.js';
+import type { Bus } from '../../src/internal/bus/bus.js';
 import { startTestMonolith, TEST_SERVER_NAME } from '../harness/start-test-monolith.js';
 
 export const SERVER_NAME = TEST_SERVER_NAME;
@@ -30,6 +31,8 @@ export interface TestUser {
 
 export interface ClientTestServer {
   readonly url: string;
+  /** The server's bus: subscribe to see what the components publish. */
+  readonly bus: Bus;
   /** `method path` against the client listener; `path` starts with `/_matrix/…` or `/_synapse/…`. */
   call(method: string, path: string, opts?: CallOptions): Promise<Res>;
   /** Registers a user through shared-secret registration (admin when asked). */
@@ -74,6 +77,7 @@ export async function startClientTestServer(overrides: Record<string, unknown> =
 
   return {
     url,
+    bus: monolith.bus,
     call,
     register,
     login,

@@ -8,7 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { Bus } from '../../src/internal/bus/bus.js';
 import { configFromObject } from '../../src/internal/config/load-config.js';
+import type { ComponentDefinition } from '../../src/setup/component.js';
+import { DEFAULT_COMPONENTS } from '../../src/setup/default-components.js';
 import { startServer, type RunningServer } from '../../src/setup/start-server.js';
 
 /** The server name test monoliths use unless overridden. */
@@ -22,6 +25,8 @@ export interface TestMonolith {
   readonly server: RunningServer;
   /** The temporary directory holding its database, signing key and media. */
   readonly dir: string;
+  /** The process's bus, so a test can subscribe to the topics the components publish. */
+  readonly bus: Bus;
   /** Stops the server and deletes its directory. */
   stop(): Promise<void>;
 }
@@ -45,11 +50,22 @@ export async function startTestMonolith(overrides: Record<string, unknown> = {})
       logging: { level: 'silent' },
       ...overrides,
     });
-    const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+    // A component that does nothing but hand out the bus the real components were given.
+    let bus: Bus | undefined;
+    const busTap: ComponentDefinition = {
+      name: 'test-bus-tap',
+      start: async (ctx) => {
+        bus = ctx.bus;
+        return { publicRoutes: [], stop: async () => {} };
+      },
+    };
+    const server = await startServer(config, { logger: pino({ level: 'silent' }), registry: [...DEFAULT_COMPONENTS, busTap] });
+    if (!bus) throw new Error('the test bus tap was not started');
     return {
       baseUrl: server.urls.client,
       server,
       dir,
+      bus,
       stop: async () => {
         try {
           await server.stop();

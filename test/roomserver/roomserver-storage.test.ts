@@ -86,6 +86,7 @@ function suite(ctx: BackendContext): void {
       rejected: false,
       rejectionReason: null,
       outlier: false,
+      softFailed: false,
       redactedBy: null,
     });
     assert.equal(got[0]?.stateKey, undefined);

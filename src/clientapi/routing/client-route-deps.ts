@@ -3,6 +3,7 @@
  * returning its descriptor(s); `routing/index.ts` lists them all.
  */
 import type { Logger } from 'pino';
+import type { Bus } from '../../internal/bus/bus.js';
 import type { LoadedConfig } from '../../internal/config/load-config.js';
 import type { ClientRoomserverAPI } from '../../roomserver/api.js';
 import type { ClientUserAPI } from '../../userapi/api.js';
@@ -15,6 +16,8 @@ export interface ClientRouteDeps {
   readonly userApi: ClientUserAPI;
   /** The roomserver: rooms, membership, state, aliases. */
   readonly roomserverApi: ClientRoomserverAPI;
+  /** The bus, for the topics the clientapi owns (`producers/`: typing, receipts). */
+  readonly bus: Bus;
   /** Failed password attempts per user, shared by `/login` and UIA password stages. */
   readonly failedLogins: FailedLoginLimiter;
   /**

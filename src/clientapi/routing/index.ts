@@ -15,11 +15,13 @@ import { getWhoami } from './get-whoami.js';
 import { postAccountDeactivate } from './post-account-deactivate.js';
 import { postAccountPassword } from './post-account-password.js';
 import { postCreateRoom } from './post-create-room.js';
+import { postKnock } from './post-knock.js';
 import { postLogin } from './post-login.js';
 import { postLoginGetToken } from './post-login-get-token.js';
 import { postLogout } from './post-logout.js';
 import { postRefresh } from './post-refresh.js';
 import { postRegister } from './post-register.js';
+import { presenceRoutes } from './presence.js';
 import { profileRoutes } from './profile.js';
 import { pushRuleRoutes } from './push-rules.js';
 import { reportContentRoutes } from './report-content.js';
@@ -27,11 +29,18 @@ import { roomAliasRoutes } from './room-aliases.js';
 import { roomDirectoryRoutes } from './room-directory.js';
 import { postRoomForget } from './room-forget.js';
 import { roomMemberRoutes } from './room-members.js';
+import { getTimestampToEvent } from './timestamp-to-event.js';
 import { roomMembershipRoutes } from './room-membership.js';
+import { roomReceiptRoutes } from './room-receipts.js';
 import { roomSendRoutes } from './room-send.js';
 import { roomStateRoutes } from './room-state.js';
+import { roomTypingRoutes } from './room-typing.js';
+import { roomSummaryRoutes } from './room-summary.js';
+import { postRoomUpgrade } from './room-upgrade.js';
 import { sharedSecretRegister } from './shared-secret-register.js';
+import { spaceHierarchyRoutes } from './space-hierarchy.js';
 import { tagRoutes } from './tags.js';
+import { userDirectorySearch } from './user-directory-search.js';
 
 export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
   // One failed-login limiter for /login and UIA password stages, so they share the user's budget.
@@ -57,6 +66,7 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     postAccountDeactivate(deps),
     // user data
     ...profileRoutes(deps),
+    userDirectorySearch(deps),
     ...accountDataRoutes(deps),
     ...tagRoutes(deps),
     ...pushRuleRoutes(deps),
@@ -64,13 +74,22 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     // rooms
     postCreateRoom(deps),
     ...roomMembershipRoutes(deps),
+    postKnock(deps),
+    postRoomUpgrade(deps),
     getJoinedRooms(deps),
     ...roomSendRoutes(deps),
     ...roomStateRoutes(deps),
     ...roomMemberRoutes(deps),
+    getTimestampToEvent(deps),
     ...roomAliasRoutes(deps),
     ...roomDirectoryRoutes(deps),
+    ...spaceHierarchyRoutes(deps),
+    ...roomSummaryRoutes(deps),
     postRoomForget(deps),
     ...reportContentRoutes(deps),
+    // ephemeral: typing, receipts and read markers, presence
+    ...roomTypingRoutes(deps),
+    ...roomReceiptRoutes(deps),
+    ...presenceRoutes(deps),
   ];
 }

@@ -1,7 +1,9 @@
 /**
  * `POST /account/deactivate` after UIA: the account can no longer log in, all its devices go,
- * and with `erase` its profile is cleared. No identity server is ever contacted, hence
- * `id_server_unbind_result: "no-support"`.
+ * and with `erase` its profile is cleared. Then the user leaves every room they are in, rejects
+ * their invites and rescinds their knocks (spec: a deactivated user leaves their rooms); a room
+ * where that fails is logged by the roomserver and does not fail the request, since the account
+ * is already gone. No identity server is ever contacted, hence `id_server_unbind_result: "no-support"`.
  */
 import Type from 'typebox';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
@@ -25,8 +27,14 @@ export function postAccountDeactivate(deps: ClientRouteDeps): AnyRoute {
     handler: async (ctx) => {
       const uia = await runRouteUia(deps, ctx, PASSWORD_FLOWS);
       if (uia.kind === 'challenge') return uia.response;
-      await deps.userApi.performAccountDeactivation({ userId: ctx.requester!.userId, erase: ctx.body.erase === true });
+      const userId = ctx.requester!.userId;
+      await deps.userApi.performAccountDeactivation({ userId, erase: ctx.body.erase === true });
       await finishUserInteractiveAuth(deps.userApi, uia.session);
+      try {
+        await deps.roomserverApi.performLeaveAllRooms({ userId });
+      } catch (e) {
+        deps.logger.warn({ err: e, userId }, 'clientapi: a deactivated account could not leave its rooms');
+      }
       return { id_server_unbind_result: 'no-support' };
     },
   });

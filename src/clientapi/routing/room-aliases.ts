@@ -8,7 +8,7 @@ import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { parseRoomAlias } from '../../matrix/ids/room-alias.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
-import { requireJoined } from './room-access.js';
+import { requireCurrentReadAccess } from './room-access.js';
 
 const AliasParams = Type.Object({ roomAlias: Type.String() });
 const PATH = '/_matrix/client/v3/directory/room/:roomAlias';
@@ -69,7 +69,8 @@ export function roomAliasRoutes(deps: ClientRouteDeps): AnyRoute[] {
       rateLimit: 'default',
       schema: { params: Type.Object({ roomId: Type.String() }) },
       handler: async ({ params, requester }) => {
-        await requireJoined(rs, params.roomId, requester!.userId);
+        // The spec: members, or anyone when the room is world-readable.
+        await requireCurrentReadAccess(rs, params.roomId, requester!);
         return { aliases: (await rs.queryAliasesForRoom({ roomId: params.roomId })).aliases };
       },
     }),

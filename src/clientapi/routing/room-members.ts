@@ -2,15 +2,16 @@
  * Room members and events for clients: `GET /rooms/{roomId}/members` (with the spec's
  * `membership` / `not_membership` "or" filter), `GET /rooms/{roomId}/joined_members` and
  * `GET /rooms/{roomId}/event/{eventId}`. The `at` token of `/members` needs sync tokens and is
- * ignored until the syncapi exists.
+ * ignored until the syncapi exists. Who may read what is decided in `room-access.ts`: members as
+ * of one's leave after leaving, the current members of world-readable rooms, events by their
+ * history visibility (404 when hidden).
  */
 import Type from 'typebox';
-import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { toClientEvent } from '../../matrix/client-event.js';
 import type { JsonObject } from '../../matrix/json.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
-import { requireJoined, roomReadPoint } from './room-access.js';
+import { readableEvent, requireCurrentReadAccess, roomReadAccess, stateAt } from './room-access.js';
 
 const Membership = Type.Union(['join', 'invite', 'knock', 'leave', 'ban'].map((m) => Type.Literal(m)));
 
@@ -31,15 +32,15 @@ export function roomMemberRoutes(deps: ClientRouteDeps): AnyRoute[] {
     defineRoute({
       method: 'GET',
       path: '/_matrix/client/v3/rooms/:roomId/members',
-      auth: 'user',
+      auth: 'user-or-guest',
       rateLimit: 'default',
       schema: {
         params: Type.Object({ roomId: Type.String() }),
         query: Type.Object({ at: Type.Optional(Type.String()), membership: Type.Optional(Membership), not_membership: Type.Optional(Membership) }),
       },
       handler: async ({ params, query, requester }) => {
-        const at = await roomReadPoint(rs, params.roomId, requester!.userId);
-        const { events } = await rs.queryState({ roomId: params.roomId, ...at, types: ['m.room.member'] });
+        const access = await roomReadAccess(rs, params.roomId, requester!);
+        const { events } = await rs.queryState({ roomId: params.roomId, ...stateAt(access), types: ['m.room.member'] });
         const chunk = events
           .filter((e) => passesMemberFilter(String((e.event.content as JsonObject | undefined)?.membership), query))
           .map((e) => toClientEvent(e.eventId, e.roomId, e.event));
@@ -53,7 +54,7 @@ export function roomMemberRoutes(deps: ClientRouteDeps): AnyRoute[] {
       rateLimit: 'default',
       schema: { params: Type.Object({ roomId: Type.String() }) },
       handler: async ({ params, requester }) => {
-        await requireJoined(rs, params.roomId, requester!.userId);
+        await requireCurrentReadAccess(rs, params.roomId, requester!);
         const { events } = await rs.queryState({ roomId: params.roomId, types: ['m.room.member'] });
         const joined: Record<string, { display_name?: string; avatar_url?: string }> = {};
         for (const e of events) {
@@ -70,15 +71,11 @@ export function roomMemberRoutes(deps: ClientRouteDeps): AnyRoute[] {
     defineRoute({
       method: 'GET',
       path: '/_matrix/client/v3/rooms/:roomId/event/:eventId',
-      auth: 'user',
+      auth: 'user-or-guest',
       rateLimit: 'default',
       schema: { params: Type.Object({ roomId: Type.String(), eventId: Type.String() }) },
       handler: async ({ params, requester }) => {
-        // Members only for now: history visibility (what a former or future member, or anyone in
-        // a world_readable room, may see) is enforced once the syncapi's visibility checks exist.
-        await requireJoined(rs, params.roomId, requester!.userId);
-        const [found] = (await rs.queryEvents({ eventIds: [params.eventId] })).events;
-        if (!found || found.roomId !== params.roomId || found.rejected || found.outlier) throw MatrixError.notFound('Event not found');
+        const found = await readableEvent(rs, params.roomId, params.eventId, requester!);
         return toClientEvent(found.eventId, found.roomId, found.event);
       },
     }),

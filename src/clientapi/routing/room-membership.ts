@@ -7,7 +7,7 @@
  */
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
-import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
+import { defineRoute, type AnyRoute, type Requester } from '../../internal/httputil/route.js';
 import { isValidUserId } from '../../matrix/ids/user-id.js';
 import type { JsonObject } from '../../matrix/json.js';
 import type { PerformMembershipRequest } from '../../roomserver/api.js';
@@ -20,7 +20,7 @@ const Target = Type.Object({ user_id: Type.String(), reason: Type.Optional(Type.
 const RoomParams = Type.Object({ roomId: Type.String() });
 
 /** `displayname` and `avatar_url` of a local user's profile, as member event content. */
-async function profileContent(userApi: ClientUserAPI, userId: string): Promise<JsonObject> {
+export async function profileContent(userApi: ClientUserAPI, userId: string): Promise<JsonObject> {
   const { found, profile } = await userApi.queryProfile({ userId });
   if (!found) return {};
   return {
@@ -31,9 +31,11 @@ async function profileContent(userApi: ClientUserAPI, userId: string): Promise<J
 
 export function roomMembershipRoutes(deps: ClientRouteDeps): AnyRoute[] {
   const rs = deps.roomserverApi;
-  async function join(roomIdOrAlias: string, userId: string, reason: string | undefined): Promise<object> {
+  async function join(roomIdOrAlias: string, requester: Requester, reason: string | undefined): Promise<object> {
+    const userId = requester.userId;
     const content = { ...(await profileContent(deps.userApi, userId)), ...(reason !== undefined ? { reason } : {}) };
-    const { roomId } = await rs.performJoin({ roomIdOrAlias, userId, content });
+    // Guests may join (spec, guest access); the roomserver admits them only where guest access is can_join.
+    const { roomId } = await rs.performJoin({ roomIdOrAlias, userId, content, ...(requester.isGuest ? { isGuest: true } : {}) });
     return { room_id: roomId };
   }
   const targetRoute = (action: Exclude<PerformMembershipRequest['action'], 'leave'>): AnyRoute =>
@@ -56,26 +58,26 @@ export function roomMembershipRoutes(deps: ClientRouteDeps): AnyRoute[] {
     defineRoute({
       method: 'POST',
       path: '/_matrix/client/v3/join/:roomIdOrAlias',
-      auth: 'user',
+      auth: 'user-or-guest',
       rateLimit: 'default',
       schema: { params: Type.Object({ roomIdOrAlias: Type.String() }), body: Reason },
-      handler: async ({ params, body, requester }) => join(params.roomIdOrAlias, requester!.userId, body.reason),
+      handler: async ({ params, body, requester }) => join(params.roomIdOrAlias, requester!, body.reason),
     }),
     defineRoute({
       method: 'POST',
       path: '/_matrix/client/v3/rooms/:roomId/join',
-      auth: 'user',
+      auth: 'user-or-guest',
       rateLimit: 'default',
       schema: { params: RoomParams, body: Reason },
       handler: async ({ params, body, requester }) => {
         checkRoomIdParam(params.roomId);
-        return join(params.roomId, requester!.userId, body.reason);
+        return join(params.roomId, requester!, body.reason);
       },
     }),
     defineRoute({
       method: 'POST',
       path: '/_matrix/client/v3/rooms/:roomId/leave',
-      auth: 'user',
+      auth: 'user-or-guest',
       rateLimit: 'default',
       schema: { params: RoomParams, body: Reason },
       handler: async ({ params, body, requester }) => {

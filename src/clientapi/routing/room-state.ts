@@ -2,7 +2,8 @@
  * Room state for clients: `PUT` and `GET /rooms/{roomId}/state/{eventType}/{stateKey}` — the
  * empty state key written as `…/{eventType}`, `…/{eventType}/` or an empty segment, so three
  * paths per method — and `GET /rooms/{roomId}/state`. Reads see the current state while joined
- * and the state at the leave after leaving (`room-access.ts`).
+ * (or in a world-readable room) and the state at the leave after leaving (`room-access.ts`);
+ * guests may read (spec, guest access).
  */
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
@@ -13,7 +14,7 @@ import type { JsonObject } from '../../matrix/json.js';
 import type { ClientRoomserverAPI } from '../../roomserver/api.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
-import { roomReadPoint } from './room-access.js';
+import { roomReadAccess, stateAt } from './room-access.js';
 
 const Content = Type.Record(Type.String(), Type.Unknown());
 const WithKey = Type.Object({ roomId: Type.String(), eventType: Type.String(), stateKey: Type.String() });
@@ -44,8 +45,8 @@ export function roomStateRoutes(deps: ClientRouteDeps): AnyRoute[] {
   };
   const get = async ({ params, query, requester }: RouteContext<{ params: typeof WithoutKey; query: typeof Format }>): Promise<object> => {
     const p = params as StateParams;
-    const at = await roomReadPoint(rs, p.roomId, requester!.userId);
-    const { events } = await rs.queryState({ roomId: p.roomId, ...at, stateTuples: [[p.eventType, p.stateKey ?? '']] });
+    const access = await roomReadAccess(rs, p.roomId, requester!);
+    const { events } = await rs.queryState({ roomId: p.roomId, ...stateAt(access), stateTuples: [[p.eventType, p.stateKey ?? '']] });
     const [found] = events;
     if (!found) throw MatrixError.notFound(`No ${p.eventType} state with key "${p.stateKey ?? ''}" in ${p.roomId}`);
     return query.format === 'event' ? toClientEvent(found.eventId, found.roomId, found.event) : (found.event.content as JsonObject);
@@ -55,17 +56,17 @@ export function roomStateRoutes(deps: ClientRouteDeps): AnyRoute[] {
       defineRoute({ method: 'PUT', path, auth: 'user', rateLimit: 'message', schema: { params: path === PATHS[0] ? WithKey : WithoutKey, body: Content }, handler: put }),
     ),
     ...PATHS.map((path) =>
-      defineRoute({ method: 'GET', path, auth: 'user', rateLimit: 'default', schema: { params: path === PATHS[0] ? WithKey : WithoutKey, query: Format }, handler: get }),
+      defineRoute({ method: 'GET', path, auth: 'user-or-guest', rateLimit: 'default', schema: { params: path === PATHS[0] ? WithKey : WithoutKey, query: Format }, handler: get }),
     ),
     defineRoute({
       method: 'GET',
       path: '/_matrix/client/v3/rooms/:roomId/state',
-      auth: 'user',
+      auth: 'user-or-guest',
       rateLimit: 'default',
       schema: { params: Type.Object({ roomId: Type.String() }) },
       handler: async ({ params, requester }) => {
-        const at = await roomReadPoint(rs, params.roomId, requester!.userId);
-        const { events } = await rs.queryState({ roomId: params.roomId, ...at });
+        const access = await roomReadAccess(rs, params.roomId, requester!);
+        const { events } = await rs.queryState({ roomId: params.roomId, ...stateAt(access) });
         return jsonArray(events.map((e) => toClientEvent(e.eventId, e.roomId, e.event)));
       },
     }),

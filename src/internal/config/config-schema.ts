@@ -246,6 +246,25 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {}, description: 'Rooms.' },
     ),
+    user_directory: Type.Object(
+      {
+        search_all_users: Type.Boolean({
+          default: false,
+          description:
+            'Whether user directory searches find every local user. When false, only users who share a room with the searcher or are in a public room are found.',
+        }),
+      },
+      { ...strict, default: {}, description: 'The user directory (POST /user_directory/search).' },
+    ),
+    presence: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Track presence. When false, presence updates are accepted and ignored and everyone reads as offline.',
+        }),
+      },
+      { ...strict, default: {}, description: 'Presence (online/unavailable/offline and status messages).' },
+    ),
   },
   { ...strict, description: 'Axon configuration.' },
 );

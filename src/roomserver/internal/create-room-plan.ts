@@ -86,8 +86,17 @@ export function planCreateRoom(req: PerformCreateRoomRequest, rv: RoomVersion, a
   };
 }
 
-/** `creation_content` with the keys the server owns overwritten (and v12's extra creators). */
-function createEventContent(req: PerformCreateRoomRequest, rv: RoomVersion, extraCreators: readonly string[]): JsonObject {
+/**
+ * `creation_content` with the keys the server owns overwritten (and v12's extra creators):
+ * `room_version`, `creator` (v1–v10), `additional_creators` (v12, validated, without the sender).
+ * Room upgrades build their create event with it too.
+ * @throws MatrixError `M_BAD_JSON` for an `additional_creators` that is not a list of user IDs.
+ */
+export function createEventContent(
+  req: Pick<PerformCreateRoomRequest, 'userId' | 'creationContent'>,
+  rv: RoomVersion,
+  extraCreators: readonly string[],
+): JsonObject {
   const content: Record<string, JsonObject[string]> = { ...(req.creationContent ?? {}), room_version: rv.id };
   if (rv.createHasCreator) content.creator = req.userId;
   else delete content.creator;

@@ -15,14 +15,20 @@ import { inputRoomEvents } from './input-room-events.js';
 import { performCreateRoom } from './perform-create-room.js';
 import { performForgetRoom, queryForgottenRooms } from './perform-forget-room.js';
 import { performJoin } from './perform-join.js';
+import { performKnock } from './perform-knock.js';
 import { performMembership } from './perform-membership.js';
 import { performRemoveRoomAlias } from './perform-remove-room-alias.js';
 import { performReport, queryReports } from './perform-report.js';
 import { performSendEvents } from './perform-send-events.js';
 import { performSetRoomAlias } from './perform-set-room-alias.js';
 import { performSetRoomVisibility } from './perform-set-room-visibility.js';
+import { performUpgradeRoom } from './perform-upgrade-room.js';
 import { queryEvents } from './query-events.js';
+import { queryEventByTimestamp } from './query-event-by-timestamp.js';
+import { queryEventVisibility } from './query-event-visibility.js';
+import { performLeaveAllRooms } from './perform-leave-all-rooms.js';
 import { queryPublicRoomsSummaries } from './query-public-rooms-summaries.js';
+import { queryRoomSummaries } from './query-room-summaries.js';
 import { queryJoinedServers, queryMembers, queryMembership, queryRoomsForUser } from './query-membership.js';
 import { queryAliasesForRoom, queryRoomAlias } from './query-room-alias.js';
 import { queryRoomInfo } from './query-room-info.js';
@@ -83,6 +89,8 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     performCreateRoom: (req) => performCreateRoom(ctx, req, opts.defaultRoomVersion ?? DEFAULT_ROOM_VERSION),
     performJoin: (req) => performJoin(ctx, req),
     performMembership: (req) => performMembership(ctx, req),
+    performKnock: (req) => performKnock(ctx, req),
+    performUpgradeRoom: (req) => performUpgradeRoom(ctx, req),
     performSetRoomAlias: (req) => performSetRoomAlias(ctx, req),
     performRemoveRoomAlias: (req) => performRemoveRoomAlias(ctx, req),
     queryRoomAlias: (req) => queryRoomAlias(ctx, req),
@@ -97,10 +105,14 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     queryRoomVisibility: (req) => queryRoomVisibility(ctx, req),
     performSetRoomVisibility: (req) => performSetRoomVisibility(ctx, req),
     queryPublicRoomsSummaries: (req) => queryPublicRoomsSummaries(ctx, req),
+    queryRoomSummaries: (req) => queryRoomSummaries(ctx, req),
     performForgetRoom: (req) => performForgetRoom(ctx, records, req),
     queryForgottenRooms: (req) => queryForgottenRooms(ctx, records, req),
     performReport: (req) => performReport(ctx, records, req),
     queryReports: (req) => queryReports(records, req),
+    queryEventVisibility: (req) => queryEventVisibility(ctx, req),
+    queryEventByTimestamp: (req) => queryEventByTimestamp(ctx, req),
+    performLeaveAllRooms: (req) => performLeaveAllRooms(ctx, req),
   };
 }
 

@@ -54,7 +54,7 @@ export async function inputVerifiedEvent(ctx: RoomserverInternalContext, input: 
     const current = await authStateAt(ctx, { currentOf: event.roomId }, event, rv);
     // A second create event passes rule 1 on any state; it can never join a room that has one.
     if (event.type === 'm.room.create' || (current && !checkEventAuth(event, current.lookup).allowed)) {
-      await persistEvent(ctx, { event, stateBefore: before.input });
+      await persistEvent(ctx, { event, stateBefore: before.input, softFailed: true });
       return result(event, null, true);
     }
   }

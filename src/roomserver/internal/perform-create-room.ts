@@ -9,7 +9,8 @@
 import { randomInt } from 'node:crypto';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { parseRoomAlias } from '../../matrix/ids/room-alias.js';
-import { roomVersion } from '../../matrix/room-version.js';
+import type { JsonObject } from '../../matrix/json.js';
+import { roomVersion, type RoomVersion } from '../../matrix/room-version.js';
 import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from '../api.js';
 import { planCreateRoom } from './create-room-plan.js';
 import { performSendEvents } from './perform-send-events.js';
@@ -27,13 +28,7 @@ export async function performCreateRoom(
   const alias = req.roomAliasName === undefined ? null : aliasOf(ctx.serverName, req.roomAliasName);
   if (alias !== null && (await ctx.storage.getRoomAlias(alias))) throw MatrixError.roomInUse(`Room alias ${alias} is already taken`);
   const plan = planCreateRoom(req, rv, alias);
-
-  const proposedId = rv.roomIdIsCreateHash ? '' : `!${randomLocalpart()}:${ctx.serverName}`;
-  const [createId] = (
-    await performSendEvents(ctx, { events: [{ roomId: proposedId, type: 'm.room.create', stateKey: '', sender: req.userId, content: plan.createContent }] })
-  ).eventIds;
-  // v12: the room ID is the create event's reference hash with `!` for `$`.
-  const roomId = rv.roomIdIsCreateHash ? `!${createId!.slice(1)}` : proposedId;
+  const roomId = await sendCreateEvent(ctx, rv, req.userId, plan.createContent);
 
   if (alias !== null && !(await ctx.storage.setRoomAlias(alias, roomId, req.userId))) {
     throw MatrixError.roomInUse(`Room alias ${alias} is already taken`);
@@ -47,6 +42,17 @@ export async function performCreateRoom(
   }
   if (req.visibility === 'public') await ctx.storage.setRoomPublished(roomId, true);
   return { roomId, roomAlias: alias };
+}
+
+/**
+ * Starts a new room of version `rv` with its `m.room.create` event (content as given, already
+ * complete); the new room's ID. Room upgrades start their replacement room with it too.
+ */
+export async function sendCreateEvent(ctx: RoomserverInternalContext, rv: RoomVersion, sender: string, content: JsonObject): Promise<string> {
+  const proposedId = rv.roomIdIsCreateHash ? '' : `!${randomLocalpart()}:${ctx.serverName}`;
+  const [createId] = (await performSendEvents(ctx, { events: [{ roomId: proposedId, type: 'm.room.create', stateKey: '', sender, content }] })).eventIds;
+  // v12: the room ID is the create event's reference hash with `!` for `$`.
+  return rv.roomIdIsCreateHash ? `!${createId!.slice(1)}` : proposedId;
 }
 
 /** `#name:server` for a `room_alias_name`, or M_INVALID_PARAM. */

@@ -15,9 +15,20 @@ export async function performJoin(ctx: RoomserverInternalContext, req: PerformJo
   const roomId = await resolveRoomId(ctx, req.roomIdOrAlias);
   const room = await ctx.storage.getRoomInfo(roomId);
   if (!room?.hasState) throw MatrixError.notFound(`Room ${roomId} is not known to this server (remote joins need federation, not available yet)`);
+  if (req.isGuest === true) await requireGuestAccess(ctx, roomId);
   const content = { ...(req.content ?? {}), membership: 'join' };
   const { eventIds } = await performSendEvents(ctx, {
     events: [{ roomId, type: 'm.room.member', stateKey: req.userId, sender: req.userId, content }],
   });
   return { roomId, eventId: eventIds[0]! };
+}
+
+/**
+ * Guests may join only rooms whose `m.room.guest_access` is `can_join` (spec, guest access).
+ * Guests are a local notion the auth rules know nothing of, so the check lives here.
+ */
+async function requireGuestAccess(ctx: RoomserverInternalContext, roomId: string): Promise<void> {
+  const [event] = (await ctx.storage.getStateEvents({ currentOf: roomId }, { tuples: [['m.room.guest_access', '']] })) ?? [];
+  const content = event && (JSON.parse(event.json) as { content?: { guest_access?: unknown } }).content;
+  if (content?.guest_access !== 'can_join') throw MatrixError.forbidden(`Guests may not join ${roomId}: its guest access is not can_join`);
 }

@@ -8,6 +8,7 @@
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { PerformReportRequest, PerformReportResponse, QueryReportsRequest, QueryReportsResponse } from '../api.js';
 import type { RoomserverRecords } from '../storage/roomserver-records.js';
+import { queryEventVisibility } from './query-event-visibility.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
 /**
@@ -41,6 +42,9 @@ async function checkReportableEvent(ctx: RoomserverInternalContext, req: Perform
   const [[event], m] = await Promise.all([ctx.storage.getEvents([req.eventId]), ctx.storage.getMembership(req.roomId, req.reporterId)]);
   if (m?.membership !== 'join') throw notFound;
   if (!event || event.roomId !== req.roomId || event.outlier || event.rejected || event.redactedBy !== null) throw notFound;
+  // An event history visibility hides from the reporter (sent before they joined a `joined` room) is not theirs to report.
+  const [visibility] = (await queryEventVisibility(ctx, { eventIds: [req.eventId], userId: req.reporterId })).events;
+  if (visibility?.visible !== true) throw notFound;
 }
 
 /** Stored reports after `afterId`, oldest first. */

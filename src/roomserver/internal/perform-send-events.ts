@@ -3,7 +3,8 @@
  * current state and stored inside its room's queue, so concurrent senders extend one linear
  * DAG. A transaction ID seen before returns the event it produced. An `m.room.create` for a
  * room that does not exist yet creates it (v1–v11: the caller names the room; v12: the room ID
- * is derived from the create event, the caller passes `roomId: ''`).
+ * is derived from the create event, the caller passes `roomId: ''`). Invites and knocks carry
+ * the room's stripped state in `unsigned` (stripped-state.ts).
  */
 import { checkEventAuth } from '../../matrix/auth/check-event-auth.js';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
@@ -14,9 +15,11 @@ import type { SendTransaction } from '../storage/index.js';
 import { applyRedaction } from './apply-redactions.js';
 import { authStateAt, type AuthState } from './auth-state.js';
 import { buildLocalEvent, MAX_LOCAL_PREV_EVENTS } from './build-local-event.js';
+import { checkLocalEventContent } from './check-local-event-content.js';
 import { loadEvents } from './load-events.js';
 import { persistEvent } from './persist-event.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
+import { withStrippedState } from './stripped-state.js';
 
 /** Sends the events in order; the first refused one throws (those before it stay sent). */
 export async function performSendEvents(ctx: RoomserverInternalContext, req: PerformSendEventsRequest): Promise<PerformSendEventsResponse> {
@@ -27,6 +30,7 @@ export async function performSendEvents(ctx: RoomserverInternalContext, req: Per
 
 async function sendEvent(ctx: RoomserverInternalContext, proto: ProtoEvent): Promise<string> {
   if (proto.type === 'm.room.create' && proto.stateKey === '') return createRoom(ctx, proto);
+  checkLocalEventContent(ctx.serverName, proto);
   return ctx.queue.run(proto.roomId, async () => {
     const txn = transactionOf(proto, proto.roomId);
     const previous = txn && (await ctx.storage.getTransactionEventId(txn));
@@ -38,8 +42,9 @@ async function sendEvent(ctx: RoomserverInternalContext, proto: ProtoEvent): Pro
       authStateAt(ctx, { currentOf: proto.roomId }, proto, rv),
       loadEvents(ctx, room.forwardExtremities.slice(-MAX_LOCAL_PREV_EVENTS)),
     ]);
-    const event = buildLocalEvent(ctx, proto, rv, [...prevs.values()], auth!);
-    authorise(event, auth!);
+    const built = buildLocalEvent(ctx, proto, rv, [...prevs.values()], auth!);
+    authorise(built, auth!);
+    const event = await withStrippedState(ctx, built);
     // A just-built event is nobody's prev event yet, so the new extremities are known without asking storage.
     const prevSet = new Set(event.prevEvents);
     const forwardExtremities = [...room.forwardExtremities.filter((id) => !prevSet.has(id)), event.eventId];

@@ -15,6 +15,8 @@ export interface PersistRequest {
   readonly event: RoomEvent;
   readonly outlier?: boolean;
   readonly rejection?: EventRejection;
+  /** Stored with state but not served (it failed auth against the current state). */
+  readonly softFailed?: boolean;
   /** Required unless `outlier`. */
   readonly stateBefore?: StateInput;
   /** Present when the event becomes part of the room's current timeline (not soft-failed). */
@@ -30,6 +32,7 @@ export async function persistEvent(ctx: RoomserverInternalContext, req: PersistR
     event,
     outlier: req.outlier,
     rejectionReason: req.rejection && encodeRejection(req.rejection),
+    softFailed: req.softFailed,
     stateBefore: req.stateBefore,
     updateHead: req.updateHead,
     transaction: req.transaction,

@@ -6,12 +6,14 @@
 import { isJsonObject, type JsonObject } from '../../matrix/json.js';
 import type { StateTuple, PublicRoomSummary, QueryPublicRoomsSummariesRequest, QueryPublicRoomsSummariesResponse } from '../api.js';
 import type { StoredEvent } from '../storage/index.js';
+import { mapBounded } from './map-bounded.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
 /** Rooms read at once: enough to hide latency, few enough to leave the pool to the send path. */
-const CONCURRENCY = 8;
+export const SUMMARY_CONCURRENCY = 8;
 
-const SUMMARY_STATE: readonly StateTuple[] = [
+/** The state entries a {@link PublicRoomSummary} is read from. */
+export const SUMMARY_STATE: readonly StateTuple[] = [
   ['m.room.create', ''],
   ['m.room.name', ''],
   ['m.room.topic', ''],
@@ -25,7 +27,7 @@ const SUMMARY_STATE: readonly StateTuple[] = [
 /** The summaries of the rooms asked (or every published room), unknown rooms left out. */
 export async function queryPublicRoomsSummaries(ctx: RoomserverInternalContext, req: QueryPublicRoomsSummariesRequest): Promise<QueryPublicRoomsSummariesResponse> {
   const roomIds = req.roomIds ?? (await ctx.storage.getPublishedRooms({}));
-  const rooms = await mapBounded(roomIds, CONCURRENCY, (roomId) => summarise(ctx, roomId));
+  const rooms = await mapBounded(roomIds, SUMMARY_CONCURRENCY, (roomId) => summarise(ctx, roomId));
   return { rooms: rooms.filter((r): r is PublicRoomSummary => r !== undefined) };
 }
 
@@ -35,6 +37,11 @@ async function summarise(ctx: RoomserverInternalContext, roomId: string): Promis
     ctx.storage.getMembers(roomId, 'join'),
   ]);
   if (!events || events.length === 0) return undefined;
+  return publicSummaryOf(roomId, events, members.length);
+}
+
+/** The directory's view of a room from its {@link SUMMARY_STATE} events (other events are ignored). */
+export function publicSummaryOf(roomId: string, events: readonly StoredEvent[], numJoinedMembers: number): PublicRoomSummary {
   const content = contentsByType(events);
   const str = (type: string, key: string): string | null => {
     const v = content.get(type)?.[key];
@@ -45,7 +52,7 @@ async function summarise(ctx: RoomserverInternalContext, roomId: string): Promis
     name: str('m.room.name', 'name'),
     topic: str('m.room.topic', 'topic'),
     canonicalAlias: str('m.room.canonical_alias', 'alias'),
-    numJoinedMembers: members.length,
+    numJoinedMembers,
     worldReadable: str('m.room.history_visibility', 'history_visibility') === 'world_readable',
     guestCanJoin: str('m.room.guest_access', 'guest_access') === 'can_join',
     avatarUrl: str('m.room.avatar', 'url'),
@@ -54,25 +61,12 @@ async function summarise(ctx: RoomserverInternalContext, roomId: string): Promis
   };
 }
 
-function contentsByType(events: readonly StoredEvent[]): Map<string, JsonObject> {
+/** Each event's content by event type (one event per type expected). */
+export function contentsByType(events: readonly StoredEvent[]): Map<string, JsonObject> {
   const out = new Map<string, JsonObject>();
   for (const e of events) {
     const content = (JSON.parse(e.json) as JsonObject).content;
     out.set(e.type, isJsonObject(content) ? content : {});
   }
-  return out;
-}
-
-/** `fn` over `items` with at most `limit` calls in flight; results in the order of `items`. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }

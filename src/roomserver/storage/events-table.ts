@@ -26,6 +26,8 @@ export interface StoredEvent {
   readonly rejectionReason: string | null;
   /** Stored without state (fetched for auth chains or missing-event gaps). */
   readonly outlier: boolean;
+  /** Passed auth at its place in the DAG but not against the current state: not served to clients. */
+  readonly softFailed: boolean;
   /** The validated redaction that redacted it (its `json` is then the redacted form). */
   readonly redactedBy: string | null;
 }
@@ -127,7 +129,7 @@ export async function selectEvents(ctx: StorageContext, eventIds: Iterable<strin
       .leftJoin('roomserver_event_state_keys as k', 'k.event_state_key_nid', 'e.event_state_key_nid')
       .select(['e.event_id', 'r.room_id', 'r.room_version', 't.event_type', 'k.event_state_key', 'e.sender', 'e.depth'])
       .select(['e.origin_server_ts', 'e.json', 'e.prev_event_ids', 'e.auth_event_ids', 'e.rejected', 'e.rejection_reason'])
-      .select(['e.outlier', 'e.redacted_by'])
+      .select(['e.outlier', 'e.soft_failed', 'e.redacted_by'])
       .where('e.event_id', 'in', chunk)
       .execute();
     for (const r of rows) {
@@ -146,6 +148,7 @@ export async function selectEvents(ctx: StorageContext, eventIds: Iterable<strin
         rejected: r.rejected === 1,
         rejectionReason: r.rejection_reason,
         outlier: r.outlier === 1,
+        softFailed: r.soft_failed === 1,
         redactedBy: r.redacted_by,
       });
     }

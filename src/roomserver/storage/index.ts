@@ -10,10 +10,13 @@ import type { Database } from '../../internal/sqlutil/database.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
 import { runMigrations } from '../../internal/sqlutil/run-migrations.js';
 import { loadAuthChain } from './auth-chain.js';
+import { selectEventByTimestamp, type EventAtTime } from './event-by-timestamp.js';
 import { selectEventRefs, selectEvents, type StoredEvent } from './events-table.js';
 import * as invites from './invites-table.js';
 import type { StoredInvite } from './invites-table.js';
+import { selectLatestJoinDepth } from './latest-join-depth.js';
 import { loadState, type StateFilter } from './load-state.js';
+import { loadStatesBefore } from './load-states-before.js';
 import * as membership from './membership-table.js';
 import type { StoredMembership } from './membership-table.js';
 import type { HeadUpdate, MembershipChange, RetiredInvites } from './move-room-head.js';
@@ -34,6 +37,7 @@ import { selectTransactionEventId, type SendTransaction } from './transactions-t
 
 export type { DirectoryList, EventToStore, HeadUpdate, MembershipChange, RetiredInvites, SendTransaction, StateBase, StateFilter, StateInput, StatePoint, StateStorageStats };
 export type { StoredEvent, StoredInvite, StoredMembership, StoredRedaction, StoreEventResult };
+export type { EventAtTime };
 
 /** A room as the roomserver knows it. */
 export interface RoomInfo {
@@ -71,6 +75,20 @@ export interface RoomserverStorage {
   getStateEvents(point: StatePoint, filter?: StateFilter): Promise<StoredEvent[] | undefined>;
   /** Row counts of the state tables (metrics and the dedupe test). */
   getStateStorageStats(): Promise<StateStorageStats>;
+
+  // ---- history (visibility, timestamp_to_event)
+  /**
+   * The filtered states before each of `eventIds` (event ID → state map); unknown events and
+   * outliers are absent. Events sharing a snapshot share one read.
+   */
+  getStatesBefore(eventIds: readonly string[], filter: StateFilter): Promise<Map<string, ReadonlyMap<string, string>>>;
+  /** The depth of the user's deepest join event in the room (not rejected or soft-failed); undefined when none. */
+  getLatestJoinDepth(roomId: string, userId: string): Promise<number | undefined>;
+  /**
+   * The first timeline event at or after `ts` (`f`) or the last at or before it (`b`), skipping
+   * outliers, rejected and soft-failed events; undefined when none.
+   */
+  getEventByTimestamp(roomId: string, ts: number, dir: 'f' | 'b'): Promise<EventAtTime | undefined>;
 
   // ---- membership (the current state's, kept in step by storeEvent)
   /** The rooms where the user's current membership is `membership`, sorted. */
@@ -164,6 +182,9 @@ export function createRoomserverStorage(database: Database, opts: RoomserverStor
       return state && selectEvents(ctx, state.values());
     },
     getStateStorageStats: () => countStateRows(ctx),
+    getStatesBefore: (eventIds, filter) => loadStatesBefore(ctx, eventIds, filter),
+    getLatestJoinDepth: (roomId, userId) => selectLatestJoinDepth(ctx, roomId, userId),
+    getEventByTimestamp: (roomId, ts, dir) => selectEventByTimestamp(ctx, roomId, ts, dir),
 
     getRoomsForUser: (userId, m) => membership.selectRoomsForUser(ctx, userId, m),
     getMembers: (roomId, m = 'join') => membership.selectMembers(ctx, roomId, m),

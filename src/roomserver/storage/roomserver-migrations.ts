@@ -152,5 +152,19 @@ const createForgottenAndReports: Migration = {
   },
 };
 
+const addTimelineIndexes: Migration = {
+  version: 4,
+  name: 'soft-failed flag; events by (room, origin_server_ts) and by (room, type, state key)',
+  async up(db) {
+    // Soft-failed events are stored with state but never served; rows before this migration
+    // cannot be told apart any more and count as not soft-failed.
+    await sql`ALTER TABLE roomserver_events ADD COLUMN soft_failed INTEGER NOT NULL DEFAULT 0`.execute(db);
+    // timestamp_to_event: the closest event to a time in a room.
+    await sql`CREATE INDEX roomserver_events_room_ts ON roomserver_events (room_nid, origin_server_ts)`.execute(db);
+    // History visibility: a user's membership events in a room.
+    await sql`CREATE INDEX roomserver_events_room_state ON roomserver_events (room_nid, event_type_nid, event_state_key_nid)`.execute(db);
+  },
+};
+
 /** Every roomserver migration, in order. */
-export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [createTables, createTransactions, createForgottenAndReports];
+export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [createTables, createTransactions, createForgottenAndReports, addTimelineIndexes];

@@ -45,6 +45,8 @@ export interface EventsTable {
   rejected: number;
   rejection_reason: string | null;
   outlier: number;
+  /** Passed auth at its place in the DAG but not against the current state: stored, never served. */
+  soft_failed: Generated<number>;
   /** The validated redaction that redacted this event. */
   redacted_by: string | null;
   /** Snapshots of the state before and after the event; 0 when unknown (outliers). */

@@ -23,6 +23,8 @@ export interface EventToStore {
   readonly outlier?: boolean;
   /** Present when the event failed auth: stored (so it is not fetched again) but never part of a state. */
   readonly rejectionReason?: string;
+  /** Passed auth against the state before it but not against the current state (never with `updateHead`). */
+  readonly softFailed?: boolean;
   /** The state before the event; required unless `outlier`. */
   readonly stateBefore?: StateInput;
   /** Present when the event moves the room's head (a new latest event). */
@@ -100,6 +102,7 @@ async function writeEvent(
     rejected: rejected ? 1 : 0,
     rejection_reason: input.rejectionReason ?? null,
     outlier: outlier ? 1 : 0,
+    soft_failed: input.softFailed === true ? 1 : 0,
     state_before_nid: stateBeforeNid,
     state_after_nid: stateBeforeNid,
   };

@@ -16,6 +16,7 @@ import { performDeviceCreation } from './perform-device-creation.js';
 import { performDeviceDeletion } from './perform-device-deletion.js';
 import { performDeviceUpdate, performLastSeenUpdate } from './perform-device-update.js';
 import { performPasswordUpdate } from './perform-password-update.js';
+import { performPresenceUpdate } from './perform-presence-update.js';
 import { performTokenRefresh } from './perform-token-refresh.js';
 import { performProfileUpdate, queryProfile } from './profiles.js';
 import { performPushRuleUpdate, queryPushRules } from './push-rules.js';
@@ -23,6 +24,8 @@ import { queryAccessToken } from './query-access-token.js';
 import { queryAccount, queryAccountAvailability } from './query-account.js';
 import { queryDevices } from './query-devices.js';
 import { queryPasswordCheck } from './query-password-check.js';
+import { queryPresence } from './query-presence.js';
+import { querySearchUserDirectory } from './query-search-user-directory.js';
 import { performRegistrationTokenComplete, performRegistrationTokenReserve } from './registration-token-uses.js';
 import {
   performRegistrationTokenCreate,
@@ -56,6 +59,8 @@ export interface UserInternalOptions {
   readonly refreshableAccessTokenLifetimeMs?: number;
   /** How long a UIA session lives (30 min by default). */
   readonly uiaSessionLifetimeMs?: number;
+  /** `user_directory.search_all_users` (false by default). */
+  readonly searchAllUsers?: boolean;
 }
 
 /** Builds the implementation of {@link UserAPI}. */
@@ -67,6 +72,7 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     tokenCache: createAccessTokenCache(opts.tokenCache),
     refreshableAccessTokenLifetimeMs: opts.refreshableAccessTokenLifetimeMs ?? DEFAULT_REFRESHABLE_ACCESS_TOKEN_LIFETIME_MS,
     uiaSessionLifetimeMs: opts.uiaSessionLifetimeMs ?? DEFAULT_UIA_SESSION_LIFETIME_MS,
+    searchAllUsers: opts.searchAllUsers ?? false,
     flushOutbox: outboxFlusher(opts.outbox, opts.logger),
     logger: opts.logger,
   };
@@ -105,5 +111,8 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     performUiaSessionDelete: (req) => performUiaSessionDelete(ctx, req),
     performSharedSecretNonce: (req) => performSharedSecretNonce(ctx, req),
     performSharedSecretNonceUse: (req) => performSharedSecretNonceUse(ctx, req),
+    performPresenceUpdate: (req) => performPresenceUpdate(ctx, req),
+    queryPresence: (req) => queryPresence(ctx, req),
+    querySearchUserDirectory: (req) => querySearchUserDirectory(ctx, req),
   };
 }

@@ -20,6 +20,8 @@ export interface UserInternalContext {
   readonly tokenCache: AccessTokenCache;
   readonly refreshableAccessTokenLifetimeMs: number;
   readonly uiaSessionLifetimeMs: number;
+  /** `user_directory.search_all_users`: directory searches find every local user, not only visible ones. */
+  readonly searchAllUsers: boolean;
   /**
    * Publishes what account-data writes queued. A failure is logged, not thrown: the change is
    * committed and its message stays in the outbox, sent by the next flush or at start-up.

@@ -17,6 +17,8 @@ import * as devices from './devices-table.js';
 import type { DeviceSighting, StoredDevice } from './devices-table.js';
 import * as loginTokens from './login-tokens-table.js';
 import * as nonces from './registration-nonces-table.js';
+import * as presence from './presence-table.js';
+import type { PresenceWrite, StoredPresence } from './presence-table.js';
 import * as profiles from './profiles-table.js';
 import type { ProfileContent, StoredProfile } from './profiles-table.js';
 import { completeTokenUse, deleteSessionsReleasingUses, reserveTokenUse, type ReserveOutcome, type ReservingSession } from './registration-token-uses.js';
@@ -28,8 +30,13 @@ import * as uia from './uia-sessions-table.js';
 import type { StoredUiaSession, UiaSessionChanges } from './uia-sessions-table.js';
 import { USERAPI_MIGRATIONS } from './userapi-migrations.js';
 import type { UserapiTables } from './userapi-tables.js';
+import { searchUserDirectory, type DirectoryEntry, type DirectorySearch, type DirectorySearchResult } from './user-directory-search.js';
+import * as directory from './user-directory-writes.js';
+import type { DirectoryChangeOutcome, DirectoryMember, DirectoryRoomChange, DirectoryRoomSnapshot } from './user-directory-writes.js';
 
-export type { AccountDataFilter, AccountDataWrite, DeviceSighting, NewSession, ProfileContent, RegistrationTokenChanges, ReserveOutcome };
+export type { AccountDataFilter, AccountDataWrite, DeviceSighting, NewSession, PresenceWrite, ProfileContent, RegistrationTokenChanges, ReserveOutcome };
+export type { StoredPresence };
+export type { DirectoryChangeOutcome, DirectoryEntry, DirectoryMember, DirectoryRoomChange, DirectoryRoomSnapshot, DirectorySearch, DirectorySearchResult };
 export type { ReservingSession, RotatedTokens, StoredAccessToken, StoredAccount, StoredAccountData, StoredDevice, StoredProfile, StoredUiaSession, UiaSessionChanges };
 
 export interface UserStorage {
@@ -88,6 +95,27 @@ export interface UserStorage {
   /** The user's latest account-data stream position, 0 when none. */
   getAccountDataPosition(localpart: string): Promise<number>;
 
+  // ---- presence
+  /**
+   * Sets the user's presence and queues its `OutputPresenceEvent` message in the same
+   * transaction; the stored result, with its new server-wide stream position.
+   */
+  putPresence(write: PresenceWrite): Promise<StoredPresence>;
+  /** The stored presence of those users that ever set one (any order). */
+  getPresence(localparts: readonly string[]): Promise<StoredPresence[]>;
+  /** The latest presence stream position, 0 when none. */
+  getPresencePosition(): Promise<number>;
+
+  // ---- user directory (local users' searchable words follow their profile in the writes above)
+  /** The room's last applied roomserver stream position, or undefined when the directory never saw it. */
+  getDirectoryRoomPosition(roomId: string): Promise<number | undefined>;
+  /** Applies one room's change if newer than what the room has (redeliveries are `stale`). */
+  applyDirectoryRoomChange(change: DirectoryRoomChange): Promise<DirectoryChangeOutcome>;
+  /** Replaces what is known of a room; false when the room is already at or past the snapshot's position. */
+  replaceDirectoryRoom(snapshot: DirectoryRoomSnapshot): Promise<boolean>;
+  /** Users visible to the searcher whose IDs or names match the term (see `user-directory-search.ts`). */
+  searchUserDirectory(search: DirectorySearch): Promise<DirectorySearchResult>;
+
   // ---- registration tokens
   /** false when the token exists. */
   createRegistrationToken(token: RegistrationToken): Promise<boolean>;
@@ -115,7 +143,7 @@ export interface UserStorage {
 }
 
 export interface UserStorageOptions {
-  /** The userapi's outbox; required only for account-data writes. */
+  /** The userapi's outbox; required only for account-data and presence writes. */
   readonly outbox?: Outbox;
 }
 
@@ -133,6 +161,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
       return db.transaction().execute(async (trx) => {
         if (!(await accounts.insertAccount(trx, account))) return false;
         await profiles.insertProfile(trx, account.localpart, displayName);
+        await directory.upsertLocalUser(trx, account.localpart, displayName);
         return true;
       });
     },
@@ -154,6 +183,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
         await loginTokens.deleteUserLoginTokens(trx, localpart);
         await accountData.deleteUserAccountData(trx, localpart);
         if (erase) await profiles.deleteProfile(trx, localpart);
+        if (erase) await directory.deleteLocalUser(trx, localpart);
         return ids;
       });
     },
@@ -184,7 +214,13 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
     takeNonce: (hash, now) => nonces.takeNonce(db, hash, now),
 
     getProfile: (localpart) => profiles.selectProfile(db, localpart),
-    replaceProfile: (localpart, content, version) => profiles.replaceProfile(db, localpart, content, version),
+    async replaceProfile(localpart, content, version) {
+      return db.transaction().execute(async (trx) => {
+        if (!(await profiles.replaceProfile(trx, localpart, content, version))) return false;
+        await directory.upsertLocalUser(trx, localpart, content.displayname);
+        return true;
+      });
+    },
 
     async putAccountData(write) {
       if (!opts.outbox) throw new Error('userapi storage was opened without the bus outbox; account data cannot be written');
@@ -192,6 +228,18 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
     },
     getAccountData: (localpart, filter) => accountData.selectAccountData(db, localpart, filter),
     getAccountDataPosition: (localpart) => accountData.latestStreamPosition(db, localpart),
+
+    async putPresence(write) {
+      if (!opts.outbox) throw new Error('userapi storage was opened without the bus outbox; presence cannot be written');
+      return presence.writePresence(db, opts.outbox, write);
+    },
+    getPresence: (localparts) => presence.selectPresence(db, localparts),
+    getPresencePosition: () => presence.latestPresencePosition(db),
+
+    getDirectoryRoomPosition: (roomId) => directory.selectRoomPosition(db, roomId),
+    applyDirectoryRoomChange: (change) => directory.applyRoomChange(db, change),
+    replaceDirectoryRoom: (snapshot) => directory.replaceRoom(db, snapshot),
+    searchUserDirectory: (search) => searchUserDirectory(db, search),
 
     createRegistrationToken: (token) => regTokens.insertRegistrationToken(db, token),
     getRegistrationToken: (token) => regTokens.selectRegistrationToken(db, token),

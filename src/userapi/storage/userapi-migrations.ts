@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Migration } from '../../internal/sqlutil/run-migrations.js';
+import { userDirectoryMigration } from './user-directory-migration.js';
 
 const createTables: Migration = {
   version: 1,
@@ -102,5 +103,27 @@ const createTables: Migration = {
   },
 };
 
+const createPresence: Migration = {
+  version: 2,
+  name: 'presence',
+  async up(db) {
+    const statements = [
+      sql`CREATE TABLE userapi_presence (
+        localpart TEXT PRIMARY KEY,
+        presence TEXT NOT NULL,
+        status_msg TEXT,
+        last_active_ts BIGINT,
+        stream_pos BIGINT NOT NULL
+      )`,
+      sql`CREATE INDEX userapi_presence_stream_pos ON userapi_presence (stream_pos)`,
+      sql`CREATE TABLE userapi_presence_stream (
+        id INTEGER PRIMARY KEY,
+        position BIGINT NOT NULL
+      )`,
+    ];
+    for (const s of statements) await s.execute(db);
+  },
+};
+
 /** Every userapi migration, in order. */
-export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables];
+export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3)];

@@ -111,6 +111,59 @@ export interface RegistrationNoncesTable {
   expires_ts: number;
 }
 
+export interface PresenceTable {
+  localpart: string;
+  /** `online`, `unavailable` or `offline`. */
+  presence: string;
+  status_msg: string | null;
+  /** null until the user is first active. */
+  last_active_ts: number | null;
+  /** The server-wide presence stream position of the row's latest change. */
+  stream_pos: number;
+}
+
+export interface PresenceStreamTable {
+  /** Always 1: one server-wide counter. */
+  id: number;
+  /** The latest presence stream position handed out. */
+  position: number;
+}
+
+/** A room the user directory has seen, with what makes it public. */
+export interface DirectoryRoomsTable {
+  room_id: string;
+  /** `m.room.join_rules`'s `join_rule`; null when the room has none (or it was removed). */
+  join_rule: string | null;
+  /** `m.room.history_visibility`'s `history_visibility`; null when none. */
+  history_visibility: string | null;
+  /** The roomserver stream position last applied: older messages (redeliveries) are skipped. */
+  stream_pos: number;
+}
+
+/** A user joined to a room the directory has seen (local and remote users). */
+export interface DirectoryRoomMembersTable {
+  room_id: string;
+  user_id: string;
+  /** Set for this server's users, to join their account and profile; null for remote users. */
+  localpart: string | null;
+}
+
+/** A local user's searchable words (see `directory-search-text.ts`), kept with the profile. */
+export interface DirectoryLocalUsersTable {
+  localpart: string;
+  search_text: string;
+  sort_name: string;
+}
+
+/** A remote user's profile as their latest join event showed it, with its searchable words. */
+export interface DirectoryRemoteUsersTable {
+  user_id: string;
+  display_name: string | null;
+  avatar_url: string | null;
+  search_text: string;
+  sort_name: string;
+}
+
 /** Every table of the userapi. */
 export interface UserapiTables {
   userapi_accounts: AccountsTable;
@@ -124,4 +177,10 @@ export interface UserapiTables {
   userapi_registration_tokens: RegistrationTokensTable;
   userapi_uia_sessions: UiaSessionsTable;
   userapi_registration_nonces: RegistrationNoncesTable;
+  userapi_directory_rooms: DirectoryRoomsTable;
+  userapi_directory_room_members: DirectoryRoomMembersTable;
+  userapi_directory_local_users: DirectoryLocalUsersTable;
+  userapi_directory_remote_users: DirectoryRemoteUsersTable;
+  userapi_presence: PresenceTable;
+  userapi_presence_stream: PresenceStreamTable;
 }
