@@ -1,17 +1,21 @@
 /**
- * `npm run bench -- send`: message sends per second over real HTTP against an in-process SQLite
- * monolith (`startTestMonolith`, rate limiting off), client in the same process using the global
- * `fetch` (undici, keep-alive). One registered user, then:
+ * `npm run bench -- send`: message sends per second over real HTTP against the SQLite monolith
+ * run as users run it — the `axon` binary in its own process with an embedded database and bus
+ * (`--config` written here: rate limiting off, everything else default). This process is the
+ * client: one access token, keep-alive connections through `node:http`. One registered user, then:
  * - sequential: `--n` (3,000) `PUT /rooms/{roomId}/send/m.room.message/{txnId}` in one room,
  *   each awaiting its response before the next — the latency-bound figure a single client sees;
  * - concurrent: `--rooms` (50) rooms, one sender per room, `--per-room` (60) messages each, all
  *   senders at once — how far the server overlaps work across rooms.
- * Both phases are preceded by ~200 warm-up sends (JIT, statement and event caches). Server and
- * load generator share the process and its cores, so the figures are a floor. Details go to
+ * Both phases are preceded by ~200 warm-up sends (JIT, statement and event caches). Details go to
  * stderr; the last line is `{"sequential_msgs_per_s": …, "concurrent_msgs_per_s": …}`.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startTestMonolith } from '../test/harness/start-test-monolith.js';
+import { startAxon } from '../test/harness/spawn-axon.js';
 
 interface Options {
   readonly n: number;
@@ -38,14 +42,26 @@ interface Client {
   send(roomId: string, body: string): Promise<void>;
 }
 
-async function request(url: string, method: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function request(url: string, method: string, body: unknown, token?: string): Promise<Record<string, unknown>> {
+  const payload = JSON.stringify(body);
+  const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: JSON.stringify(body) });
-  const json = (await res.json()) as Record<string, unknown>;
-  // A failed send must stop the run: a fast error path would otherwise inflate the figure.
-  if (!res.ok) throw new Error(`${method} ${url} -> ${res.status} ${JSON.stringify(json)}`);
-  return json;
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => {
+        // A failed send must stop the run: a fast error path would otherwise inflate the figure.
+        if (res.statusCode !== 200) reject(new Error(`${method} ${url} -> ${res.statusCode} ${text}`));
+        else resolve(JSON.parse(text) as Record<string, unknown>);
+      });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 async function register(baseUrl: string, username: string): Promise<Client> {
@@ -91,9 +107,24 @@ async function sendConcurrent(client: Client, roomIds: readonly string[], perRoo
 }
 
 const opts = parseOptions(process.argv.slice(2));
-const monolith = await startTestMonolith({ rate_limiting: { enabled: false } });
+const dir = mkdtempSync(join(tmpdir(), 'axon-bench-send-'));
+const configPath = join(dir, 'axon.yaml');
+// JSON is YAML: the config the binary reads, with only what a benchmark must change.
+writeFileSync(
+  configPath,
+  JSON.stringify({
+    server_name: 'bench.test',
+    signing_key_path: join(dir, 'signing.key'),
+    listen: { client: { host: '127.0.0.1', port: 0 }, internal: { host: '127.0.0.1', port: 0 } },
+    database: { connection_string: `sqlite:${join(dir, 'axon.db')}` },
+    media: { path: join(dir, 'media') },
+    registration: { enabled: true },
+    rate_limiting: { enabled: false },
+  }),
+);
+const server = await startAxon(['--config', configPath]);
 try {
-  const client = await register(monolith.baseUrl, 'bench');
+  const client = await register(server.clientUrl, 'bench');
   const roomId = await createRoom(client, 'sequential');
   await sendSequential(client, roomId, opts.warmup);
   const seqSeconds = await sendSequential(client, roomId, opts.n);
@@ -114,5 +145,7 @@ try {
     }),
   );
 } finally {
-  await monolith.stop();
+  agent.destroy();
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
 }

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = join(REPO_ROOT, 'node_modules/tsx/dist/esm/index.mjs');
 const AXON = join(REPO_ROOT, 'src/cmd/axon.ts');
+/** Extra Node flags for the child, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p` to profile a benchmark's server. */
+const NODE_FLAGS = (process.env.AXON_CHILD_NODE_FLAGS ?? '').split(' ').filter((f) => f !== '');
 
 export interface AxonProcess {
   readonly child: ChildProcess;
@@ -34,7 +36,7 @@ export function runAxon(args: readonly string[], cwd = REPO_ROOT): Promise<{ cod
 
 /** Starts `axon <args>` and waits for its "listening" log line. */
 export function startAxon(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 30_000): Promise<AxonProcess> {
-  const child = spawn(process.execPath, ['--import', TSX, AXON, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', TSX, AXON, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -4,6 +4,7 @@
  * `as Kysely<T>` through {@link typedDb}).
  */
 import type { Kysely } from 'kysely';
+import type { SqliteStatementSource } from './prepared-query.js';
 import type { StorageCapabilities } from './storage-capabilities.js';
 
 export interface Database {
@@ -12,6 +13,12 @@ export interface Database {
   readonly caps: StorageCapabilities;
   /** The connection string it was opened with (may contain a password: never log it). */
   readonly connectionString: string;
+  /**
+   * SQLite only: the connection's handle, for prepared queries run while a transaction holds
+   * the connection (`prepared-query.ts`). Never use it outside one: another flow's transaction
+   * may be open on the same connection.
+   */
+  readonly sqlite?: SqliteStatementSource;
   /** Closes the pool/handle. Safe to call twice. */
   close(): Promise<void>;
 }

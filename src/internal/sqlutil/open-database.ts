@@ -8,6 +8,7 @@ import SqliteDriver from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { parseConnectionString } from './connection-string.js';
+import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { Database } from './database.js';
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './storage-capabilities.js';
 
@@ -30,7 +31,16 @@ export async function openDatabase(connectionString: string, opts: OpenDatabaseO
     handle.pragma('cache_size = -16000');
     cachePreparedStatements(handle);
     const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: handle }) });
-    return closeOnce({ db, caps: SQLITE_CAPABILITIES, connectionString }, () => db.destroy());
+    if (parsed.path === ':memory:') return closeOnce({ db, caps: SQLITE_CAPABILITIES, connectionString, sqlite: handle }, () => db.destroy());
+    // Checkpoints move to a worker thread (see sqlite-checkpointer.ts); the log file is cut back
+    // to 64 MiB whenever it starts over.
+    handle.pragma('wal_autocheckpoint = 0');
+    handle.pragma('journal_size_limit = 67108864');
+    const checkpointer = startSqliteCheckpointer(parsed.path);
+    return closeOnce({ db, caps: SQLITE_CAPABILITIES, connectionString, sqlite: handle }, async () => {
+      await checkpointer.stop();
+      await db.destroy();
+    });
   }
   if (!pgTypesSet) {
     // int8/BIGINT → number; numeric → number. Values are stream positions, timestamps, sizes.

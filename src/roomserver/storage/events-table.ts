@@ -3,10 +3,11 @@
  * in the state (snapshot before and after it), and reverse `prev_events` edges so "is this event
  * referenced yet?" (forward extremities) needs no scan. Reads are batched by ID.
  */
+import type { Insertable, Kysely } from 'kysely';
+import { preparedQuery } from '../../internal/sqlutil/prepared-query.js';
 import { chunkSize, inChunks } from './in-chunks.js';
-import type { EventsTable } from './roomserver-tables.js';
-import type { StorageContext } from './storage-context.js';
-import type { Insertable } from 'kysely';
+import type { EventsTable, RoomserverTables } from './roomserver-tables.js';
+import { queryTarget, type StorageContext } from './storage-context.js';
 
 /** An event as stored, with its flags; `json` is the PDU text exactly as stored. */
 export interface StoredEvent {
@@ -44,15 +45,38 @@ export interface EventRef {
 }
 
 /** Inserts an event row; its NID, or undefined when an event with that ID is already stored. */
-export async function insertEvent(ctx: StorageContext, row: Insertable<EventsTable>): Promise<number | undefined> {
-  const r = await ctx.db
-    .insertInto('roomserver_events')
-    .values(row)
-    .onConflict((oc) => oc.column('event_id').doNothing())
-    .returning('event_nid')
-    .executeTakeFirst();
+export async function insertEvent(ctx: StorageContext, row: NewEventRow): Promise<number | undefined> {
+  const r = await insertEventQuery.first(queryTarget(ctx), row);
   return r?.event_nid;
 }
+
+/** Every column of a new event row (the prepared insert binds each one). */
+export type NewEventRow = Required<Omit<Insertable<EventsTable>, 'event_nid' | 'redacted_by'>>;
+
+// Run for every event stored: prepared once per engine.
+const insertEventQuery = preparedQuery((db: Kysely<RoomserverTables>, p: NewEventRow) =>
+  db
+    .insertInto('roomserver_events')
+    .values({
+      event_id: p.event_id,
+      room_nid: p.room_nid,
+      event_type_nid: p.event_type_nid,
+      event_state_key_nid: p.event_state_key_nid,
+      depth: p.depth,
+      sender: p.sender,
+      origin_server_ts: p.origin_server_ts,
+      json: p.json,
+      prev_event_ids: p.prev_event_ids,
+      auth_event_ids: p.auth_event_ids,
+      rejected: p.rejected,
+      rejection_reason: p.rejection_reason,
+      outlier: p.outlier,
+      state_before_nid: p.state_before_nid,
+      state_after_nid: p.state_after_nid,
+    })
+    .onConflict((oc) => oc.column('event_id').doNothing())
+    .returning('event_nid'),
+);
 
 /**
  * Caches `ref` (and its NID → ID pair) once committed. Every change of an event row's ref (an
@@ -159,6 +183,11 @@ export async function selectEvents(ctx: StorageContext, eventIds: Iterable<strin
 /** Records that `eventNid` lists `prevIds` as its `prev_events`. */
 export async function insertPrevEdges(ctx: StorageContext, eventNid: number, prevIds: readonly string[]): Promise<void> {
   const unique = [...new Set(prevIds)];
+  // A local send has one prev event almost always: that case is prepared.
+  if (unique.length === 1) {
+    await insertPrevEdgeQuery.run(queryTarget(ctx), { prevEventId: unique[0]!, eventNid });
+    return;
+  }
   for (const chunk of inChunks(unique, chunkSize(ctx.caps, 2))) {
     await ctx.db
       .insertInto('roomserver_previous_events')
@@ -167,6 +196,13 @@ export async function insertPrevEdges(ctx: StorageContext, eventNid: number, pre
       .execute();
   }
 }
+
+const insertPrevEdgeQuery = preparedQuery((db: Kysely<RoomserverTables>, p: { prevEventId: string; eventNid: number }) =>
+  db
+    .insertInto('roomserver_previous_events')
+    .values({ prev_event_id: p.prevEventId, event_nid: p.eventNid })
+    .onConflict((oc) => oc.doNothing()),
+);
 
 /** Whether some stored event lists `eventId` in its `prev_events`. */
 export async function isReferenced(ctx: StorageContext, eventId: string): Promise<boolean> {

@@ -151,7 +151,7 @@ export async function openRoomserverStorage(database: Database, opts: Roomserver
 
 /** The storage over an already-migrated database. */
 export function createRoomserverStorage(database: Database, opts: RoomserverStorageOptions = {}): RoomserverStorage {
-  const ctx = rootContext(typedDb<RoomserverTables>(database), database.caps, createNidCaches(opts.nidCacheSize ?? 100_000, opts.blockCacheSize ?? 20_000));
+  const ctx = rootContext(typedDb<RoomserverTables>(database), database.caps, createNidCaches(opts.nidCacheSize ?? 100_000, opts.blockCacheSize ?? 20_000), database.sqlite);
   return {
     storeEvent: (input) => storeEvent(ctx, opts.outbox, input),
     storeOutliers: (events) => storeOutliers(ctx, events),

@@ -8,8 +8,11 @@
  * go through its queue. The head UPDATE checks the stream position it read, so a head changed
  * elsewhere (a broken partitioning, a failover) fails the write instead of being overwritten.
  */
+import type { Kysely } from 'kysely';
+import { preparedQuery } from '../../internal/sqlutil/prepared-query.js';
 import { selectEventIdsByNid } from './events-table.js';
-import type { StorageContext } from './storage-context.js';
+import type { RoomserverTables } from './roomserver-tables.js';
+import { queryTarget, type StorageContext } from './storage-context.js';
 
 /** A room's row. */
 export interface RoomRow {
@@ -83,14 +86,28 @@ export async function selectRoom(ctx: StorageContext, roomId: string): Promise<R
  * @throws Error when the stored head is no longer the one read (the cached head is dropped, so a
  *   retry starts from the stored one).
  */
+// Run for every event that moves a head: prepared once per engine.
+const updateHeadQuery = preparedQuery(
+  (
+    db: Kysely<RoomserverTables>,
+    p: { snapshotNid: number; latestEventNids: string; lastStreamPos: number; roomNid: number; readStreamPos: number },
+  ) =>
+    db
+      .updateTable('roomserver_rooms')
+      .set({ state_snapshot_nid: p.snapshotNid, latest_event_nids: p.latestEventNids, last_stream_pos: p.lastStreamPos })
+      .where('room_nid', '=', p.roomNid)
+      .where('last_stream_pos', '=', p.readStreamPos),
+);
+
 export async function updateRoomHead(ctx: StorageContext, room: RoomHeadRow, head: RoomHead): Promise<void> {
-  const r = await ctx.db
-    .updateTable('roomserver_rooms')
-    .set({ state_snapshot_nid: head.snapshotNid, latest_event_nids: JSON.stringify(head.latestEventNids), last_stream_pos: head.lastStreamPos })
-    .where('room_nid', '=', room.roomNid)
-    .where('last_stream_pos', '=', room.lastStreamPos)
-    .executeTakeFirst();
-  if (Number(r.numUpdatedRows) !== 1) {
+  const updated = await updateHeadQuery.run(queryTarget(ctx), {
+    snapshotNid: head.snapshotNid,
+    latestEventNids: JSON.stringify(head.latestEventNids),
+    lastStreamPos: head.lastStreamPos,
+    roomNid: room.roomNid,
+    readStreamPos: room.lastStreamPos,
+  });
+  if (updated !== 1) {
     ctx.caches.rooms.delete(room.roomId);
     throw new Error(`the head of room ${room.roomId} was moved by another writer; roomserver input must be partitioned by room`);
   }

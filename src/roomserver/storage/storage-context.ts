@@ -3,6 +3,7 @@
  * transaction of the unit of work in progress), the engine's flags, and the caches of rows.
  */
 import type { Kysely, Transaction } from 'kysely';
+import type { QueryTarget, SqliteStatementSource } from '../../internal/sqlutil/prepared-query.js';
 import type { StorageCapabilities } from '../../internal/sqlutil/storage-capabilities.js';
 import { boundedCache, type BoundedCache } from './bounded-cache.js';
 import type { EventRef } from './events-table.js';
@@ -34,6 +35,13 @@ export interface StorageContext {
   readonly db: Kysely<RoomserverTables>;
   readonly caps: StorageCapabilities;
   readonly caches: NidCaches;
+  /**
+   * The SQLite handle: set on the root context when the engine is SQLite, passed on to
+   * prepared queries only inside a transaction (see {@link queryTarget}).
+   */
+  readonly sqliteHandle?: SqliteStatementSource;
+  /** Whether this context is a transaction's (it then holds the connection). */
+  readonly inTransaction?: boolean;
   /**
    * Records a NID seen in the database. Outside a transaction it goes straight to the caches;
    * inside one it waits for the commit, because a rolled-back NID must never be cached.
@@ -69,8 +77,18 @@ export function cacheNid(caches: NidCaches, kind: NidKind, value: string, nid: n
 }
 
 /** The context outside any transaction. */
-export function rootContext(db: Kysely<RoomserverTables>, caps: StorageCapabilities, caches: NidCaches): StorageContext {
-  return { db, caps, caches, learn: (kind, value, nid) => cacheNid(caches, kind, value, nid), afterCommit: (effect) => effect() };
+export function rootContext(
+  db: Kysely<RoomserverTables>,
+  caps: StorageCapabilities,
+  caches: NidCaches,
+  sqliteHandle?: SqliteStatementSource,
+): StorageContext {
+  return { db, caps, caches, sqliteHandle, learn: (kind, value, nid) => cacheNid(caches, kind, value, nid), afterCommit: (effect) => effect() };
+}
+
+/** Where a prepared query of this context runs: on the SQLite handle only inside a transaction. */
+export function queryTarget(ctx: StorageContext): QueryTarget {
+  return ctx.inTransaction === true && ctx.sqliteHandle ? { db: ctx.db, caps: ctx.caps, sqlite: ctx.sqliteHandle } : ctx;
 }
 
 /**
@@ -88,7 +106,7 @@ export async function inTransaction<T>(
   // AUTOINCREMENT NID out again.
   const caches: NidCaches = { ...ctx.caches, blocks: overlay(ctx.caches.blocks, afterCommit), snapshots: overlay(ctx.caches.snapshots, afterCommit) };
   const result = await ctx.db.transaction().execute((trx) =>
-    body({ db: trx, caps: ctx.caps, caches, learn: (kind, value, nid) => afterCommit(() => cacheNid(ctx.caches, kind, value, nid)), afterCommit }, trx),
+    body({ db: trx, caps: ctx.caps, caches, sqliteHandle: ctx.sqliteHandle, inTransaction: true, learn: (kind, value, nid) => afterCommit(() => cacheNid(ctx.caches, kind, value, nid)), afterCommit }, trx),
   );
   for (const effect of pending) effect();
   return result;

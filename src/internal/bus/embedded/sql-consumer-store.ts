@@ -23,18 +23,23 @@ export const CHUNK_ROWS = 500;
 const LOG_COLUMNS = ['topic', 'msg_key', 'msg_id', 'payload', 'created_at'] as const;
 
 /**
- * Full-size INSERTs compiled once per engine: building and compiling a 500-row statement costs
- * about as much as executing it, and a busy bus sends the same full-size statement all day.
+ * INSERTs compiled once per engine and row count, for full-size statements and for the small
+ * ones a producer's transaction adds (a message send appends one row): building and compiling
+ * the statement costs about as much as executing it.
  */
-const compiledFullInsert = new Map<string, CompiledQuery>();
+const compiledInserts = new Map<string, CompiledQuery>();
+/** Row counts below this are compiled once too; larger odd sizes are rare (the tail of a batch). */
+const SMALL_ROWS = 16;
 
 function insertStatement(db: Kysely<BusTables>, caps: StorageCapabilities, rows: readonly NewLogRow[], full: number): CompiledQuery {
-  if (rows.length !== full) return db.insertInto('bus_log').values(rows).compile();
-  let q = compiledFullInsert.get(caps.engine);
+  const n = rows.length;
+  if (n !== full && n >= SMALL_ROWS) return db.insertInto('bus_log').values(rows).compile();
+  const cacheKey = `${caps.engine}:${n}`;
+  let q = compiledInserts.get(cacheKey);
   if (!q) {
     // Kysely binds values row by row in the column order of the first row: LOG_COLUMNS' order.
     const template: NewLogRow = { topic: '', msg_key: '', msg_id: '', payload: '', created_at: 0 };
-    compiledFullInsert.set(caps.engine, (q = db.insertInto('bus_log').values(new Array<NewLogRow>(full).fill(template)).compile()));
+    compiledInserts.set(cacheKey, (q = db.insertInto('bus_log').values(new Array<NewLogRow>(n).fill(template)).compile()));
   }
   const parameters: unknown[] = [];
   for (const r of rows) for (const c of LOG_COLUMNS) parameters.push(r[c]);
