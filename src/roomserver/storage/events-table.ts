@@ -54,29 +54,32 @@ export async function insertEvent(ctx: StorageContext, row: NewEventRow): Promis
 export type NewEventRow = Required<Omit<Insertable<EventsTable>, 'event_nid' | 'redacted_by'>>;
 
 // Run for every event stored: prepared once per engine.
-const insertEventQuery = preparedQuery((db: Kysely<RoomserverTables>, p: NewEventRow) =>
-  db
+const insertEventQuery = preparedQuery((db: Kysely<RoomserverTables>, p: NewEventRow) => {
+  // Every column named: typed as the whole row, so a column added to the table must be added here.
+  const values: NewEventRow = {
+    event_id: p.event_id,
+    room_nid: p.room_nid,
+    event_type_nid: p.event_type_nid,
+    event_state_key_nid: p.event_state_key_nid,
+    depth: p.depth,
+    sender: p.sender,
+    origin_server_ts: p.origin_server_ts,
+    json: p.json,
+    prev_event_ids: p.prev_event_ids,
+    auth_event_ids: p.auth_event_ids,
+    rejected: p.rejected,
+    rejection_reason: p.rejection_reason,
+    outlier: p.outlier,
+    soft_failed: p.soft_failed,
+    state_before_nid: p.state_before_nid,
+    state_after_nid: p.state_after_nid,
+  };
+  return db
     .insertInto('roomserver_events')
-    .values({
-      event_id: p.event_id,
-      room_nid: p.room_nid,
-      event_type_nid: p.event_type_nid,
-      event_state_key_nid: p.event_state_key_nid,
-      depth: p.depth,
-      sender: p.sender,
-      origin_server_ts: p.origin_server_ts,
-      json: p.json,
-      prev_event_ids: p.prev_event_ids,
-      auth_event_ids: p.auth_event_ids,
-      rejected: p.rejected,
-      rejection_reason: p.rejection_reason,
-      outlier: p.outlier,
-      state_before_nid: p.state_before_nid,
-      state_after_nid: p.state_after_nid,
-    })
+    .values(values)
     .onConflict((oc) => oc.column('event_id').doNothing())
-    .returning('event_nid'),
-);
+    .returning('event_nid');
+});
 
 /**
  * Caches `ref` (and its NID → ID pair) once committed. Every change of an event row's ref (an
