@@ -16,6 +16,12 @@ export interface StorageCapabilities {
   readonly autoIncrementPk: string;
   /** SQL type for binary blobs in DDL. */
   readonly blobType: string;
+  /**
+   * Table option storing rows in their primary key's B-tree (SQLite `WITHOUT ROWID`), for tables
+   * whose key is the whole point: one B-tree written per insert instead of a table and an index.
+   * Empty on PostgreSQL, whose tables are always a heap plus the key's index.
+   */
+  readonly clusteredPrimaryKey: string;
 }
 
 export const SQLITE_CAPABILITIES: StorageCapabilities = {
@@ -25,6 +31,7 @@ export const SQLITE_CAPABILITIES: StorageCapabilities = {
   concurrentWriters: false,
   autoIncrementPk: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   blobType: 'BLOB',
+  clusteredPrimaryKey: 'WITHOUT ROWID',
 };
 
 export const POSTGRES_CAPABILITIES: StorageCapabilities = {
@@ -34,4 +41,5 @@ export const POSTGRES_CAPABILITIES: StorageCapabilities = {
   concurrentWriters: true,
   autoIncrementPk: 'BIGSERIAL PRIMARY KEY',
   blobType: 'BYTEA',
+  clusteredPrimaryKey: '',
 };

@@ -1,6 +1,7 @@
 /**
  * The roomserver's schema, as versioned migrations (see `run-migrations.ts`). The DDL is shared
- * by both engines; only the auto-increment key comes from the capability flags.
+ * by both engines; only the auto-increment key and the clustered-key option come from the
+ * capability flags.
  */
 import { sql } from 'kysely';
 import type { Migration } from '../../internal/sqlutil/run-migrations.js';
@@ -161,10 +162,54 @@ const addTimelineIndexes: Migration = {
     await sql`ALTER TABLE roomserver_events ADD COLUMN soft_failed INTEGER NOT NULL DEFAULT 0`.execute(db);
     // timestamp_to_event: the closest event to a time in a room.
     await sql`CREATE INDEX roomserver_events_room_ts ON roomserver_events (room_nid, origin_server_ts)`.execute(db);
-    // History visibility: a user's membership events in a room.
-    await sql`CREATE INDEX roomserver_events_room_state ON roomserver_events (room_nid, event_type_nid, event_state_key_nid)`.execute(db);
+    // History visibility: a user's membership events in a room. State events only, so the
+    // messages that make up most of a room never write to it.
+    await sql`CREATE INDEX roomserver_events_room_state ON roomserver_events (room_nid, event_type_nid, event_state_key_nid)
+      WHERE event_state_key_nid IS NOT NULL`.execute(db);
+  },
+};
+
+/**
+ * Every local send writes a transaction row and a prev-event edge. Stored in their key's B-tree
+ * on SQLite, each insert writes one B-tree instead of a table and its key index: two fewer pages
+ * in the log per send (14 → 12 measured). PostgreSQL keeps its tables as they are.
+ */
+const clusterSendTables: Migration = {
+  version: 5,
+  name: 'transactions and previous events stored in their primary key (SQLite)',
+  async up(db, caps) {
+    if (caps.clusteredPrimaryKey === '') return;
+    const clustered = sql.raw(caps.clusteredPrimaryKey);
+    const statements = [
+      sql`CREATE TABLE roomserver_transactions_new (
+        room_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        transaction_id TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        PRIMARY KEY (room_id, user_id, device_id, transaction_id)
+      ) ${clustered}`,
+      sql`INSERT INTO roomserver_transactions_new SELECT room_id, user_id, device_id, transaction_id, event_id FROM roomserver_transactions`,
+      sql`DROP TABLE roomserver_transactions`,
+      sql`ALTER TABLE roomserver_transactions_new RENAME TO roomserver_transactions`,
+      sql`CREATE TABLE roomserver_previous_events_new (
+        prev_event_id TEXT NOT NULL,
+        event_nid BIGINT NOT NULL,
+        PRIMARY KEY (prev_event_id, event_nid)
+      ) ${clustered}`,
+      sql`INSERT INTO roomserver_previous_events_new SELECT prev_event_id, event_nid FROM roomserver_previous_events`,
+      sql`DROP TABLE roomserver_previous_events`,
+      sql`ALTER TABLE roomserver_previous_events_new RENAME TO roomserver_previous_events`,
+    ];
+    for (const s of statements) await s.execute(db);
   },
 };
 
 /** Every roomserver migration, in order. */
-export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [createTables, createTransactions, createForgottenAndReports, addTimelineIndexes];
+export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [
+  createTables,
+  createTransactions,
+  createForgottenAndReports,
+  addTimelineIndexes,
+  clusterSendTables,
+];
