@@ -54,10 +54,10 @@ const MARK = '\u0000axon-param:';
 /**
  * Prepares the query `build` makes. `build` receives placeholders typed as the parameters and
  * must use each where a value goes (`.where('room_id', '=', p.roomId)`); it must not branch on
- * them, since it runs once per engine.
+ * them, since it runs once per engine (it may branch on the engine's flags, which it is given).
  */
 export function preparedQuery<DB, P extends object, Row>(
-  build: (db: Kysely<DB>, p: P) => Compilable<Row>,
+  build: (db: Kysely<DB>, p: P, caps: StorageCapabilities) => Compilable<Row>,
 ): PreparedQuery<P, Row> {
   const compiled = new Map<SqlEngine, Compiled>();
   const placeholders = new Proxy({} as P, { get: (_t, name) => `${MARK}${String(name)}` });
@@ -65,7 +65,7 @@ export function preparedQuery<DB, P extends object, Row>(
   const compile = (target: QueryTarget): Compiled => {
     let c = compiled.get(target.caps.engine);
     if (!c) {
-      const q = build(target.db as Kysely<DB>, placeholders).compile();
+      const q = build(target.db as Kysely<DB>, placeholders, target.caps).compile();
       const slots = q.parameters.map((v) => (typeof v === 'string' && v.startsWith(MARK) ? { name: v.slice(MARK.length) } : { constant: v }));
       c = { sql: q.sql, slots };
       compiled.set(target.caps.engine, c);

@@ -7,6 +7,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../sqlutil/database.js';
 import type { StorageCapabilities } from '../../sqlutil/storage-capabilities.js';
 import type { MessageRow } from '../message-rows.js';
+import { preparedQuery } from '../../sqlutil/prepared-query.js';
 import { readHorizon, type BusTables } from './bus-tables.js';
 import type { ConsumerState, ConsumerStore, Position, StoredMessage } from './consumer-store.js';
 
@@ -70,6 +71,7 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
   const db = database.db as Kysely<BusTables>;
   const caps = database.caps;
   const pendingChunk = rowsPerStatement(caps, 3);
+  const target = { db, caps };
 
   return {
     async open(): Promise<ConsumerState> {
@@ -97,23 +99,7 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
     },
 
     async fetch(after: Position, limit: number) {
-      const rows = await db
-        .selectFrom('bus_log')
-        .select(['seq', 'xid', 'msg_key', 'msg_id', 'payload'])
-        .select(readHorizon(caps).as('horizon'))
-        .where('topic', '=', topic)
-        .where((eb) =>
-          // With one writer at a time every xid is 0 and the rest of "transaction 0" is all
-          // there is: an index range on (topic, 0, seq). SQLite would not seek on the general
-          // row-value form below (it scans from the topic's first row); PostgreSQL does.
-          caps.concurrentWriters
-            ? eb(eb.refTuple('xid', 'seq'), '>', eb.tuple(after.xid, after.seq))
-            : eb.and([eb('xid', '=', after.xid), eb('seq', '>', after.seq)]),
-        )
-        .orderBy('xid')
-        .orderBy('seq')
-        .limit(limit)
-        .execute();
+      const rows = await fetchQuery.all(target, { topic, xid: after.xid, seq: after.seq, limit });
       const messages: StoredMessage[] = [];
       for (const r of rows) {
         // Rows are in xid order, so the first one past the horizon ends what is safe to read.
@@ -125,12 +111,7 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
 
     async save(position: Position, addPending: readonly number[], removePending: readonly number[]) {
       const update = (q: Kysely<BusTables>) =>
-        q
-          .updateTable('bus_consumers')
-          .set({ pos_xid: position.xid, pos_seq: position.seq, updated_at: Date.now() })
-          .where('topic', '=', topic)
-          .where('consumer', '=', consumer)
-          .execute();
+        savePositionQuery.run({ db: q, caps }, { topic, consumer, xid: position.xid, seq: position.seq, now: Date.now() });
       if (addPending.length === 0 && removePending.length === 0) {
         await update(db);
         return;
@@ -157,6 +138,35 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
     },
   };
 }
+
+// Every delivered message costs one fetch and one position write per consumer: prepared.
+const fetchQuery = preparedQuery((db: Kysely<BusTables>, p: { topic: string; xid: number; seq: number; limit: number }, caps) =>
+  db
+    .selectFrom('bus_log')
+    .select(['seq', 'xid', 'msg_key', 'msg_id', 'payload'])
+    .select(readHorizon(caps).as('horizon'))
+    .where('topic', '=', p.topic)
+    .where((eb) =>
+      // With one writer at a time every xid is 0 and the rest of "transaction 0" is all
+      // there is: an index range on (topic, 0, seq). SQLite would not seek on the general
+      // row-value form below (it scans from the topic's first row); PostgreSQL does.
+      caps.concurrentWriters
+        ? eb(eb.refTuple('xid', 'seq'), '>', eb.tuple(p.xid, p.seq))
+        : eb.and([eb('xid', '=', p.xid), eb('seq', '>', p.seq)]),
+    )
+    .orderBy('xid')
+    .orderBy('seq')
+    .limit(p.limit),
+);
+
+const savePositionQuery = preparedQuery(
+  (db: Kysely<BusTables>, p: { topic: string; consumer: string; xid: number; seq: number; now: number }) =>
+    db
+      .updateTable('bus_consumers')
+      .set({ pos_xid: p.xid, pos_seq: p.seq, updated_at: p.now })
+      .where('topic', '=', p.topic)
+      .where('consumer', '=', p.consumer),
+);
 
 function toStored(r: { seq: number; xid: number; msg_key: string; msg_id: string; payload: string }): StoredMessage {
   return { seq: r.seq, xid: r.xid, key: r.msg_key, id: r.msg_id, payload: JSON.parse(r.payload) as unknown };
