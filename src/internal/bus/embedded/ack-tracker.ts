@@ -34,8 +34,9 @@ export interface AckTracker {
 const RETRY_MS = 1000;
 /** Acknowledgements after which a write starts without waiting for the event loop to turn. */
 const EAGER_AFTER = 512;
-/** Least time between the starts of two writes (unless EAGER_AFTER acknowledgements wait). */
-const MIN_SPACING_MS = 5;
+/** Least time between the starts of two writes (unless EAGER_AFTER acknowledgements wait): a
+ * steady stream of sends (1,000/s) then costs a position write per 25 messages, not one per 5. */
+const MIN_SPACING_MS = 25;
 
 /** How the tracker learns about keys and reports what happened. */
 export interface AckTrackerHooks {
