@@ -52,5 +52,5 @@ describeRoomserverApi(
       }
     });
   },
-  { sqliteOnly: true },
+
 );

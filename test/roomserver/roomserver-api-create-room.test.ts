@@ -76,5 +76,4 @@ describeRoomserverApi(
       assert.deepEqual(await api().queryRoomAlias({ alias }), { roomId: null });
     });
   },
-  { sqliteOnly: true },
 );

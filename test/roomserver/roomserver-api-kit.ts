@@ -5,7 +5,6 @@
  * `performSendEvents` and remote events the way another server would.
  */
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
 import { createEmbeddedBus } from '../../src/internal/bus/embedded/create-embedded-bus.js';
 import type { Outbox } from '../../src/internal/bus/bus.js';
 import { MatrixError } from '../../src/internal/errors/matrix-error.js';
@@ -50,13 +49,8 @@ interface Made {
 export function describeRoomserverApi(
   name: string,
   suite: (api: () => RoomserverAPI, env: () => RoomserverEnv) => void,
-  opts: { sqliteOnly?: boolean } = {},
 ): void {
   describeEachBackend(name, (backend) => {
-    if (opts.sqliteOnly && backend.engine !== 'sqlite') {
-      it(`${name} runs on SQLite only`, { skip: 'SQLite only: the suite is sized for the time budget of one engine' }, () => {});
-      return;
-    }
     let current: Made | undefined;
     describeApiContract<RoomserverAPI>(
       'roomserver',
