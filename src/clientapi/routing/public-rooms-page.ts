@@ -74,7 +74,8 @@ function byMembersThenId(a: PublicRoomSummary, b: PublicRoomSummary): number {
   return a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : 0;
 }
 
-function toChunk(r: PublicRoomSummary): PublicRoomsChunk {
+/** A room's `PublicRoomsChunk`; `/room_summary` and `/hierarchy` build on it. */
+export function toChunk(r: PublicRoomSummary): PublicRoomsChunk {
   return {
     room_id: r.roomId,
     num_joined_members: r.numJoinedMembers,

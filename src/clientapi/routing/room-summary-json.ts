@@ -5,20 +5,12 @@
  */
 import type { JsonObject } from '../../matrix/json.js';
 import type { RoomSummary, SpaceChildState } from '../../roomserver/api.js';
+import { toChunk } from './public-rooms-page.js';
 
 /** `RoomSummary` of the spec, from the roomserver's summary. */
 export function roomSummaryJson(r: RoomSummary): JsonObject {
   return {
-    room_id: r.roomId,
-    num_joined_members: r.numJoinedMembers,
-    world_readable: r.worldReadable,
-    guest_can_join: r.guestCanJoin,
-    ...(r.name !== null ? { name: r.name } : {}),
-    ...(r.topic !== null ? { topic: r.topic } : {}),
-    ...(r.canonicalAlias !== null ? { canonical_alias: r.canonicalAlias } : {}),
-    ...(r.avatarUrl !== null ? { avatar_url: r.avatarUrl } : {}),
-    ...(r.joinRule !== null ? { join_rule: r.joinRule } : {}),
-    ...(r.roomType !== null ? { room_type: r.roomType } : {}),
+    ...(toChunk(r) as unknown as JsonObject),
     ...(r.allowedRoomIds.length > 0 ? { allowed_room_ids: [...r.allowedRoomIds] } : {}),
     ...(r.encryption !== null ? { encryption: r.encryption } : {}),
     room_version: r.roomVersion,

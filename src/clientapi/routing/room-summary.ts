@@ -8,8 +8,7 @@
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute, type RouteContext } from '../../internal/httputil/route.js';
-import { parseRoomAlias } from '../../matrix/ids/room-alias.js';
-import { parseRoomId } from '../../matrix/ids/room-id.js';
+import { parseRoomIdOrAlias } from '../../matrix/ids/room-id-or-alias.js';
 import type { ClientRoomserverAPI } from '../../roomserver/api.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { joinedRoomsOnce, mayViewRoom } from './room-summary-access.js';
@@ -44,14 +43,9 @@ export function roomSummaryRoutes(deps: ClientRouteDeps): AnyRoute[] {
  * @throws MatrixError 400 M_INVALID_PARAM when it is neither; 404 M_NOT_FOUND for an unknown alias.
  */
 async function resolveRoomIdOrAlias(rs: ClientRoomserverAPI, roomIdOrAlias: string): Promise<string> {
-  if (roomIdOrAlias.startsWith('!')) {
-    const parsed = parseRoomId(roomIdOrAlias);
-    if (!parsed.ok) throw MatrixError.invalidParam(`${roomIdOrAlias} is not a valid room ID: ${parsed.reason}`);
-    return roomIdOrAlias;
-  }
-  const parsed = parseRoomAlias(roomIdOrAlias);
-  if (!parsed.ok) throw MatrixError.invalidParam(`${roomIdOrAlias} is neither a room ID nor a room alias: ${parsed.reason}`);
-  const { roomId } = await rs.queryRoomAlias({ alias: roomIdOrAlias });
+  const named = parseRoomIdOrAlias(roomIdOrAlias);
+  if ('roomId' in named) return named.roomId;
+  const { roomId } = await rs.queryRoomAlias({ alias: named.alias });
   if (roomId === null) throw MatrixError.notFound('Room not found');
   return roomId;
 }
