@@ -431,6 +431,24 @@ export interface QuerySearchUserDirectoryResponse {
   readonly limited: boolean;
 }
 
+export interface PerformFilterCreateRequest {
+  readonly userId: string;
+  /** The filter as the client uploaded it, already validated (the clientapi does that); stored as canonical JSON. */
+  readonly filter: Record<string, unknown>;
+}
+export interface PerformFilterCreateResponse {
+  /** The filter's ID: the same for the same filter JSON (keys in any order) uploaded again. */
+  readonly filterId: string;
+}
+export interface QueryFilterRequest {
+  readonly userId: string;
+  readonly filterId: string;
+}
+/** `filter` null when the user has no filter by that ID (another user's filter included). */
+export interface QueryFilterResponse {
+  readonly filter: Record<string, unknown> | null;
+}
+
 // ---------------------------------------------------------------- the interfaces
 
 /** What the clientapi calls. */
@@ -482,10 +500,17 @@ export interface ClientUserAPI {
    * and, with `user_directory.search_all_users`, every local user; never deactivated users.
    */
   querySearchUserDirectory(req: QuerySearchUserDirectoryRequest): Promise<QuerySearchUserDirectoryResponse>;
+  /** Stores a `/sync` filter of a local user; M_NOT_FOUND for an unknown user, M_USER_DEACTIVATED for a deactivated one. */
+  performFilterCreate(req: PerformFilterCreateRequest): Promise<PerformFilterCreateResponse>;
+  /** One of the user's stored filters, as stored (canonical JSON parsed back). */
+  queryFilter(req: QueryFilterRequest): Promise<QueryFilterResponse>;
 }
 
 /** What the syncapi calls. */
-export type SyncUserAPI = Pick<ClientUserAPI, 'queryAccountData' | 'queryAccessToken' | 'queryDevices' | 'queryProfile' | 'queryPresence'>;
+export type SyncUserAPI = Pick<
+  ClientUserAPI,
+  'queryAccountData' | 'queryAccessToken' | 'queryDevices' | 'queryProfile' | 'queryPresence' | 'queryFilter' | 'performFilterCreate'
+>;
 
 /** What the federationapi calls. */
 export type FederationUserAPI = Pick<ClientUserAPI, 'queryProfile' | 'queryDevices' | 'queryAccount' | 'queryPresence'>;
@@ -531,4 +556,6 @@ export const UserAPIMethods = {
   performPresenceUpdate: true,
   queryPresence: true,
   querySearchUserDirectory: true,
+  performFilterCreate: true,
+  queryFilter: true,
 } as const satisfies Record<keyof UserAPI, true>;

@@ -15,6 +15,7 @@ import { performAccountDeactivation } from './perform-account-deactivation.js';
 import { performDeviceCreation } from './perform-device-creation.js';
 import { performDeviceDeletion } from './perform-device-deletion.js';
 import { performDeviceUpdate, performLastSeenUpdate } from './perform-device-update.js';
+import { performFilterCreate } from './perform-filter-create.js';
 import { performPasswordUpdate } from './perform-password-update.js';
 import { performPresenceUpdate } from './perform-presence-update.js';
 import { performTokenRefresh } from './perform-token-refresh.js';
@@ -23,6 +24,7 @@ import { performPushRuleUpdate, queryPushRules } from './push-rules.js';
 import { queryAccessToken } from './query-access-token.js';
 import { queryAccount, queryAccountAvailability } from './query-account.js';
 import { queryDevices } from './query-devices.js';
+import { queryFilter } from './query-filter.js';
 import { queryPasswordCheck } from './query-password-check.js';
 import { queryPresence } from './query-presence.js';
 import { querySearchUserDirectory } from './query-search-user-directory.js';
@@ -114,5 +116,7 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     performPresenceUpdate: (req) => performPresenceUpdate(ctx, req),
     queryPresence: (req) => queryPresence(ctx, req),
     querySearchUserDirectory: (req) => querySearchUserDirectory(ctx, req),
+    performFilterCreate: (req) => performFilterCreate(ctx, req),
+    queryFilter: (req) => queryFilter(ctx, req),
   };
 }

@@ -3,7 +3,7 @@
  * conditions never hold, which disables their rule, as the spec requires.
  */
 import { globMatch } from './glob.js';
-import { lookupProperty, splitPropertyPath } from './property-path.js';
+import { lookupProperty, splitPropertyPath } from '../../matrix/property-path.js';
 import type { PushCondition } from './push-rule-types.js';
 import { isPushScalar, MEMBER_COUNT_IS } from './validate-push-rule.js';
 

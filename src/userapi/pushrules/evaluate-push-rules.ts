@@ -3,7 +3,7 @@
  * kinds in priority order, rules in list order, the first enabled match wins.
  */
 import { globMatch } from './glob.js';
-import { lookupProperty } from './property-path.js';
+import { lookupProperty } from '../../matrix/property-path.js';
 import { stripHistoricalActions } from './push-actions.js';
 import { PUSH_RULE_KINDS, type PushAction, type PushRule, type PushRuleKind, type PushRuleset } from './push-rule-types.js';
 import { evaluateCondition, type PushEvaluationContext, type PushEvent } from './evaluate-condition.js';

@@ -15,6 +15,7 @@ import * as accounts from './accounts-table.js';
 import type { StoredAccount } from './accounts-table.js';
 import * as devices from './devices-table.js';
 import type { DeviceSighting, StoredDevice } from './devices-table.js';
+import * as filters from './filters-table.js';
 import * as loginTokens from './login-tokens-table.js';
 import * as nonces from './registration-nonces-table.js';
 import * as presence from './presence-table.js';
@@ -105,6 +106,12 @@ export interface UserStorage {
   getPresence(localparts: readonly string[]): Promise<StoredPresence[]>;
   /** The latest presence stream position, 0 when none. */
   getPresencePosition(): Promise<number>;
+
+  // ---- filters
+  /** The ID of the user's filter with this canonical JSON, stored now if new (the same JSON always gets the same ID). */
+  putFilter(localpart: string, canonicalJson: string): Promise<string>;
+  /** The JSON text of the user's filter `filterId`; undefined when they have none by that ID. */
+  getFilter(localpart: string, filterId: string): Promise<string | undefined>;
 
   // ---- user directory (local users' searchable words follow their profile in the writes above)
   /** The room's last applied roomserver stream position, or undefined when the directory never saw it. */
@@ -235,6 +242,9 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
     },
     getPresence: (localparts) => presence.selectPresence(db, localparts),
     getPresencePosition: () => presence.latestPresencePosition(db),
+
+    putFilter: (localpart, json) => filters.insertFilter(db, localpart, json),
+    getFilter: (localpart, filterId) => filters.selectFilter(db, localpart, filterId),
 
     getDirectoryRoomPosition: (roomId) => directory.selectRoomPosition(db, roomId),
     applyDirectoryRoomChange: (change) => directory.applyRoomChange(db, change),

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Migration } from '../../internal/sqlutil/run-migrations.js';
+import { filtersMigration } from './filters-migration.js';
 import { userDirectoryMigration } from './user-directory-migration.js';
 
 const createTables: Migration = {
@@ -126,4 +127,4 @@ const createPresence: Migration = {
 };
 
 /** Every userapi migration, in order. */
-export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3)];
+export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4)];

@@ -164,6 +164,17 @@ export interface DirectoryRemoteUsersTable {
   sort_name: string;
 }
 
+/** A filter a user uploaded for `/sync` (see `filters-table.ts`). */
+export interface FiltersTable {
+  /** The filter ID handed to the client, as a decimal string. */
+  id: Generated<number>;
+  localpart: string;
+  /** SHA-256 (hex) of `filter`: unique per user, so the same filter always gets the same ID. */
+  filter_hash: string;
+  /** The filter as canonical JSON. */
+  filter: string;
+}
+
 /** Every table of the userapi. */
 export interface UserapiTables {
   userapi_accounts: AccountsTable;
@@ -183,4 +194,5 @@ export interface UserapiTables {
   userapi_directory_remote_users: DirectoryRemoteUsersTable;
   userapi_presence: PresenceTable;
   userapi_presence_stream: PresenceStreamTable;
+  userapi_filters: FiltersTable;
 }

@@ -49,3 +49,23 @@ describe('lookupProperty', () => {
     assert.equal(lookupProperty(event, ['content', 'hasOwnProperty']), undefined);
   });
 });
+
+describe('splitPropertyPath: event_fields paths', () => {
+  const cases: Array<[string, string[]]> = [
+    ['type', ['type']],
+    ['content.body', ['content', 'body']],
+    ['content.m\\.relates_to', ['content', 'm.relates_to']],
+    ['content.m\\.relates_to.rel_type', ['content', 'm.relates_to', 'rel_type']],
+    ['content.m\\\\foo', ['content', 'm\\foo']],
+    ['content.m\\xfoo', ['content', 'm\\xfoo']],
+    ['content.a\\', ['content', 'a\\']],
+    ['a..b', ['a', '', 'b']],
+    ['', ['']],
+    ['\\\\.x', ['\\', 'x']],
+  ];
+  for (const [path, parts] of cases) {
+    it(`${JSON.stringify(path)} → ${JSON.stringify(parts)}`, () => {
+      assert.deepEqual(splitPropertyPath(path), parts);
+    });
+  }
+});
