@@ -1,0 +1,48 @@
+/**
+ * The server a benchmark measures: the `axon` binary in its own process, as users run it, on the
+ * embedded default (SQLite + embedded bus) in a temporary directory. The config is written here
+ * with only what a benchmark must change: rate limiting off, open registration.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startAxon } from '../../test/harness/spawn-axon.js';
+
+export interface BenchServer {
+  readonly clientUrl: string;
+  /** The server process's resident memory now, in MiB (from /proc). */
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(name: string): Promise<BenchServer> {
+  const dir = mkdtempSync(join(tmpdir(), `axon-bench-${name}-`));
+  const configPath = join(dir, 'axon.yaml');
+  // JSON is YAML.
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      server_name: 'bench.test',
+      signing_key_path: join(dir, 'signing.key'),
+      listen: { client: { host: '127.0.0.1', port: 0 }, internal: { host: '127.0.0.1', port: 0 } },
+      database: { connection_string: `sqlite:${join(dir, 'axon.db')}` },
+      media: { path: join(dir, 'media') },
+      registration: { enabled: true },
+      rate_limiting: { enabled: false },
+    }),
+  );
+  const server = await startAxon(['--config', configPath]);
+  const pid = server.child.pid;
+  return {
+    clientUrl: server.clientUrl,
+    rssMb() {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);
+      return Math.round((kb / 1024) * 10) / 10;
+    },
+    async stop() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
