@@ -5,7 +5,6 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../internal/bus/bus.js';
 import { createEmbeddedBus } from '../internal/bus/embedded/create-embedded-bus.js';
-import { createNatsBus } from '../internal/bus/nats/create-nats-bus.js';
 import { ConfigError } from '../internal/config/config-error.js';
 import type { LoadedConfig } from '../internal/config/load-config.js';
 import type { DatabasePool } from '../internal/sqlutil/database-pool.js';
@@ -39,6 +38,8 @@ export async function createProcessBus(
     }
     case 'nats': {
       const { servers, prefix, retention_days: days } = config.bus.nats;
+      // Loaded only when configured: a monolith on the embedded bus never pays for the NATS client.
+      const { createNatsBus } = await import('../internal/bus/nats/create-nats-bus.js');
       const bus = await createNatsBus({ servers, prefix, retentionMs: days * 86_400_000, logger });
       return { bus, close: () => bus.close() };
     }

@@ -3,10 +3,10 @@
  * table, each POSTing the request as JSON and rebuilding the answer or the error. See
  * `rpc-protocol.ts` for the wire format and `rpc-error-codec.ts` for errors.
  */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { assertJsonSafe, jsonSafetyChecksByDefault } from './assert-json-safe.js';
 import { decodeRpcError, type RpcCallSite } from './rpc-error-codec.js';
-import { sharedRpcDispatcher } from './rpc-dispatcher.js';
+import { loadUndici, sharedRpcDispatcher } from './rpc-dispatcher.js';
 import { SHARED_SECRET_HEADER, rpcMethodNames, rpcPath, type RpcApi, type RpcMethods } from './rpc-protocol.js';
 import { RpcRemoteError } from './rpc-remote-error.js';
 import { RpcUnavailableError } from './rpc-unavailable-error.js';
@@ -72,7 +72,7 @@ async function callRemote(t: Target, req: unknown): Promise<unknown> {
   let status: number;
   let text: string;
   try {
-    const res = await request(t.url, { method: 'POST', headers: t.headers, body, dispatcher: t.dispatcher, signal });
+    const res = await loadUndici().request(t.url, { method: 'POST', headers: t.headers, body, dispatcher: t.dispatcher, signal });
     status = res.statusCode;
     text = await res.body.text();
   } catch (e) {

@@ -3,7 +3,20 @@
  * client of every component living there, so a busy polylith reuses warm sockets instead of
  * opening one per call.
  */
-import { Pool, type Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type * as UndiciModule from 'undici';
+import type { Dispatcher, Pool } from 'undici';
+
+type Undici = typeof UndiciModule;
+let undici: Undici | undefined;
+
+/**
+ * The HTTP client library, loaded on first use: a monolith makes no internal calls and need not
+ * carry it (about 20 MB of resident memory).
+ */
+export function loadUndici(): Undici {
+  return (undici ??= createRequire(import.meta.url)('undici') as Undici);
+}
 
 const pools = new Map<string, Pool>();
 
@@ -17,7 +30,7 @@ const MAX_CONNECTIONS = 128;
 export function sharedRpcDispatcher(origin: string): Dispatcher {
   let pool = pools.get(origin);
   if (!pool || pool.closed || pool.destroyed) {
-    pool = new Pool(origin, {
+    pool = new (loadUndici().Pool)(origin, {
       connections: MAX_CONNECTIONS,
       // Idle sockets are closed before the server's keep-alive (Fastify: 72 s) would close them,
       // so a reused socket is rarely reset under a request.

@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDriver from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
 import { parseConnectionString } from './connection-string.js';
 import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { Database } from './database.js';
@@ -42,6 +41,8 @@ export async function openDatabase(connectionString: string, opts: OpenDatabaseO
       await db.destroy();
     });
   }
+  // Loaded only for PostgreSQL: a SQLite monolith never pays for the driver.
+  const { default: pg } = await import('pg');
   if (!pgTypesSet) {
     // int8/BIGINT → number; numeric → number. Values are stream positions, timestamps, sizes.
     pg.types.setTypeParser(20, (v) => Number(v));
