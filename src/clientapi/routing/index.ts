@@ -5,7 +5,6 @@ import { accountDataRoutes } from './account-data.js';
 import { adminRegistrationTokens } from './admin-registration-tokens.js';
 import type { ClientRouteDeps, ClientRouteInputs } from './client-route-deps.js';
 import { deviceRoutes } from './devices.js';
-import { filterRoutes } from './filters.js';
 import { getCapabilities } from './get-capabilities.js';
 import { getJoinedRooms } from './get-joined-rooms.js';
 import { getLogin } from './get-login.js';
@@ -69,7 +68,6 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...profileRoutes(deps),
     userDirectorySearch(deps),
     ...accountDataRoutes(deps),
-    ...filterRoutes(deps),
     ...tagRoutes(deps),
     ...pushRuleRoutes(deps),
     getCapabilities(deps),

@@ -9,7 +9,7 @@
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute, type Requester } from '../../internal/httputil/route.js';
-import { parseSyncFilter } from '../../syncapi/filter/parse-filter.js';
+import { parseSyncFilter } from '../filter/parse-filter.js';
 import type { ClientUserAPI } from '../../userapi/api.js';
 
 const UserParams = Type.Object({ userId: Type.String() });
@@ -25,9 +25,8 @@ export interface FilterRouteDeps {
 }
 
 /**
- * The two filter routes. The sample nginx config sends `/user/{userId}/filter` to the syncapi
- * (Dendrite's split), so they take narrow deps that the syncapi's can satisfy as well; exactly
- * one component of a process must list them.
+ * The two filter routes, served by the syncapi (the sample nginx config sends
+ * `/user/{userId}/filter` there, Dendrite's split); the filters themselves live in the userapi.
  */
 export function filterRoutes(deps: FilterRouteDeps): AnyRoute[] {
   return [

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createNotifier } from './notifier.js';
+
+const local = (u: string) => u.endsWith(':hs.test');
+const A = '@a:hs.test';
+const B = '@b:hs.test';
+const C = '@c:hs.test';
+const REMOTE = '@r:elsewhere.test';
+
+describe('notifier', () => {
+  it('wakes the joined members of the room and the target of a membership change, nobody else', async () => {
+    const n = createNotifier(local);
+    n.loadJoined([['!r', A], ['!r', REMOTE], ['!other', C]]);
+    assert.deepEqual(n.joinedMembers('!r'), [A], 'remote users are not kept');
+    const [la, lb, lc] = [n.listen(A), n.listen(B), n.listen(C)];
+    n.roomEvent('!r', [{ userId: B, membership: 'invite' }]);
+    const soon = Date.now() + 50;
+    assert.deepEqual(await Promise.all([la.wait(soon), lb.wait(soon), lc.wait(soon)]), [true, true, false]);
+    for (const l of [la, lb, lc]) l.cancel();
+    assert.equal(n.listenerCount(), 0);
+  });
+
+  it('follows joins and leaves: a joined user is woken by later events, a left one is not', async () => {
+    const n = createNotifier(local);
+    n.roomEvent('!r', [{ userId: A, membership: 'join' }]);
+    n.roomEvent('!r', [{ userId: B, membership: 'join' }]);
+    n.roomEvent('!r', [{ userId: B, membership: 'leave' }]);
+    assert.deepEqual(n.joinedMembers('!r'), [A]);
+    const lb = n.listen(B);
+    const la = n.listen(A);
+    n.roomEvent('!r', []);
+    assert.deepEqual([await la.wait(Date.now() + 50), await lb.wait(Date.now() + 50)], [true, false]);
+    n.roomEvent('!r', [{ userId: A, membership: 'leave' }]);
+    assert.deepEqual(n.joinedMembers('!r'), []);
+  });
+
+  it('resolves a wait at once when woken before it, on wake while waiting, and false on timeout or abort', async () => {
+    const n = createNotifier(local);
+    const early = n.listen(A);
+    n.wakeUsers([A]);
+    assert.equal(await early.wait(Date.now() + 5000), true);
+    const later = n.listen(A);
+    const t0 = Date.now();
+    setTimeout(() => n.wakeUsers([A]), 30);
+    assert.equal(await later.wait(Date.now() + 5000), true);
+    assert.ok(Date.now() - t0 < 1000);
+    const timed = n.listen(B);
+    assert.equal(await timed.wait(Date.now() + 30), false);
+    const aborted = n.listen(B);
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 20);
+    assert.equal(await aborted.wait(Date.now() + 5000, ac.signal), false);
+    for (const l of [early, later, timed, aborted]) l.cancel();
+    assert.equal(n.listenerCount(), 0);
+  });
+});

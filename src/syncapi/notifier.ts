@@ -1,0 +1,129 @@
+/**
+ * Wakes the long-polling `/sync` requests that care about something new, and only those
+ * (DESIGN §10): waiting requests are indexed by user ID, and each room's joined local members are
+ * kept in memory, so a room event wakes exactly its members' requests (plus the target of a
+ * membership change) without scanning every waiting request.
+ *
+ * The joined-members index is loaded once from current state at start-up and then follows the
+ * membership changes the consumer reports; it holds one entry per local membership, bounded by
+ * the server's data, not its traffic. A request registers its listener *before* it reads
+ * storage, so a change committed while it reads still wakes it.
+ */
+
+/** A user's membership after an event (`join`, `invite`, `leave`, `ban`, `knock`). */
+export interface MembershipChange {
+  readonly userId: string;
+  readonly membership: string;
+}
+
+/** One waiting request's registration. */
+export interface SyncListener {
+  /**
+   * Resolves true when the user was woken (at any time since the listener was made), false when
+   * `deadline` (ms since the epoch) passes or `signal` aborts first.
+   */
+  wait(deadline: number, signal?: AbortSignal): Promise<boolean>;
+  /** Unregisters; call it when the request is done, woken or not. */
+  cancel(): void;
+}
+
+export interface Notifier {
+  /** Registers interest in anything new for `userId`. */
+  listen(userId: string): SyncListener;
+  /**
+   * A room event was stored: applies its membership changes to the index, then wakes the room's
+   * joined members and every user whose membership changed.
+   */
+  roomEvent(roomId: string, changes: readonly MembershipChange[]): void;
+  /** Wakes these users (account data, a retired invite). */
+  wakeUsers(userIds: Iterable<string>): void;
+  /** Adds joined `[roomId, userId]` pairs (the start-up load). */
+  loadJoined(pairs: Iterable<readonly [string, string]>): void;
+  /** The joined local members the index holds for a room (tests, metrics). */
+  joinedMembers(roomId: string): readonly string[];
+  /** How many listeners are registered (tests, metrics). */
+  listenerCount(): number;
+}
+
+interface Listener {
+  woken: boolean;
+  fire: (() => void) | undefined;
+}
+
+/** A notifier for this server's users; `isLocal` tells them apart (only they can sync here). */
+export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
+  const listeners = new Map<string, Set<Listener>>();
+  const rooms = new Map<string, Set<string>>();
+  let count = 0;
+
+  const wake = (userId: string) => {
+    const set = listeners.get(userId);
+    if (!set) return;
+    for (const l of set) {
+      l.woken = true;
+      l.fire?.();
+    }
+  };
+  const setMembership = (roomId: string, userId: string, membership: string) => {
+    if (!isLocal(userId)) return;
+    let members = rooms.get(roomId);
+    if (membership === 'join') {
+      if (!members) rooms.set(roomId, (members = new Set()));
+      members.add(userId);
+    } else if (members) {
+      members.delete(userId);
+      if (members.size === 0) rooms.delete(roomId);
+    }
+  };
+
+  return {
+    listen(userId) {
+      const l: Listener = { woken: false, fire: undefined };
+      let set = listeners.get(userId);
+      if (!set) listeners.set(userId, (set = new Set()));
+      set.add(l);
+      count++;
+      let cancelled = false;
+      const cancel = () => {
+        if (cancelled) return;
+        cancelled = true;
+        count--;
+        set.delete(l);
+        if (set.size === 0 && listeners.get(userId) === set) listeners.delete(userId);
+        l.fire?.();
+      };
+      return {
+        wait(deadline, signal) {
+          if (l.woken) return Promise.resolve(true);
+          if (cancelled || signal?.aborted) return Promise.resolve(false);
+          return new Promise<boolean>((resolve) => {
+            const finish = () => {
+              clearTimeout(timer);
+              signal?.removeEventListener('abort', finish);
+              l.fire = undefined;
+              resolve(l.woken);
+            };
+            const timer = setTimeout(finish, Math.max(0, deadline - Date.now()));
+            signal?.addEventListener('abort', finish, { once: true });
+            l.fire = finish;
+          });
+        },
+        cancel,
+      };
+    },
+    roomEvent(roomId, changes) {
+      for (const c of changes) setMembership(roomId, c.userId, c.membership);
+      const members = rooms.get(roomId);
+      if (members) for (const u of members) wake(u);
+      for (const c of changes) wake(c.userId);
+    },
+    wakeUsers(userIds) {
+      for (const u of userIds) wake(u);
+    },
+    loadJoined(pairs) {
+      for (const [roomId, userId] of pairs) setMembership(roomId, userId, 'join');
+    },
+    joinedMembers: (roomId) => [...(rooms.get(roomId) ?? [])],
+    listenerCount: () => count,
+  };
+}

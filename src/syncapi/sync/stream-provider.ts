@@ -1,0 +1,48 @@
+/**
+ * One provider per sync stream (Dendrite's `streams` idea): each knows its latest position for a
+ * user and writes its part of a response for a position range. The list of providers
+ * (`sync-streams.ts`) and the list of stream names (`stream-token.ts`) are the only places a new
+ * stream (typing, receipts, to-device …) is added.
+ */
+import type { UserMembership } from '../storage/index.js';
+import type { ResolvedSyncFilter } from './sync-request.js';
+import type { SyncResponse } from './sync-response.js';
+import type { StreamName } from './stream-token.js';
+
+/** What every provider of one sync attempt shares. */
+export interface SyncRequestContext {
+  readonly userId: string;
+  /** The requesting device (absent for some appservice requests). */
+  readonly deviceId: string | undefined;
+  readonly filter: ResolvedSyncFilter;
+  /** `full_state=true`: every joined room with its full state. */
+  readonly fullState: boolean;
+  /** The user's current memberships, read once per attempt. */
+  readonly memberships: readonly UserMembership[];
+  /** The response being built. */
+  readonly response: SyncResponse;
+}
+
+/** One sync stream. */
+export interface StreamProvider {
+  readonly stream: StreamName;
+  /** The stream's latest position for this user. */
+  latest(ctx: SyncRequestContext): Promise<number>;
+  /** Writes the initial sync's part (everything up to `to`). */
+  initial(ctx: SyncRequestContext, to: number): Promise<void>;
+  /** Writes what happened after `from`, up to `to`. */
+  incremental(ctx: SyncRequestContext, from: number, to: number): Promise<void>;
+}
+
+/**
+ * A stream with nothing behind it yet: its position stays 0 and it adds nothing, so its section
+ * keeps the empty shape the response starts with.
+ */
+export function emptyStreamProvider(stream: StreamName): StreamProvider {
+  return {
+    stream,
+    latest: async () => 0,
+    initial: async () => {},
+    incremental: async () => {},
+  };
+}
