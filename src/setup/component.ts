@@ -36,6 +36,11 @@ export interface ComponentInstance {
   readonly publicRoutes: readonly AnyRoute[];
   /** Problems that make it unhealthy right now (empty when fine). */
   problems?(): string[];
+  /**
+   * The process is about to close its listeners, which waits for requests in flight: answer
+   * the ones held open on purpose (long-polls) now. Optional; `stop` follows.
+   */
+  drain?(): void;
   /** Stops consumers and background work; storage is closed by the process afterwards. */
   stop(): Promise<void>;
 }

@@ -22,6 +22,8 @@ export interface StartedComponents {
   /** An API handle, as components get them (for wiring authenticators). */
   api<T>(component: string): T;
   problems(): string[];
+  /** Lets every local component answer its held requests before the listeners close. */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -105,6 +107,9 @@ export async function startComponents(d: StartComponentsDeps): Promise<StartedCo
     internalRoutes,
     api,
     problems: () => [...peerHealth.problems(), ...[...local.values()].flatMap((i) => i.problems?.() ?? [])],
+    drain: () => {
+      for (const inst of local.values()) inst.drain?.();
+    },
     stop: stopAll,
   };
 }

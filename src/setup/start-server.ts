@@ -57,6 +57,8 @@ export async function startServer(config: LoadedConfig, opts: StartOptions = {})
   let processBus: ProcessBus | undefined;
   let components: StartedComponents | undefined;
   const stop = async () => {
+    // Long-polls would hold the listeners' close for up to their timeout.
+    components?.drain();
     await Promise.all(started.map((s) => s.close()));
     await components?.stop();
     await processBus?.close();

@@ -31,6 +31,7 @@ export const syncapiComponent: ComponentDefinition = {
     const streams = syncStreams({ storage, roomserver, userapi });
     return {
       publicRoutes: [...syncRoutes({ storage, notifier, streams }), ...filterRoutes({ userApi: userapi })],
+      drain: () => notifier.close(),
       stop: async () => {
         await rooms.stop();
         await accountData.stop();

@@ -54,4 +54,15 @@ describe('notifier', () => {
     for (const l of [early, later, timed, aborted]) l.cancel();
     assert.equal(n.listenerCount(), 0);
   });
+
+  it('ends every wait when closed, and later waits at once', async () => {
+    const n = createNotifier(local);
+    const held = n.listen(A);
+    const t0 = Date.now();
+    const result = held.wait(Date.now() + 60_000);
+    n.close();
+    assert.equal(await result, false);
+    assert.equal(await n.listen(B).wait(Date.now() + 60_000), false);
+    assert.ok(Date.now() - t0 < 1000, 'closing released the waits at once');
+  });
 });

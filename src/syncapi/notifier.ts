@@ -43,6 +43,11 @@ export interface Notifier {
   joinedMembers(roomId: string): readonly string[];
   /** How many listeners are registered (tests, metrics). */
   listenerCount(): number;
+  /**
+   * The server is shutting down: every wait ends now (unwoken) and later waits end at once, so
+   * long-polls answer with what they have instead of holding the listeners' close.
+   */
+  close(): void;
 }
 
 interface Listener {
@@ -55,6 +60,7 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
   const listeners = new Map<string, Set<Listener>>();
   const rooms = new Map<string, Set<string>>();
   let count = 0;
+  let closed = false;
 
   const wake = (userId: string) => {
     const set = listeners.get(userId);
@@ -95,7 +101,7 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
       return {
         wait(deadline, signal) {
           if (l.woken) return Promise.resolve(true);
-          if (cancelled || signal?.aborted) return Promise.resolve(false);
+          if (cancelled || closed || signal?.aborted) return Promise.resolve(false);
           return new Promise<boolean>((resolve) => {
             const finish = () => {
               clearTimeout(timer);
@@ -125,5 +131,9 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
     },
     joinedMembers: (roomId) => [...(rooms.get(roomId) ?? [])],
     listenerCount: () => count,
+    close() {
+      closed = true;
+      for (const set of listeners.values()) for (const l of set) l.fire?.();
+    },
   };
 }
