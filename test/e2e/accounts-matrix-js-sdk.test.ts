@@ -5,9 +5,9 @@
  * account data, devices (deletion behind the password stage included) and logout — each answer read back through the SDK, so a response shape
  * the SDK cannot parse fails here even where our own route tests pass.
  *
- * The clients never call `startClient()`: that starts the `/sync` loop, and the syncapi does not
- * exist yet. Everything here is a plain request; `setAccountData` falls back to the raw PUT when
- * the client is not running, which is what these suites want.
+ * The clients never call `startClient()` (the `/sync` loop has its own suite,
+ * sync-matrix-js-sdk.test.ts). Everything here is a plain request; `setAccountData` falls back to
+ * the raw PUT when the client is not running, which is what these suites want.
  */
 import '../harness/matrix-sdk-polyfills.js';
 import assert from 'node:assert/strict';

@@ -2,7 +2,8 @@
  * Rooms end to end with a real client: matrix-js-sdk from npm against a real monolith, rooms v11
  * and v12. Two users create a room, invite, join, send, read state and members, redact, leave,
  * and ban/unban — each answer read back through the SDK, so a response shape it cannot parse
- * fails here. No `startClient()`: the syncapi does not exist yet, so every call is a plain request.
+ * fails here. No `startClient()`: every call is a plain request (the sync loop has its own suite,
+ * sync-matrix-js-sdk.test.ts).
  */
 import '../harness/matrix-sdk-polyfills.js';
 import assert from 'node:assert/strict';
