@@ -8,7 +8,7 @@ import { parseEvent } from './parse-event.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { RoomEvent } from './room-event.js';
 import type { RoomVersion } from './room-version.js';
-import { hashAndSignEvent } from './sign-event.js';
+import { hashSignAndIdentifyEvent } from './sign-event.js';
 import type { SigningKey } from './signing-key.js';
 
 /** The fields of a new event, named as in the PDU. */
@@ -85,6 +85,6 @@ export function protoToPdu(proto: EventProto, rv: RoomVersion, serverName: strin
  */
 export function buildEvent(proto: EventProto, rv: RoomVersion, signer: EventSigner, opts?: BuildEventOptions): RoomEvent {
   const pdu = protoToPdu(proto, rv, signer.serverName, opts);
-  const signed = hashAndSignEvent(pdu, rv, signer.serverName, signer.key);
-  return parseEvent(signed, rv);
+  const { signed, eventId } = hashSignAndIdentifyEvent(pdu, rv, signer.serverName, signer.key);
+  return parseEvent(signed, rv, eventId === undefined ? undefined : { trustedEventId: eventId });
 }

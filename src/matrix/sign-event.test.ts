@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addEventSignature, eventSignature, hashAndSignEvent } from './sign-event.js';
+import { computeEventId } from './event-id.js';
+import { addEventSignature, eventSignature, hashAndSignEvent, hashSignAndIdentifyEvent } from './sign-event.js';
 import { verifyEventSignature } from './verify-event.js';
 import { generateSigningKey } from './signing-key.js';
-import { roomVersion } from './room-version.js';
+import { ROOM_VERSIONS, roomVersion } from './room-version.js';
 import {
   specKey,
   specMinimalEvent,
@@ -38,4 +39,14 @@ void test('co-signing keeps the first server signature and the hash', () => {
   assert.equal(verifyEventSignature(both, rv, 'one', 'ed25519:1', specKey.publicKeyBase64).ok, true);
   assert.equal(verifyEventSignature(both, rv, 'two', 'ed25519:k2', other.publicKeyBase64).ok, true);
   assert.equal(eventSignature(ev, rv, other), (both.signatures as Record<string, Record<string, string>>).two?.['ed25519:k2']);
+});
+
+void test('hashSignAndIdentifyEvent signs as hashAndSignEvent does and its event ID is the reference hash, in every version', () => {
+  for (const rv of ROOM_VERSIONS.values()) {
+    const event = { ...specRedactableEvent, room_id: rv.id === '12' ? '!AAAA' : specRedactableEvent.room_id };
+    if (rv.eventIdFormat !== 'legacy') delete (event as { event_id?: unknown }).event_id;
+    const { signed, eventId } = hashSignAndIdentifyEvent(event, rv, 'domain', specKey);
+    assert.deepEqual(signed, hashAndSignEvent(event, rv, 'domain', specKey), rv.id);
+    assert.equal(eventId, rv.eventIdFormat === 'legacy' ? undefined : computeEventId(signed, rv), rv.id);
+  }
 });
