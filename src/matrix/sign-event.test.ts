@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeEventId } from './event-id.js';
+import type { JsonObject } from './json.js';
 import { addEventSignature, eventSignature, hashAndSignEvent, hashSignAndIdentifyEvent } from './sign-event.js';
 import { verifyEventSignature } from './verify-event.js';
 import { generateSigningKey } from './signing-key.js';
@@ -43,8 +44,9 @@ void test('co-signing keeps the first server signature and the hash', () => {
 
 void test('hashSignAndIdentifyEvent signs as hashAndSignEvent does and its event ID is the reference hash, in every version', () => {
   for (const rv of ROOM_VERSIONS.values()) {
-    const event = { ...specRedactableEvent, room_id: rv.id === '12' ? '!AAAA' : specRedactableEvent.room_id };
-    if (rv.eventIdFormat !== 'legacy') delete (event as { event_id?: unknown }).event_id;
+    const { event_id: legacyId, ...rest } = specRedactableEvent;
+    const event: JsonObject = { ...rest, room_id: rv.id === '12' ? '!AAAA' : String(rest.room_id) };
+    if (rv.eventIdFormat === 'legacy' && legacyId !== undefined) event.event_id = legacyId;
     const { signed, eventId } = hashSignAndIdentifyEvent(event, rv, 'domain', specKey);
     assert.deepEqual(signed, hashAndSignEvent(event, rv, 'domain', specKey), rv.id);
     assert.equal(eventId, rv.eventIdFormat === 'legacy' ? undefined : computeEventId(signed, rv), rv.id);
