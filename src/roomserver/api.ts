@@ -533,8 +533,8 @@ export interface FederationRoomserverAPI
 /** What the userapi calls (its user directory reads rooms it first sees mid-stream). */
 export type UserRoomserverAPI = Pick<ClientRoomserverAPI, 'queryState' | 'queryEvents'>;
 
-/** What the syncapi calls (rooms first seen mid-stream, state it never saw, history visibility). */
-export type SyncRoomserverAPI = Pick<ClientRoomserverAPI, 'queryState' | 'queryEvents' | 'queryEventVisibility'>;
+/** What the syncapi calls (rooms first seen mid-stream, state it never saw, history visibility, forgotten rooms for `include_leave`). */
+export type SyncRoomserverAPI = Pick<ClientRoomserverAPI, 'queryState' | 'queryEvents' | 'queryEventVisibility' | 'queryForgottenRooms'>;
 
 /** The whole API, as served over inthttp. */
 export type RoomserverAPI = ClientRoomserverAPI & FederationRoomserverAPI;

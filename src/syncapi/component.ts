@@ -1,7 +1,8 @@
 /**
  * The syncapi as a component: opens and migrates its storage, loads the notifier's index of
  * joined members, starts its consumers (the roomserver's output, written to storage; the
- * userapi's account-data changes, which only wake) and serves `/sync` and the filter routes. It has no internal API:
+ * userapi's account-data changes, which only wake; typing into memory; receipts and presence
+ * into storage) and serves `/sync` and the filter routes. It has no internal API:
  * nothing calls it yet.
  */
 import { domainOf } from '../matrix/ids/domain-of.js';
@@ -10,8 +11,17 @@ import type { ComponentDefinition } from '../setup/component.js';
 import type { SyncUserAPI } from '../userapi/api.js';
 import { startRoomserverConsumer } from './consumers/roomserver.js';
 import { startAccountDataConsumer } from './consumers/userapi.js';
+import { startReceiptConsumer } from './consumers/clientapi-receipts.js';
+import { startTypingConsumer } from './consumers/clientapi-typing.js';
+import { startPresenceConsumer } from './consumers/userapi-presence.js';
+import { createSyncPresenceUpdater } from './sync/sync-presence-updater.js';
+import { createTypingCache } from './typing-cache.js';
 import { createNotifier } from './notifier.js';
+import { contextRoutes } from './routing/context.js';
+import { relationsRoutes } from './routing/relations.js';
+import { threadsRoutes } from './routing/threads.js';
 import { filterRoutes } from './routing/filters.js';
+import { messagesRoutes } from './routing/messages.js';
 import { syncRoutes } from './routing/sync.js';
 import { openSyncStorage } from './storage/index.js';
 import { syncStreams } from './sync/sync-streams.js';
@@ -28,13 +38,23 @@ export const syncapiComponent: ComponentDefinition = {
     notifier.loadJoined(await storage.allJoinedMembers());
     const rooms = await startRoomserverConsumer(ctx.bus, { storage, roomserver, notifier, logger: ctx.logger });
     const accountData = await startAccountDataConsumer(ctx.bus, notifier);
-    const streams = syncStreams({ storage, roomserver, userapi });
+    const typing = createTypingCache({ onExpire: (roomId) => notifier.wakeRoom(roomId) });
+    const typingSub = await startTypingConsumer(ctx.bus, { typing, notifier });
+    const receipts = await startReceiptConsumer(ctx.bus, { storage, notifier });
+    const presence = await startPresenceConsumer(ctx.bus, { storage, notifier });
+    const presenceEnabled = ctx.config.presence.enabled;
+    const setPresence = createSyncPresenceUpdater({ userapi, storage, logger: ctx.logger, enabled: presenceEnabled });
+    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled });
     return {
-      publicRoutes: [...syncRoutes({ storage, notifier, streams }), ...filterRoutes({ userApi: userapi })],
+      publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver })],
       drain: () => notifier.close(),
       stop: async () => {
         await rooms.stop();
         await accountData.stop();
+        await typingSub.stop();
+        await receipts.stop();
+        await presence.stop();
+        typing.close();
       },
     };
   },

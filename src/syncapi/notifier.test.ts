@@ -35,6 +35,25 @@ describe('notifier', () => {
     assert.deepEqual(n.joinedMembers('!r'), []);
   });
 
+  it('wakeRoom wakes the joined members; wakeRoomMates the user and the members of their rooms, following leaves', async () => {
+    const n = createNotifier(local);
+    n.loadJoined([['!r', A], ['!r', B], ['!s', B], ['!s', C], ['!t', C]]);
+    const woken = async (wake: () => void) => {
+      const ls = [A, B, C].map((u) => n.listen(u));
+      wake();
+      const r = await Promise.all(ls.map((l) => l.wait(Date.now() + 30)));
+      for (const l of ls) l.cancel();
+      return r;
+    };
+    assert.deepEqual(await woken(() => n.wakeRoom('!r')), [true, true, false]);
+    assert.deepEqual(await woken(() => n.wakeRoom('!none')), [false, false, false]);
+    assert.deepEqual(await woken(() => n.wakeRoomMates(A)), [true, true, false]);
+    assert.deepEqual(await woken(() => n.wakeRoomMates(B)), [true, true, true]);
+    n.roomEvent('!s', [{ userId: B, membership: 'leave' }]);
+    assert.deepEqual(await woken(() => n.wakeRoomMates(C)), [false, false, true]);
+    assert.deepEqual(await woken(() => n.wakeRoomMates('@stranger:hs.test')), [false, false, false]);
+  });
+
   it('resolves a wait at once when woken before it, on wake while waiting, and false on timeout or abort', async () => {
     const n = createNotifier(local);
     const early = n.listen(A);

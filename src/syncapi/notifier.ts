@@ -37,6 +37,10 @@ export interface Notifier {
   roomEvent(roomId: string, changes: readonly MembershipChange[]): void;
   /** Wakes these users (account data, a retired invite). */
   wakeUsers(userIds: Iterable<string>): void;
+  /** Wakes the room's joined local members (typing, receipts). */
+  wakeRoom(roomId: string): void;
+  /** Wakes `userId` and every local user joined to a room `userId` is joined to (presence). */
+  wakeRoomMates(userId: string): void;
   /** Adds joined `[roomId, userId]` pairs (the start-up load). */
   loadJoined(pairs: Iterable<readonly [string, string]>): void;
   /** The joined local members the index holds for a room (tests, metrics). */
@@ -59,6 +63,8 @@ interface Listener {
 export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
   const listeners = new Map<string, Set<Listener>>();
   const rooms = new Map<string, Set<string>>();
+  // The same pairs by user, so a user's room-mates are found without scanning every room.
+  const userRooms = new Map<string, Set<string>>();
   let count = 0;
   let closed = false;
 
@@ -73,12 +79,17 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
   const setMembership = (roomId: string, userId: string, membership: string) => {
     if (!isLocal(userId)) return;
     let members = rooms.get(roomId);
+    let joined = userRooms.get(userId);
     if (membership === 'join') {
       if (!members) rooms.set(roomId, (members = new Set()));
       members.add(userId);
+      if (!joined) userRooms.set(userId, (joined = new Set()));
+      joined.add(roomId);
     } else if (members) {
       members.delete(userId);
       if (members.size === 0) rooms.delete(roomId);
+      joined?.delete(roomId);
+      if (joined?.size === 0) userRooms.delete(userId);
     }
   };
 
@@ -125,6 +136,14 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
     },
     wakeUsers(userIds) {
       for (const u of userIds) wake(u);
+    },
+    wakeRoom(roomId) {
+      for (const u of rooms.get(roomId) ?? []) wake(u);
+    },
+    wakeRoomMates(userId) {
+      const mates = new Set([userId]);
+      for (const roomId of userRooms.get(userId) ?? []) for (const u of rooms.get(roomId) ?? []) mates.add(u);
+      for (const u of mates) wake(u);
     },
     loadJoined(pairs) {
       for (const [roomId, userId] of pairs) setMembership(roomId, userId, 'join');

@@ -510,6 +510,8 @@ export interface ClientUserAPI {
 export type SyncUserAPI = Pick<
   ClientUserAPI,
   'queryAccountData' | 'queryAccessToken' | 'queryDevices' | 'queryProfile' | 'queryPresence' | 'queryFilter' | 'performFilterCreate'
+  // `set_presence` of `/sync`.
+  | 'performPresenceUpdate'
 >;
 
 /** What the federationapi calls. */

@@ -32,7 +32,22 @@ export interface Polylith {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the polylith. Its ports are picked before the processes start (each process must know
+ * its peers' addresses), so a test running alongside can take one first: a process that fails
+ * with EADDRINUSE makes the whole start-up begin again on new ports (three tries).
+ */
 export async function startPolylith(specs: readonly PolylithProcessSpec[], serverName = 'polylith.test'): Promise<Polylith> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPolylithOnce(specs, serverName);
+    } catch (e) {
+      if (attempt >= 3 || !/EADDRINUSE|Address already in use/.test(String((e as Error).message))) throw e;
+    }
+  }
+}
+
+async function startPolylithOnce(specs: readonly PolylithProcessSpec[], serverName: string): Promise<Polylith> {
   const dir = mkdtempSync(join(tmpdir(), 'axon-polylith-'));
   const keyPath = join(dir, 'signing.key');
   writeFileSync(keyPath, `${formatSigningKey(generateSigningKey())}\n`, { mode: 0o600 });

@@ -44,6 +44,9 @@ function fakeRoomserver(): SyncRoomserverAPI & { events: Map<string, StoredRoomE
     async queryEventVisibility(req) {
       return { events: req.eventIds.map((eventId) => ({ eventId, visible: true })) };
     },
+    async queryForgottenRooms() {
+      return { roomIds: [] };
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import { isJsonObject, type JsonObject } from '../../matrix/json.js';
 import type { SyncRoomserverAPI } from '../../roomserver/api.js';
 import type { OutputRoomEventMessage } from '../../roomserver/producers/output-room-event.js';
 import type { MembershipChange, Notifier } from '../notifier.js';
+import { relationOf } from '../relations/relation-of.js';
 import type { StateEntryWrite, SyncStorage } from '../storage/index.js';
 
 /** What applying messages needs. */
@@ -61,6 +62,7 @@ export async function applyNewRoomEvent(deps: RoomEventDeps, msg: NewRoomEvent):
     adds,
     removes: msg.removesStateEventIds,
     replaceState,
+    relation: relationOf(msg.eventId, msg.event),
   });
   if (position === undefined) return;
   deps.notifier.roomEvent(msg.roomId, await membershipChanges(deps, msg, replaceState ?? adds));

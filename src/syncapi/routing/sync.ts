@@ -5,8 +5,10 @@
  */
 import Type from 'typebox';
 import { defineRoute, RAW_REPLY_SENT, type AnyRoute } from '../../internal/httputil/route.js';
+import type { SyncUserAPI } from '../../userapi/api.js';
 import { performSync, type PerformSyncDeps } from '../sync/perform-sync.js';
 import { stringifyWithRaw } from '../sync/raw-json.js';
+import { cachedSyncFilterResolver } from '../sync/sync-filter-cache.js';
 import { parseSyncRequest } from '../sync/sync-request.js';
 
 const SyncQuerySchema = Type.Object({
@@ -18,8 +20,14 @@ const SyncQuerySchema = Type.Object({
   use_state_after: Type.Optional(Type.Boolean()),
 });
 
+/** What the route needs: the sync itself, and the userapi's stored filters (`filter=<id>`). */
+export interface SyncRouteDeps extends PerformSyncDeps {
+  readonly userapi: Pick<SyncUserAPI, 'queryFilter'>;
+}
+
 /** The sync route. */
-export function syncRoutes(deps: PerformSyncDeps): AnyRoute[] {
+export function syncRoutes(deps: SyncRouteDeps): AnyRoute[] {
+  const filters = cachedSyncFilterResolver(deps.userapi);
   return [
     defineRoute({
       method: 'GET',
@@ -28,7 +36,8 @@ export function syncRoutes(deps: PerformSyncDeps): AnyRoute[] {
       rateLimit: 'none',
       schema: { query: SyncQuerySchema },
       handler: async ({ query, requester, reply }) => {
-        const req = await parseSyncRequest(query, requester!.userId);
+        const userId = requester!.userId;
+        const req = await parseSyncRequest(query, (param) => filters(param, userId));
         // The client hung up: stop waiting (the answer is then written to nobody, harmlessly).
         const gone = new AbortController();
         const onClose = () => gone.abort();

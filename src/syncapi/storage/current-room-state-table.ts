@@ -208,3 +208,13 @@ export async function selectFirstMembers(
   }
   return out;
 }
+
+const stateEntryQuery = preparedQuery((db: Kysely<SyncapiTables>, p: { roomId: string; type: string; stateKey: string }) =>
+  db.selectFrom('syncapi_current_room_state').select(COLUMNS).where('room_id', '=', p.roomId).where('type', '=', p.type).where('state_key', '=', p.stateKey),
+);
+
+/** One entry of a room's current state (a user's membership, the history visibility), if any. */
+export async function selectStateEntry(t: SyncDb, roomId: string, type: string, stateKey: string): Promise<SyncStateEntry | undefined> {
+  const r = await stateEntryQuery.first(t, { roomId, type, stateKey });
+  return r === undefined ? undefined : toEntry(r);
+}

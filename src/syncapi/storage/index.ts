@@ -13,8 +13,27 @@ import type { MembershipEvent, RoomRange, SyncEvent } from './output-room-events
 import type { SyncDb } from './sync-db.js';
 import { SYNCAPI_MIGRATIONS } from './syncapi-migrations.js';
 import type { SyncapiTables } from './syncapi-tables.js';
+import * as receipts from './receipts-table.js';
+import type { ReceiptWrite, SyncReceipt } from './receipts-table.js';
+import * as presence from './presence-table.js';
+import type { PresenceWrite, SyncPresence } from './presence-table.js';
+import * as topology from './output-room-events-topology.js';
+import type { TopologicalPoint, TopologicalRange } from './output-room-events-topology.js';
+import * as sentMembers from './sent-members-table.js';
+import type { SentMember } from './sent-members-table.js';
+import * as membershipsAtEach from './output-room-events-memberships.js';
+import type { RoomPoint } from './output-room-events-memberships.js';
+import type { EventRelation } from '../relations/relation-of.js';
+import * as relations from './relations-table.js';
+import type { RelationBound, RelationsPageQuery } from './relations-table.js';
+import { selectRelationSummaries, type RelationParent, type RelationSummary } from './relation-summaries.js';
+import { selectThreadsPage, type ThreadRoot, type ThreadsPageQuery } from './threads-table.js';
 
 export type { MembershipEvent, RoomRange, StateEntryWrite, SyncEvent, SyncStateEntry, UserMembership };
+export type { PresenceWrite, ReceiptWrite, SyncPresence, SyncReceipt };
+export type { TopologicalPoint, TopologicalRange };
+export type { RoomPoint, SentMember };
+export type { EventRelation, RelationBound, RelationParent, RelationSummary, RelationsPageQuery, ThreadRoot, ThreadsPageQuery };
 
 /** A new event to store, in the fields sync reads. */
 export interface NewSyncEvent {
@@ -48,6 +67,8 @@ export interface RoomEventWrite {
    * (it started mid-stream): replaces whatever it had, and `adds`/`removes` are ignored.
    */
   readonly replaceState?: readonly StateEntryWrite[];
+  /** The relation the event declares (`relations/relation-of.ts`), stored with it. */
+  readonly relation?: EventRelation;
 }
 
 export interface SyncStorage {
@@ -92,6 +113,55 @@ export interface SyncStorage {
   memberCounts(roomIds: readonly string[]): Promise<Map<string, { joined: number; invited: number }>>;
   /** The first `limit` members with one of `memberships` per room, but `exceptUserId`, in arrival order. */
   firstMembers(roomIds: readonly string[], memberships: readonly string[], exceptUserId: string, limit: number): Promise<Map<string, string[]>>;
+
+  // ---- receipts (the `receipt` stream)
+  /**
+   * Replaces the user's receipt of its type and thread in the room; its new position, or
+   * undefined when nothing changed (the same event again, or an older receipt).
+   */
+  writeReceipt(r: ReceiptWrite): Promise<number | undefined>;
+  /** The latest `receipt` position, 0 when there is none. */
+  latestReceiptPosition(): Promise<number>;
+  /** The receipts of `roomIds` positioned in `(after, upTo]` (`after` 0: each room's latest), by position. */
+  receipts(roomIds: readonly string[], after: number, upTo: number): Promise<SyncReceipt[]>;
+
+  // ---- presence (the `presence` stream)
+  /** Replaces the user's presence; its new position, or undefined when the stored one is as new. */
+  writePresence(p: PresenceWrite): Promise<number | undefined>;
+  /** The latest `presence` position, 0 when there is none. */
+  latestPresencePosition(): Promise<number>;
+  /** The user's stored presence, if any. */
+  presenceOf(userId: string): Promise<SyncPresence | undefined>;
+  /** The presence in `(after, upTo]` of `userId` and of everyone joined to one of `roomIds`, by position. */
+  presenceOfRoomMembers(roomIds: readonly string[], userId: string, after: number, upTo: number): Promise<SyncPresence[]>;
+
+  // ---- room history (`/messages`, `/context`), in topological order
+  /** Up to `limit` events of the room's range, oldest first or (`backwards`) newest first. */
+  topologicalPage(range: TopologicalRange): Promise<SyncEvent[]>;
+  /** The (depth, position) of the room's topologically last event stored at or before `position`. */
+  lastEventUpTo(roomId: string, position: number): Promise<TopologicalPoint | undefined>;
+  /** Each user's latest member event in the room at or before position `at` (users with none left out). */
+  memberEventsAt(roomId: string, userIds: readonly string[], at: number): Promise<Map<string, SyncEvent>>;
+  /** One entry of the room's current state, if any. */
+  stateEntry(roomId: string, type: string, stateKey: string): Promise<SyncStateEntry | undefined>;
+
+  // ---- filters: lazy-loaded members, `unsigned.membership`
+  /** `userId`'s membership in each point's room as of its position, from their member events (rooms with none left out). */
+  membershipsAtEach(userId: string, points: readonly RoomPoint[]): Promise<Map<string, string>>;
+  /** Per room of `roomIds`: member user ID → the member event ID lazy-loading syncs last sent the device. */
+  sentMembers(userId: string, deviceId: string, roomIds: readonly string[]): Promise<Map<string, Map<string, string>>>;
+  /** Records member events as sent to the device (replacing earlier ones of the same room and member). */
+  addSentMembers(userId: string, deviceId: string, members: readonly SentMember[]): Promise<void>;
+  /** Forgets what was sent to the device (it syncs from scratch). */
+  clearSentMembers(userId: string, deviceId: string): Promise<void>;
+
+  // ---- relations (`/relations`, `/threads`, bundled aggregations)
+  /** One page of a parent's children, with their events, in topological order. */
+  relationsPage(q: RelationsPageQuery): Promise<SyncEvent[]>;
+  /** What the bundled aggregations of `parents` need (parents without bundled children left out). */
+  relationSummaries(parents: readonly RelationParent[], userId: string, ignoredUsers: readonly string[]): Promise<Map<string, RelationSummary>>;
+  /** One page of a room's threads, latest activity first. */
+  threadsPage(q: ThreadsPageQuery): Promise<ThreadRoot[]>;
 }
 
 /** Migrates the syncapi's tables in `database` and returns its storage. */
@@ -129,12 +199,17 @@ export function createSyncStorage(database: Database): SyncStorage {
         if (position === undefined) return undefined;
         if (w.replaceState) await state.replaceRoomState(t, e.roomId, position, w.replaceState);
         else await state.applyStateDelta(t, e.roomId, position, w.adds, w.removes);
+        if (w.relation) {
+          const r = w.relation;
+          await relations.insertRelation(t, { ...r, roomId: e.roomId, eventId: e.eventId, type: e.type, sender: e.sender, position, depth: e.depth, originServerTs: e.originServerTs });
+        }
         return position;
       }),
     redactEvent: (eventId, json) =>
       inTransaction(async (t) => {
         if (!(await events.updateRedactedEvent(t, eventId, json))) return false;
         await state.updateRedactedState(t, eventId, json);
+        await relations.deleteRelation(t, eventId);
         return true;
       }),
     hasEvent: (eventId) => events.hasEvent(root, eventId),
@@ -154,5 +229,26 @@ export function createSyncStorage(database: Database): SyncStorage {
     memberCounts: (roomIds) => state.selectMemberCounts(root, roomIds),
     firstMembers: (roomIds, memberships, exceptUserId, limit) =>
       roomIds.length === 0 ? Promise.resolve(new Map()) : state.selectFirstMembers(root, roomIds, memberships, exceptUserId, limit),
+    writeReceipt: (r) => inTransaction((t) => receipts.upsertReceipt(t, r)),
+    latestReceiptPosition: () => receipts.selectLatestReceiptPosition(root),
+    receipts: (roomIds, after, upTo) => (roomIds.length === 0 || upTo <= after ? Promise.resolve([]) : receipts.selectReceipts(root, roomIds, after, upTo)),
+    writePresence: (p) => inTransaction((t) => presence.upsertPresence(t, p)),
+    latestPresencePosition: () => presence.selectLatestPresencePosition(root),
+    presenceOf: (userId) => presence.selectPresence(root, userId),
+    presenceOfRoomMembers: (roomIds, userId, after, upTo) =>
+      upTo <= after ? Promise.resolve([]) : presence.selectPresenceOfRoomMembers(root, roomIds, userId, after, upTo),
+    topologicalPage: (range) => topology.selectTopologicalPage(root, range),
+    lastEventUpTo: (roomId, position) => topology.selectLastEventUpTo(root, roomId, position),
+    memberEventsAt: (roomId, userIds, at) => (userIds.length === 0 ? Promise.resolve(new Map()) : topology.selectMemberEventsAt(root, roomId, userIds, at)),
+    stateEntry: (roomId, type, stateKey) => state.selectStateEntry(root, roomId, type, stateKey),
+    membershipsAtEach: (userId, points) => (points.length === 0 ? Promise.resolve(new Map()) : membershipsAtEach.selectMembershipsAtEach(root, userId, points)),
+    sentMembers: (userId, deviceId, roomIds) => (roomIds.length === 0 ? Promise.resolve(new Map()) : sentMembers.selectSentMembers(root, userId, deviceId, roomIds)),
+    addSentMembers: (userId, deviceId, members) =>
+      members.length === 0 ? Promise.resolve() : inTransaction((t) => sentMembers.upsertSentMembers(t, userId, deviceId, members)),
+    clearSentMembers: (userId, deviceId) => sentMembers.deleteSentMembers(root, userId, deviceId),
+    relationsPage: (q) => relations.selectRelationsPage(root, q),
+    relationSummaries: (parents, userId, ignoredUsers) =>
+      parents.length === 0 ? Promise.resolve(new Map()) : selectRelationSummaries(root, parents, userId, ignoredUsers),
+    threadsPage: (q) => selectThreadsPage(root, q),
   };
 }

@@ -282,3 +282,6 @@ export async function updateRedactedEvent(t: SyncDb, eventId: string, json: stri
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** The columns {@link toSyncEvent} reads, for queries on this table written elsewhere. */
+export const SYNC_EVENT_COLUMNS = COLUMNS;

@@ -4,6 +4,10 @@
  */
 import { sql } from 'kysely';
 import type { Migration } from '../../internal/sqlutil/run-migrations.js';
+import { receiptsPresenceMigration } from './receipts-presence-migration.js';
+import { topologicalIndexMigration } from './topological-index-migration.js';
+import { sentMembersMigration } from './sent-members-migration.js';
+import { relationsMigration } from './relations-migration.js';
 
 const createTables: Migration = {
   version: 1,
@@ -54,4 +58,4 @@ const createTables: Migration = {
   },
 };
 
-export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables];
+export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5)];

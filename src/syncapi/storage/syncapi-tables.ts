@@ -48,7 +48,82 @@ export interface CurrentRoomStateTable {
   added_at: number;
 }
 
+/**
+ * `syncapi_receipts`: the latest receipt of each (room, receipt type, user, thread). `id` is the
+ * `receipt` stream position, new each time the receipt moves.
+ */
+export interface ReceiptsTable {
+  id: Generated<number>;
+  room_id: string;
+  receipt_type: string;
+  user_id: string;
+  /** The thread root's event ID or `main`; `''` for an unthreaded receipt (a unique key cannot hold NULLs). */
+  thread_id: string;
+  event_id: string;
+  ts: number;
+}
+
+/**
+ * `syncapi_presence`: each local user's latest presence. `id` is the `presence` stream position,
+ * new with each change; `source_position` the userapi's, to drop duplicates and stale updates.
+ */
+export interface PresenceTable {
+  id: Generated<number>;
+  user_id: string;
+  presence: string;
+  status_msg: string | null;
+  last_active_ts: number | null;
+  currently_active: number;
+  source_position: number;
+}
+
 export interface SyncapiTables {
   syncapi_output_room_events: OutputRoomEventsTable;
   syncapi_current_room_state: CurrentRoomStateTable;
+  syncapi_receipts: ReceiptsTable;
+  syncapi_presence: PresenceTable;
+  syncapi_sent_members: SentMembersTable;
+  syncapi_relations: RelationsTable;
+  syncapi_threads: ThreadsTable;
+}
+
+/**
+ * `syncapi_sent_members`: for lazy-loading `/sync`, the member event each device last received
+ * for each member of each room (emptied for a device when it syncs from scratch).
+ */
+export interface SentMembersTable {
+  user_id: string;
+  device_id: string;
+  room_id: string;
+  /** The member's user ID (the member event's state key). */
+  member_id: string;
+  event_id: string;
+}
+
+/**
+ * `syncapi_relations`: one row per stored event declaring a relation (`content.m.relates_to`
+ * with a `rel_type`), deleted when that event is redacted.
+ */
+export interface RelationsTable {
+  /** The child: the event declaring the relation. */
+  event_id: string;
+  room_id: string;
+  /** The parent's event ID. */
+  relates_to: string;
+  rel_type: string;
+  /** The child's event type. */
+  type: string;
+  sender: string;
+  /** The child's stream position (`syncapi_output_room_events.id`). */
+  position: number;
+  depth: number;
+  origin_server_ts: number;
+}
+
+/** `syncapi_threads`: each thread's latest reply, for listing threads by latest activity. */
+export interface ThreadsTable {
+  room_id: string;
+  root_id: string;
+  latest_depth: number;
+  latest_position: number;
 }

@@ -9,8 +9,9 @@
 import type { Notifier } from '../notifier.js';
 import type { SyncStorage } from '../storage/index.js';
 import type { StreamProvider, SyncRequestContext } from './stream-provider.js';
+import type { SyncPresenceUpdater } from './sync-presence-updater.js';
 import type { SyncRequest } from './sync-request.js';
-import { emptySyncResponse, hasUpdates, type SyncResponse } from './sync-response.js';
+import { emptySyncResponse, hasUpdates, useStateAfter, type SyncResponse } from './sync-response.js';
 import { encodeStreamToken, STREAM_NAMES, type StreamName, type StreamPositions } from './stream-token.js';
 
 /** What a sync needs. */
@@ -18,6 +19,8 @@ export interface PerformSyncDeps {
   readonly storage: SyncStorage;
   readonly notifier: Notifier;
   readonly streams: readonly StreamProvider[];
+  /** Applies `set_presence` (before the first attempt, so the user's own change can wake the wait). */
+  readonly setPresence: SyncPresenceUpdater;
 }
 
 /** Who is syncing. */
@@ -29,6 +32,7 @@ export interface SyncingDevice {
 /** Answers `req` for `device`; `signal` aborts the wait (the client went away). */
 export async function performSync(deps: PerformSyncDeps, device: SyncingDevice, req: SyncRequest, signal?: AbortSignal): Promise<SyncResponse> {
   const deadline = Date.now() + req.timeoutMs;
+  await deps.setPresence(device.userId, req.setPresence);
   for (;;) {
     const listener = deps.notifier.listen(device.userId);
     try {
@@ -49,6 +53,8 @@ async function attempt(deps: PerformSyncDeps, device: SyncingDevice, req: SyncRe
     deviceId: device.deviceId,
     filter: req.filter,
     fullState: req.fullState,
+    useStateAfter: req.useStateAfter,
+    now: Date.now(),
     memberships: await deps.storage.userMemberships(device.userId),
     response,
   };
@@ -63,5 +69,6 @@ async function attempt(deps: PerformSyncDeps, device: SyncingDevice, req: SyncRe
   }
   const positions = Object.fromEntries(STREAM_NAMES.map((n) => [n, to[n] ?? req.since?.[n] ?? 0])) as Record<StreamName, number>;
   response.next_batch = encodeStreamToken(positions as StreamPositions);
+  if (req.useStateAfter) useStateAfter(response);
   return response;
 }

@@ -74,7 +74,7 @@ export async function roomStatesAt(deps: RoomStateDeps, rooms: ReadonlyArray<{ r
 }
 
 /** State events by ID: from this component's copy, else from the roomserver (never seen here). */
-async function lookUp(deps: RoomStateDeps, eventIds: readonly string[]): Promise<Map<string, StateItem>> {
+export async function lookUp(deps: RoomStateDeps, eventIds: readonly string[]): Promise<Map<string, StateItem>> {
   const out = new Map<string, StateItem>();
   if (eventIds.length === 0) return out;
   for (const e of await deps.storage.eventsByIds(eventIds)) {

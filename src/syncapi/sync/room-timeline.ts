@@ -1,26 +1,15 @@
 /**
- * Timeline pieces of a sync response: events as served (stored JSON, with `transaction_id`
- * echoed to the device that sent them), history visibility, and `prev_batch`.
+ * Timeline pieces of a sync response: history visibility and `prev_batch` (events are served
+ * by serve-event.ts).
  *
  * History visibility: an event positioned at or after the start of the user's current membership
  * run in the room (their join) is visible to them, the user being joined then. Only events before
  * that point are asked of the roomserver (`queryEventVisibility`, which applies the spec's rules
  * to the state at each event), in one call per response, and hidden ones are left out.
  */
-import type { JsonObject } from '../../matrix/json.js';
 import type { SyncRoomserverAPI } from '../../roomserver/api.js';
 import type { SyncEvent } from '../storage/index.js';
 import { encodeTopologicalToken } from './pagination-token.js';
-import { rawJson } from './raw-json.js';
-import type { ResponseEvent } from './sync-response.js';
-
-/** An event as served to `userId`'s device `deviceId`. */
-export function servedEvent(e: SyncEvent, userId: string, deviceId: string | undefined): ResponseEvent {
-  if (e.txnId === null || deviceId === undefined || e.txnDeviceId !== deviceId || e.sender !== userId) return rawJson(e.json);
-  const ev = JSON.parse(e.json) as JsonObject;
-  const unsigned = typeof ev.unsigned === 'object' && ev.unsigned !== null && !Array.isArray(ev.unsigned) ? ev.unsigned : {};
-  return { ...ev, unsigned: { ...unsigned, transaction_id: e.txnId } };
-}
 
 /** Events whose visibility must be asked: those before `visibleFrom` (the user's join position). */
 export interface VisibilityCheck {

@@ -5,7 +5,7 @@
  * stream (typing, receipts, to-device …) is added.
  */
 import type { UserMembership } from '../storage/index.js';
-import type { ResolvedSyncFilter } from './sync-request.js';
+import type { SyncFilter } from '../filter/filter-types.js';
 import type { SyncResponse } from './sync-response.js';
 import type { StreamName } from './stream-token.js';
 
@@ -14,7 +14,16 @@ export interface SyncRequestContext {
   readonly userId: string;
   /** The requesting device (absent for some appservice requests). */
   readonly deviceId: string | undefined;
-  readonly filter: ResolvedSyncFilter;
+  /**
+   * The request's filter (`filter/`). Every provider applies its section's part: rooms pass
+   * `roomAllowed(roomId, filter.room)` first; typing and receipts `filter.room.ephemeral`,
+   * presence `filter.presence`, account data `filter.accountData` / `filter.room.accountData`.
+   */
+  readonly filter: SyncFilter;
+  /** `use_state_after=true`: room state is wanted at the end of the timeline (sent as `state_after`). */
+  readonly useStateAfter: boolean;
+  /** When this attempt started (ms since the epoch): events' `unsigned.age` counts from it. */
+  readonly now: number;
   /** `full_state=true`: every joined room with its full state. */
   readonly fullState: boolean;
   /** The user's current memberships, read once per attempt. */

@@ -25,7 +25,10 @@ export interface RoomSummarySection {
 
 export interface JoinedRoomSection {
   summary?: RoomSummarySection;
-  state: { events: ResponseEvent[] };
+  /** The state at the timeline's start; absent when `use_state_after` asked for `state_after` instead. */
+  state?: { events: ResponseEvent[] };
+  /** `use_state_after=true` only: the state at the timeline's end (see {@link useStateAfter}). */
+  state_after?: { events: ResponseEvent[] };
   timeline: TimelineSection;
   ephemeral: { events: ResponseEvent[] };
   account_data: { events: ResponseEvent[] };
@@ -33,7 +36,8 @@ export interface JoinedRoomSection {
 }
 
 export interface LeftRoomSection {
-  state: { events: ResponseEvent[] };
+  state?: { events: ResponseEvent[] };
+  state_after?: { events: ResponseEvent[] };
   timeline: TimelineSection;
   account_data: { events: ResponseEvent[] };
 }
@@ -110,4 +114,15 @@ export function hasUpdates(res: SyncResponse): boolean {
     res.device_lists.changed.length > 0 ||
     res.device_lists.left.length > 0
   );
+}
+
+/**
+ * For `use_state_after=true`: every room's `state` becomes its `state_after` (the providers then
+ * wrote the state at the timeline's end there), present even when empty, as the spec requires.
+ */
+export function useStateAfter(res: SyncResponse): void {
+  for (const room of [...Object.values(res.rooms.join), ...Object.values(res.rooms.leave)]) {
+    room.state_after = room.state ?? { events: [] };
+    delete room.state;
+  }
 }

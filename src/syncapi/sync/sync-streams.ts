@@ -6,6 +6,10 @@
 import type { SyncUserAPI } from '../../userapi/api.js';
 import { accountDataStreamProvider } from './account-data-stream-provider.js';
 import { pduStreamProvider } from './pdu-stream-provider.js';
+import { presenceStreamProvider } from './presence-stream-provider.js';
+import { receiptStreamProvider } from './receipt-stream-provider.js';
+import { typingStreamProvider } from './typing-stream-provider.js';
+import type { TypingCache } from '../typing-cache.js';
 import { emptyStreamProvider, type StreamProvider } from './stream-provider.js';
 import { STREAM_NAMES, type StreamName } from './stream-token.js';
 import type { WriteRoomsDeps } from './write-rooms.js';
@@ -13,20 +17,24 @@ import type { WriteRoomsDeps } from './write-rooms.js';
 /** What the providers read. */
 export interface SyncStreamsDeps extends WriteRoomsDeps {
   readonly userapi: Pick<SyncUserAPI, 'queryAccountData'>;
+  /** Who is typing where (kept by the typing consumer). */
+  readonly typing: TypingCache;
+  /** `presence.enabled` of the config: when false the presence stream stays empty. */
+  readonly presenceEnabled: boolean;
 }
 
 /** Every stream's provider, in {@link STREAM_NAMES} order (`pdu` first: others add to its rooms). */
 export function syncStreams(deps: SyncStreamsDeps): readonly StreamProvider[] {
   const byName: Record<StreamName, StreamProvider> = {
     pdu: pduStreamProvider(deps),
-    typing: emptyStreamProvider('typing'),
-    receipt: emptyStreamProvider('receipt'),
+    typing: typingStreamProvider(deps.typing),
+    receipt: receiptStreamProvider(deps.storage),
     invite: emptyStreamProvider('invite'),
     to_device: emptyStreamProvider('to_device'),
     account_data: accountDataStreamProvider(deps.userapi),
     device_list: emptyStreamProvider('device_list'),
     notification_data: emptyStreamProvider('notification_data'),
-    presence: emptyStreamProvider('presence'),
+    presence: deps.presenceEnabled ? presenceStreamProvider(deps.storage) : emptyStreamProvider('presence'),
   };
   return STREAM_NAMES.map((n) => byName[n]);
 }

@@ -1,0 +1,93 @@
+/**
+ * `GET /rooms/{roomId}/messages`: a page of a room's history in topological order, backwards or
+ * forwards from a token, up to an optional `to` token.
+ *
+ * Tokens: `start` is the `from` given; without one, backwards starts from the present, named by
+ * the sync token of the latest stream position (`s<pos>`), and forwards from the room's start
+ * (`t0_0`). `end` is the point past the last event read, omitted once the range holds nothing
+ * more (the room's start, the `to` token, the user's leave, or, forwards, the present).
+ *
+ * With `lazy_load_members`, `state` carries the membership events of the chunk's senders as they
+ * stood at the chunk's latest event (every one, never skipping "redundant" ones, which the spec
+ * allows: it only says a server *may* skip them).
+ */
+import { MatrixError } from '../../internal/errors/matrix-error.js';
+import type { JsonObject } from '../../matrix/json.js';
+import { selectLazyMembers, type RoomEventFilter } from '../filter/index.js';
+import type { SyncEvent } from '../storage/index.js';
+import { historyAccess, type HistoryDeps } from './history-access.js';
+import { historyEvent, type ServedTo } from './history-event.js';
+import { paginateRoom } from './paginate-room.js';
+import { encodePoint, resolveToken, ROOM_END, ROOM_START } from './topological-point.js';
+
+/** Events per page when the client sets no limit (the spec's default). */
+export const DEFAULT_MESSAGES_LIMIT = 10;
+/** Most events per page whatever the client asks. */
+export const MAX_MESSAGES_LIMIT = 1000;
+
+/** One `/messages` request, its parameters parsed. */
+export interface MessagesRequest {
+  readonly roomId: string;
+  readonly requester: ServedTo;
+  readonly dir: 'b' | 'f';
+  readonly from: string | undefined;
+  readonly to: string | undefined;
+  /** Already capped at {@link MAX_MESSAGES_LIMIT}. */
+  readonly limit: number;
+  readonly filter: RoomEventFilter;
+}
+
+/** The response body. */
+export interface MessagesResponse {
+  readonly start: string;
+  readonly end?: string;
+  readonly chunk: JsonObject[];
+  readonly state?: JsonObject[];
+}
+
+/**
+ * Answers a `/messages` request.
+ *
+ * @throws MatrixError 403 `M_FORBIDDEN` (see `historyAccess`), 400 `M_INVALID_PARAM` for a bad token.
+ */
+export async function performMessages(deps: HistoryDeps, req: MessagesRequest): Promise<MessagesResponse> {
+  const access = await historyAccess(deps, req.roomId, req.requester.userId);
+  const backwards = req.dir === 'b';
+  const start = req.from ?? (backwards ? `s${await deps.storage.latestPosition()}` : encodePoint(ROOM_START));
+  const from = await resolveToken(deps.storage, req.roomId, start);
+  const to = req.to !== undefined ? await resolveToken(deps.storage, req.roomId, req.to) : backwards ? ROOM_START : ROOM_END;
+  const limit = Math.min(req.limit, req.filter.limit ?? req.limit);
+  const page = await paginateRoom(deps, { access, from, to, backwards, limit, filter: req.filter });
+  const now = Date.now();
+  const res: MessagesResponse = {
+    start,
+    chunk: page.events.map((e) => historyEvent(e, req.requester, now)),
+    ...(page.exhausted ? {} : { end: encodePoint(page.next) }),
+  };
+  if (!req.filter.lazyLoadMembers || page.events.length === 0) return res;
+  const state = await lazyMemberState(deps, req.roomId, page.events, req.filter);
+  return state.length === 0 ? res : { ...res, state: state.map((e) => historyEvent(e, req.requester, now)) };
+}
+
+/** The member events of the senders of `events`, at the latest of them. */
+async function lazyMemberState(deps: HistoryDeps, roomId: string, events: readonly SyncEvent[], filter: RoomEventFilter): Promise<SyncEvent[]> {
+  const at = Math.max(...events.map((e) => e.position));
+  const members = await deps.storage.memberEventsAt(roomId, [...new Set(events.map((e) => e.sender))], at);
+  const chosen = selectLazyMembers({
+    timeline: events.map((e) => ({ eventId: e.eventId, type: e.type, sender: e.sender, stateKey: e.stateKey ?? undefined })),
+    memberEventIds: new Map([...members].map(([userId, e]) => [userId, e.eventId])),
+    includeRedundant: filter.includeRedundantMembers,
+  });
+  return chosen.userIds.flatMap((userId) => members.get(userId) ?? []);
+}
+
+/**
+ * The `limit` parameter: the default when absent, capped at {@link MAX_MESSAGES_LIMIT}.
+ *
+ * @throws MatrixError 400 `M_INVALID_PARAM` when negative.
+ */
+export function messagesLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_MESSAGES_LIMIT;
+  if (limit < 0) throw MatrixError.invalidParam('limit must not be negative');
+  return Math.min(limit, MAX_MESSAGES_LIMIT);
+}
