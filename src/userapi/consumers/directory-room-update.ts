@@ -22,6 +22,20 @@ export interface DirectoryUpdateDeps {
   /** This server's name: members on it are local users (shown with their global profile). */
   readonly serverName: string;
   readonly logger?: Logger;
+  /**
+   * Rooms known to have directory rows, so a message event (most of a room's traffic) costs no
+   * query. Rows are never removed, so an entry never goes stale; the set is cleared when full.
+   */
+  readonly knownRooms?: Set<string>;
+}
+
+/** Rooms remembered at most; past it the set starts over (only costs a query per room again). */
+const MAX_KNOWN_ROOMS = 100_000;
+
+function rememberRoom(deps: DirectoryUpdateDeps, roomId: string): void {
+  if (!deps.knownRooms) return;
+  if (deps.knownRooms.size >= MAX_KNOWN_ROOMS) deps.knownRooms.clear();
+  deps.knownRooms.add(roomId);
 }
 
 type NewRoomEvent = Extract<OutputRoomEventMessage, { type: 'new_room_event' }>;
@@ -32,7 +46,9 @@ export async function applyNewRoomEvent(deps: DirectoryUpdateDeps, msg: NewRoomE
   const change = await stateDeltaChange(deps, msg);
   if (change === undefined) {
     // Nothing the directory keeps changed, but a room seen for the first time must still be read.
+    if (deps.knownRooms?.has(msg.roomId)) return;
     if ((await deps.storage.getDirectoryRoomPosition(msg.roomId)) === undefined) await rebuildRoom(deps, msg);
+    rememberRoom(deps, msg.roomId);
     return;
   }
   const outcome = await deps.storage.applyDirectoryRoomChange({ ...change, streamPosition: msg.streamPosition });

@@ -33,9 +33,10 @@ export async function handleRoomserverOutput(deps: DirectoryUpdateDeps, msg: Out
 
 /** Subscribes the consumer; stop the returned subscription on shutdown. */
 export function startRoomserverConsumer(bus: Bus, deps: DirectoryUpdateDeps): Promise<Subscription> {
+  const withCache: DirectoryUpdateDeps = { ...deps, knownRooms: deps.knownRooms ?? new Set() };
   return bus.subscribe<OutputRoomEventMessage>({
     topic: OUTPUT_ROOM_EVENT,
     consumer: USERAPI_ROOMSERVER_CONSUMER,
-    handler: (m) => handleRoomserverOutput(deps, m.payload),
+    handler: (m) => handleRoomserverOutput(withCache, m.payload),
   });
 }
