@@ -18,7 +18,7 @@ export interface SyncRequest {
   /** How long to wait for something to happen (0: answer at once). */
   readonly timeoutMs: number;
   readonly fullState: boolean;
-  /** Accepted; presence from sync is not implemented yet. */
+  /** `set_presence`: applied once per request by perform-sync (`offline` leaves presence as it is). */
   readonly setPresence: 'online' | 'offline' | 'unavailable' | undefined;
   /** `use_state_after=true` (v1.16): rooms carry `state_after` (state at the timeline's end) instead of `state`. */
   readonly useStateAfter: boolean;
