@@ -4,6 +4,7 @@
  * are prepared once per engine; reads over many rooms are one statement per chunk of rooms, a
  * `UNION ALL` of one index seek per room, never a query per room.
  */
+import { selectMembershipsAtEach } from './output-room-events-memberships.js';
 import type { Insertable, Kysely } from 'kysely';
 import { preparedQuery } from '../../internal/sqlutil/prepared-query.js';
 import { chunkSize, inChunks, ROOMS_PER_UNION, type SyncDb } from './sync-db.js';
@@ -233,30 +234,8 @@ export async function selectMembershipEvents(t: SyncDb, userId: string, after: n
 }
 
 /** The membership `userId` had in each of `roomIds` at position `at` (rooms where they had none left out). */
-export async function selectMembershipsAt(t: SyncDb, userId: string, roomIds: readonly string[], at: number): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const chunk of inChunks([...new Set(roomIds)], ROOMS_PER_UNION)) {
-    const parts = chunk.map((roomId, i) =>
-      t.db
-        .selectFrom(
-          t.db
-            .selectFrom('syncapi_output_room_events')
-            .select(['room_id', 'membership'])
-            .where('state_key', '=', userId)
-            .where('type', '=', 'm.room.member')
-            .where('room_id', '=', roomId)
-            .where('id', '<=', at)
-            .orderBy('id', 'desc')
-            .limit(1)
-            .as(`m${i}`),
-        )
-        .selectAll(),
-    );
-    let q = parts[0]!;
-    for (const p of parts.slice(1)) q = q.unionAll(p);
-    for (const r of await q.execute()) out.set(r.room_id, r.membership ?? 'leave');
-  }
-  return out;
+export function selectMembershipsAt(t: SyncDb, userId: string, roomIds: readonly string[], at: number): Promise<Map<string, string>> {
+  return selectMembershipsAtEach(t, userId, [...new Set(roomIds)].map((roomId) => ({ roomId, at })));
 }
 
 /** The stripped state stored with invites and knocks, by event ID (events without any left out). */

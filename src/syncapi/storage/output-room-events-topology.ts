@@ -5,10 +5,11 @@
  * splits or repeats an event. Each page is one range scan of the `(room_id, depth, id)` index
  * (`topological-index-migration.ts`), prepared once per engine.
  */
+import { selectLatestMemberEvents } from './output-room-events-memberships.js';
 import type { Kysely } from 'kysely';
 import { preparedQuery } from '../../internal/sqlutil/prepared-query.js';
 import { SYNC_EVENT_COLUMNS, toSyncEvent, type SyncEvent } from './output-room-events-table.js';
-import { ROOMS_PER_UNION, inChunks, type SyncDb } from './sync-db.js';
+import type { SyncDb } from './sync-db.js';
 import type { SyncapiTables } from './syncapi-tables.js';
 
 /**
@@ -97,30 +98,11 @@ export async function selectLastEventUpTo(t: SyncDb, roomId: string, position: n
  * user, `ROOMS_PER_UNION` users per statement.
  */
 export async function selectMemberEventsAt(t: SyncDb, roomId: string, userIds: readonly string[], at: number): Promise<Map<string, SyncEvent>> {
+  const rows = await selectLatestMemberEvents(t, [...new Set(userIds)].map((userId) => ({ roomId, userId, at })), SYNC_EVENT_COLUMNS);
   const out = new Map<string, SyncEvent>();
-  for (const chunk of inChunks([...new Set(userIds)], ROOMS_PER_UNION)) {
-    const parts = chunk.map((userId, i) =>
-      t.db
-        .selectFrom(
-          t.db
-            .selectFrom('syncapi_output_room_events')
-            .select(SYNC_EVENT_COLUMNS)
-            .where('state_key', '=', userId)
-            .where('type', '=', 'm.room.member')
-            .where('room_id', '=', roomId)
-            .where('id', '<=', at)
-            .orderBy('id', 'desc')
-            .limit(1)
-            .as(`m${i}`),
-        )
-        .selectAll(),
-    );
-    let q = parts[0]!;
-    for (const p of parts.slice(1)) q = q.unionAll(p);
-    for (const r of await q.execute()) {
-      const e = toSyncEvent(r);
-      if (e.stateKey !== null) out.set(e.stateKey, e);
-    }
+  for (const r of rows) {
+    const e = toSyncEvent(r);
+    if (e.stateKey !== null) out.set(e.stateKey, e);
   }
   return out;
 }
