@@ -15,7 +15,7 @@ export interface ServedTo {
 
 /** `e` as served to `to` at time `now` (ms since the epoch). */
 export function historyEvent(e: SyncEvent, to: ServedTo, now: number): JsonObject {
-  return servedJson(e.json, now, isOwnSend(e, to) ? e.txnId : null);
+  return servedJson(e.json, now, transactionIdFor(e, to) ?? null);
 }
 
 /** Stored client JSON with `unsigned.age` (and a transaction ID when given) added. */
@@ -28,6 +28,8 @@ export function servedJson(json: string, now: number, txnId: string | null): Jso
   return { ...ev, unsigned: { ...unsigned, ...extra } };
 }
 
-function isOwnSend(e: SyncEvent, to: ServedTo): boolean {
-  return e.txnId !== null && to.deviceId !== undefined && e.txnDeviceId === to.deviceId && e.sender === to.userId;
+/** The transaction ID to echo with `e`: only to the device that sent it (/sync, /messages, /context). */
+export function transactionIdFor(e: SyncEvent, to: ServedTo): string | undefined {
+  if (e.txnId === null || to.deviceId === undefined || e.txnDeviceId !== to.deviceId || e.sender !== to.userId) return undefined;
+  return e.txnId;
 }

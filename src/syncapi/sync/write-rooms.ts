@@ -10,11 +10,12 @@
  * the start of the timeline — nothing unless events before its start were left out. With
  * `use_state_after`, both are taken at the timeline's end instead, timeline events included.
  */
+import { transactionIdFor } from '../history/history-event.js';
 import type { JsonObject } from '../../matrix/json.js';
 import type { SyncRoomserverAPI } from '../../roomserver/api.js';
 import { syncEventFormat } from '../filter/event-format.js';
 import { syncLazyLoadOptions } from '../filter/lazy-members.js';
-import type { SyncEvent, SyncStorage } from '../storage/index.js';
+import type { SyncStorage } from '../storage/index.js';
 import { bundleAggregations } from '../relations/bundle-aggregations.js';
 import { readTimelines, type Timeline } from './read-timelines.js';
 import type { StateItem } from './room-state-at.js';
@@ -105,11 +106,6 @@ async function lazyRecords(
 }
 
 /** The `transaction_id` of an event sent by this very device. */
-function transactionIdFor(e: SyncEvent, ctx: SyncRequestContext): string | undefined {
-  if (e.txnId === null || ctx.deviceId === undefined || e.txnDeviceId !== ctx.deviceId || e.sender !== ctx.userId) return undefined;
-  return e.txnId;
-}
-
 /**
  * The syncing user's membership at each timeline event, their own member events applied in order.
  * From `visibleFrom` on they were joined; a timeline starting before it asks storage where it starts.
