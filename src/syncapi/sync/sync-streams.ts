@@ -1,7 +1,9 @@
 /**
- * The stream providers of `/sync`, one per name of `STREAM_NAMES`. Streams not implemented yet
- * have an empty provider (position 0, nothing added); replacing one is a one-line change here.
- * The compiler checks that every stream has exactly one provider.
+ * The stream providers of `/sync`, one per name of `STREAM_NAMES`; the compiler checks that every
+ * stream has exactly one. An empty provider (position 0, nothing added) stands where a stream has
+ * no data of its own: `invite` (invites travel as member events in the pdu stream), `to_device`
+ * and `device_list` (their data arrives with end-to-end encryption, issue 9), `notification_data`
+ * (push), and `presence` when `presence.enabled` is false.
  */
 import type { SyncUserAPI } from '../../userapi/api.js';
 import { accountDataStreamProvider } from './account-data-stream-provider.js';
