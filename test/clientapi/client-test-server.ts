@@ -2,6 +2,7 @@
  * A real Axon monolith for clientapi route tests (`startTestMonolith`) with a registration
  * shared secret, plus small helpers to call the client API and make users.
  */
+import assert from 'node:assert/strict';
 import { registrationMac } from '../../src/clientapi/auth/shared-secret-mac.js';
 import type { Bus } from '../../src/internal/bus/bus.js';
 import { startTestMonolith, TEST_SERVER_NAME } from '../harness/start-test-monolith.js';
@@ -88,4 +89,26 @@ export async function startClientTestServer(overrides: Record<string, unknown> =
 /** The auth dict of an `m.login.password` stage for `user`. */
 export function passwordAuth(user: { userId: string; password: string }, session?: string): Record<string, unknown> {
   return { type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password, ...(session ? { session } : {}) };
+}
+
+/** The body of a 200 answer; any other status fails the test, showing the body. */
+export function okBody(res: Res): Record<string, unknown> {
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+/** Calls under `/_matrix/client/v3` as a user, against the server `server()` returns (set in `before`). */
+export interface UserCalls {
+  ok(res: Res): Record<string, unknown>;
+  post(u: TestUser, path: string, body?: unknown): Promise<Res>;
+  put(u: TestUser, path: string, body?: unknown): Promise<Res>;
+  /** `POST /createRoom`; the new room's ID. */
+  create(u: TestUser, body?: Record<string, unknown>): Promise<string>;
+}
+
+export function userCalls(server: () => ClientTestServer): UserCalls {
+  const V3 = '/_matrix/client/v3';
+  const post = (u: TestUser, path: string, body: unknown = {}) => server().call('POST', V3 + path, { token: u.accessToken, body });
+  const put = (u: TestUser, path: string, body: unknown = {}) => server().call('PUT', V3 + path, { token: u.accessToken, body });
+  return { ok: okBody, post, put, create: async (u, body = {}) => String(okBody(await post(u, '/createRoom', body)).room_id) };
 }

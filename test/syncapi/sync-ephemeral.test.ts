@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Subscription } from '../../src/internal/bus/bus.js';
 import { OutputPresenceEvent, type OutputPresenceMessage } from '../../src/userapi/producers/output-presence.js';
-import { startClientTestServer, type ClientTestServer, type Res, type TestUser } from '../clientapi/client-test-server.js';
+import { startClientTestServer, type ClientTestServer, type TestUser, userCalls } from '../clientapi/client-test-server.js';
 
 const V3 = '/_matrix/client/v3';
 const enc = encodeURIComponent;
@@ -39,12 +39,7 @@ describe('syncapi: typing, receipts and presence in /sync', () => {
   const announced: string[] = [];
   let presenceSub: Subscription;
 
-  const ok = (res: Res): Record<string, unknown> => {
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
-  const post = (u: TestUser, path: string, body: unknown = {}) => s.call('POST', V3 + path, { token: u.accessToken, body });
-  const put = (u: TestUser, path: string, body: unknown = {}) => s.call('PUT', V3 + path, { token: u.accessToken, body });
+  const { ok, post, put } = userCalls(() => s);
   const sync = async (u: TestUser, params: Params = {}): Promise<SyncBody> => {
     const all: Params = { set_presence: 'offline', ...params };
     const entries = Object.entries(all).filter((e): e is [string, string | number] => e[1] !== undefined);

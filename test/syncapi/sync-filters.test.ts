@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SHARED_SECRET, startClientTestServer, type ClientTestServer, type Res, type TestUser } from '../clientapi/client-test-server.js';
+import { SHARED_SECRET, startClientTestServer, type ClientTestServer, type TestUser, userCalls } from '../clientapi/client-test-server.js';
 
 const V3 = '/_matrix/client/v3';
 const enc = encodeURIComponent;
@@ -41,13 +41,7 @@ describe('syncapi: /sync filters', () => {
   after(() => s.stop());
 
   const user = (name: string) => s.register(`${name}${++n}`);
-  const ok = (res: Res): Record<string, unknown> => {
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
-  const post = (u: TestUser, path: string, body: unknown = {}) => s.call('POST', V3 + path, { token: u.accessToken, body });
-  const put = (u: TestUser, path: string, body: unknown = {}) => s.call('PUT', V3 + path, { token: u.accessToken, body });
-  const create = async (u: TestUser, body: Record<string, unknown> = {}): Promise<string> => String(ok(await post(u, '/createRoom', body)).room_id);
+  const { ok, post, put, create } = userCalls(() => s);
   let txn = 0;
   const sendContent = async (u: TestUser, roomId: string, content: Record<string, unknown>): Promise<string> =>
     String(ok(await put(u, `/rooms/${enc(roomId)}/send/m.room.message/f${++txn}`, content)).event_id);
