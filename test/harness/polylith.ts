@@ -10,10 +10,25 @@ import { randomBytes } from 'node:crypto';
 import { generateConfig } from '../../src/internal/config/generate-config.js';
 import { formatSigningKey, generateSigningKey } from '../../src/matrix/signing-key.js';
 import { freePort } from './free-port.js';
-import { startNats } from './nats-server.js';
-import { startNginx, type NginxServer } from './nginx-server.js';
+import { natsUnavailableReason, startNats } from './nats-server.js';
+import { nginxUnavailableReason, startNginx, type NginxServer } from './nginx-server.js';
+import { postgresUnavailableReason } from './postgres-server.js';
+import { servicesRequired, skipReason } from './services-required.js';
 import { startAxon, type AxonProcess } from './spawn-axon.js';
 import { getTestPostgres } from './test-postgres.js';
+
+/**
+ * The `skip` option of a polylith suite: false, or the printed reason (PostgreSQL, NATS or nginx
+ * missing) when services are not required.
+ */
+export function polylithSkip(): string | false {
+  const missing = [
+    ['PostgreSQL', postgresUnavailableReason()],
+    ['NATS', natsUnavailableReason()],
+    ['nginx', nginxUnavailableReason()],
+  ].find(([, why]) => why !== undefined);
+  return missing && !servicesRequired() ? skipReason(missing[0]!, missing[1]!) : false;
+}
 
 /** The internal-API secret every process of a test polylith shares. */
 export const POLYLITH_SECRET = 'polylith-internal-secret';

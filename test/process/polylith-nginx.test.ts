@@ -5,21 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { natsUnavailableReason } from '../harness/nats-server.js';
-import { nginxUnavailableReason, renderNginxSample } from '../harness/nginx-server.js';
-import { POLYLITH_SECRET, startPolylith, type Polylith } from '../harness/polylith.js';
+import { renderNginxSample } from '../harness/nginx-server.js';
+import { POLYLITH_SECRET, polylithSkip, startPolylith, type Polylith } from '../harness/polylith.js';
 import { SHARED_SECRET_HEADER } from '../../src/internal/rpc/rpc-protocol.js';
-import { postgresUnavailableReason } from '../harness/postgres-server.js';
-import { servicesRequired, skipReason } from '../harness/services-required.js';
 import { startAxon } from '../harness/spawn-axon.js';
 import { join } from 'node:path';
 
-const missing = [
-  ['PostgreSQL', postgresUnavailableReason()],
-  ['NATS', natsUnavailableReason()],
-  ['nginx', nginxUnavailableReason()],
-].find(([, why]) => why !== undefined);
-const skip = missing && !servicesRequired() ? skipReason(missing[0]!, missing[1]!) : false;
+const skip = polylithSkip();
 
 describe('polylith behind nginx', { skip }, () => {
   let poly: Polylith;

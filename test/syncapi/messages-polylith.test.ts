@@ -5,18 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { natsUnavailableReason } from '../harness/nats-server.js';
-import { nginxUnavailableReason } from '../harness/nginx-server.js';
-import { startPolylith, type Polylith } from '../harness/polylith.js';
-import { postgresUnavailableReason } from '../harness/postgres-server.js';
-import { servicesRequired, skipReason } from '../harness/services-required.js';
+import { polylithSkip, startPolylith, type Polylith } from '../harness/polylith.js';
 
-const missing = [
-  ['PostgreSQL', postgresUnavailableReason()],
-  ['NATS', natsUnavailableReason()],
-  ['nginx', nginxUnavailableReason()],
-].find(([, why]) => why !== undefined);
-const skip = missing && !servicesRequired() ? skipReason(missing[0]!, missing[1]!) : false;
+const skip = polylithSkip();
 
 type Ev = { event_id: string; type: string; state_key?: string; content: Record<string, unknown> };
 
