@@ -22,7 +22,12 @@ import { relationsRoutes } from './routing/relations.js';
 import { threadsRoutes } from './routing/threads.js';
 import { filterRoutes } from './routing/filters.js';
 import { messagesRoutes } from './routing/messages.js';
+import { searchRoutes } from './routing/search.js';
 import { syncRoutes } from './routing/sync.js';
+import { legacyEventsRoutes } from './routing/legacy-events.js';
+import { legacyInitialSyncRoutes } from './routing/legacy-initial-sync.js';
+import { roomInitialSyncRoutes } from './routing/room-initial-sync.js';
+import type { LegacyDeps, LegacyRoomserverAPI } from './legacy/legacy-deps.js';
 import { openSyncStorage } from './storage/index.js';
 import { syncStreams } from './sync/sync-streams.js';
 
@@ -45,8 +50,9 @@ export const syncapiComponent: ComponentDefinition = {
     const presenceEnabled = ctx.config.presence.enabled;
     const setPresence = createSyncPresenceUpdater({ userapi, storage, logger: ctx.logger, enabled: presenceEnabled });
     const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled });
+    const legacy: LegacyDeps = { storage, roomserver: ctx.api<LegacyRoomserverAPI>('roomserver'), notifier, streams, userapi };
     return {
-      publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver })],
+      publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver }), ...searchRoutes({ storage, roomserver }), ...legacyEventsRoutes(legacy), ...legacyInitialSyncRoutes(legacy), ...roomInitialSyncRoutes(legacy)],
       drain: () => notifier.close(),
       stop: async () => {
         await rooms.stop();

@@ -74,6 +74,25 @@ describe('notifier', () => {
     assert.equal(n.listenerCount(), 0);
   });
 
+  it('wakes a listener peeking into a room it is not joined to by that room only', async () => {
+    const n = createNotifier(local);
+    n.loadJoined([['!r', B], ['!other', C]]);
+    const soon = () => Date.now() + 50;
+    const other = n.listen(A, ['!r']);
+    n.roomEvent('!other', []);
+    n.wakeRoom('!other');
+    n.wakeRoomMates(C);
+    assert.equal(await other.wait(soon()), false, 'nothing in the peeked room');
+    other.cancel();
+    for (const poke of [() => n.roomEvent('!r', []), () => n.wakeRoom('!r'), () => n.wakeRoomMates(B)]) {
+      const l = n.listen(A, ['!r']);
+      poke();
+      assert.equal(await l.wait(soon()), true);
+      l.cancel();
+    }
+    assert.equal(n.listenerCount(), 0);
+  });
+
   it('ends every wait when closed, and later waits at once', async () => {
     const n = createNotifier(local);
     const held = n.listen(A);

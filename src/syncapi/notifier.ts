@@ -8,6 +8,9 @@
  * membership changes the consumer reports; it holds one entry per local membership, bounded by
  * the server's data, not its traffic. A request registers its listener *before* it reads
  * storage, so a change committed while it reads still wakes it.
+ *
+ * A legacy `/events?room_id=` long-poll may watch a world-readable room its user is not in: such
+ * listeners are also indexed by that room, and woken by whatever wakes the room's members.
  */
 
 /** A user's membership after an event (`join`, `invite`, `leave`, `ban`, `knock`). */
@@ -28,8 +31,12 @@ export interface SyncListener {
 }
 
 export interface Notifier {
-  /** Registers interest in anything new for `userId`. */
-  listen(userId: string): SyncListener;
+  /**
+   * Registers interest in anything new for `userId`; with `peekRooms`, also in those rooms' events,
+   * typing, receipts and their members' presence (the legacy `/events?room_id=`, which may watch
+   * a world-readable room the user is not in, so the joined-members index does not reach it).
+   */
+  listen(userId: string, peekRooms?: readonly string[]): SyncListener;
   /**
    * A room event was stored: applies its membership changes to the index, then wakes the room's
    * joined members and every user whose membership changed.
@@ -65,17 +72,19 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
   const rooms = new Map<string, Set<string>>();
   // The same pairs by user, so a user's room-mates are found without scanning every room.
   const userRooms = new Map<string, Set<string>>();
+  // Listeners watching rooms they need not be joined to, by room.
+  const peekers = new Map<string, Set<Listener>>();
   let count = 0;
   let closed = false;
 
-  const wake = (userId: string) => {
-    const set = listeners.get(userId);
+  const fireAll = (set: Set<Listener> | undefined) => {
     if (!set) return;
     for (const l of set) {
       l.woken = true;
       l.fire?.();
     }
   };
+  const wake = (userId: string) => fireAll(listeners.get(userId));
   const setMembership = (roomId: string, userId: string, membership: string) => {
     if (!isLocal(userId)) return;
     let members = rooms.get(roomId);
@@ -94,11 +103,16 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
   };
 
   return {
-    listen(userId) {
+    listen(userId, peekRooms = []) {
       const l: Listener = { woken: false, fire: undefined };
       let set = listeners.get(userId);
       if (!set) listeners.set(userId, (set = new Set()));
       set.add(l);
+      for (const roomId of peekRooms) {
+        let watching = peekers.get(roomId);
+        if (!watching) peekers.set(roomId, (watching = new Set()));
+        watching.add(l);
+      }
       count++;
       let cancelled = false;
       const cancel = () => {
@@ -107,6 +121,11 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
         count--;
         set.delete(l);
         if (set.size === 0 && listeners.get(userId) === set) listeners.delete(userId);
+        for (const roomId of peekRooms) {
+          const watching = peekers.get(roomId);
+          watching?.delete(l);
+          if (watching?.size === 0) peekers.delete(roomId);
+        }
         l.fire?.();
       };
       return {
@@ -133,17 +152,20 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
       const members = rooms.get(roomId);
       if (members) for (const u of members) wake(u);
       for (const c of changes) wake(c.userId);
+      fireAll(peekers.get(roomId));
     },
     wakeUsers(userIds) {
       for (const u of userIds) wake(u);
     },
     wakeRoom(roomId) {
       for (const u of rooms.get(roomId) ?? []) wake(u);
+      fireAll(peekers.get(roomId));
     },
     wakeRoomMates(userId) {
       const mates = new Set([userId]);
       for (const roomId of userRooms.get(userId) ?? []) for (const u of rooms.get(roomId) ?? []) mates.add(u);
       for (const u of mates) wake(u);
+      for (const roomId of userRooms.get(userId) ?? []) fireAll(peekers.get(roomId));
     },
     loadJoined(pairs) {
       for (const [roomId, userId] of pairs) setMembership(roomId, userId, 'join');

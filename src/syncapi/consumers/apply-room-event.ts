@@ -15,6 +15,7 @@ import type { SyncRoomserverAPI } from '../../roomserver/api.js';
 import type { OutputRoomEventMessage } from '../../roomserver/producers/output-room-event.js';
 import type { MembershipChange, Notifier } from '../notifier.js';
 import { relationOf } from '../relations/relation-of.js';
+import { searchIndexText } from '../search/searchable-text.js';
 import type { StateEntryWrite, SyncStorage } from '../storage/index.js';
 
 /** What applying messages needs. */
@@ -63,6 +64,7 @@ export async function applyNewRoomEvent(deps: RoomEventDeps, msg: NewRoomEvent):
     removes: msg.removesStateEventIds,
     replaceState,
     relation: relationOf(msg.eventId, msg.event),
+    searchText: searchIndexText(msg.event),
   });
   if (position === undefined) return;
   deps.notifier.roomEvent(msg.roomId, await membershipChanges(deps, msg, replaceState ?? adds));

@@ -80,7 +80,8 @@ export async function hiddenEventIds(roomserver: SyncRoomserverAPI, access: Hist
   return new Set(answers.filter((v) => !v.visible).map((v) => v.eventId));
 }
 
-function isAfterJoin(access: HistoryAccess, e: SyncEvent): boolean {
+/** Whether `e` lies after the user's current join both in the DAG and in arrival order (theirs to see, as a member). */
+export function isAfterJoin(access: HistoryAccess, e: SyncEvent): boolean {
   const j = access.joinedAt;
   return j !== undefined && e.position >= j.position && comparePoints(pointBefore(e), j) >= 0;
 }

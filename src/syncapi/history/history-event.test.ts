@@ -29,9 +29,10 @@ describe('historyEvent', () => {
     assert.deepEqual(historyEvent(stored(), { userId: '@b:hs', deviceId: 'DEV' }, 1_250).unsigned, { prev_content: { x: 1 }, age: 250 });
   });
 
-  it('creates unsigned when absent and never serves a negative age (clock skew)', () => {
+  it('creates unsigned when absent (none when there is nothing to put in it) and never serves a negative age (clock skew)', () => {
     const json = JSON.stringify({ event_id: '$e', type: 't', content: {}, origin_server_ts: 5_000 });
-    assert.deepEqual(servedJson(json, 4_000, null).unsigned, { age: 0 });
-    assert.deepEqual(servedJson(JSON.stringify({ event_id: '$e' }), 4_000, null).unsigned, {});
+    assert.deepEqual(servedJson(json, 4_000, null), { event_id: '$e', type: 't', content: {}, origin_server_ts: 5_000, unsigned: { age: 0 } });
+    assert.deepEqual(servedJson(JSON.stringify({ event_id: '$e' }), 4_000, 'x'), { event_id: '$e', unsigned: { transaction_id: 'x' } });
+    assert.deepEqual(servedJson(JSON.stringify({ event_id: '$e' }), 4_000, null), { event_id: '$e' });
   });
 });

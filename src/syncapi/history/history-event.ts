@@ -1,11 +1,11 @@
 /**
- * An event as `/messages` and `/context` serve it: the stored client JSON (already redacted when
- * the event was), with `unsigned.age` — the milliseconds since it was sent, by its
- * `origin_server_ts`, as these endpoints serve history long after it was stored — and
- * `unsigned.transaction_id` for the device that sent it.
+ * Who history is served to, and the one rule for echoing `transaction_id` (shared with `/sync`).
+ * Events themselves are served by `history-serving.ts` through `sync/serve-event.ts`.
  */
 import type { JsonObject } from '../../matrix/json.js';
 import type { SyncEvent } from '../storage/index.js';
+import { isRawJson, rawText } from '../sync/raw-json.js';
+import { clientEventServing, serveEvent } from '../sync/serve-event.js';
 
 /** Who the event is served to. */
 export interface ServedTo {
@@ -13,23 +13,33 @@ export interface ServedTo {
   readonly deviceId: string | undefined;
 }
 
-/** `e` as served to `to` at time `now` (ms since the epoch). */
-export function historyEvent(e: SyncEvent, to: ServedTo, now: number): JsonObject {
-  return servedJson(e.json, now, transactionIdFor(e, to) ?? null);
-}
-
-/** Stored client JSON with `unsigned.age` (and a transaction ID when given) added. */
-export function servedJson(json: string, now: number, txnId: string | null): JsonObject {
-  const ev = JSON.parse(json) as JsonObject;
-  const unsigned = typeof ev.unsigned === 'object' && ev.unsigned !== null && !Array.isArray(ev.unsigned) ? ev.unsigned : {};
-  const ts = ev.origin_server_ts;
-  const extra: JsonObject = typeof ts === 'number' ? { age: Math.max(0, now - ts) } : {};
-  if (txnId !== null) extra.transaction_id = txnId;
-  return { ...ev, unsigned: { ...unsigned, ...extra } };
-}
-
 /** The transaction ID to echo with `e`: only to the device that sent it (/sync, /messages, /context). */
 export function transactionIdFor(e: SyncEvent, to: ServedTo): string | undefined {
   if (e.txnId === null || to.deviceId === undefined || e.txnDeviceId !== to.deviceId || e.sender !== to.userId) return undefined;
   return e.txnId;
+}
+
+/**
+ * `e` as a parsed client event with `unsigned.age` and `transaction_id` only — no bundled
+ * aggregations, no `unsigned.membership`.
+ *
+ * @deprecated Serve a batch with `historyServing` (`history-serving.ts`): it adds what the spec
+ * asks for and keeps the stored text unparsed. Kept for callers written against the old helper.
+ */
+export function historyEvent(e: SyncEvent, to: ServedTo, now: number): JsonObject {
+  return asObject(serveEvent(e.eventId, e.roomId, e.json, { transactionId: transactionIdFor(e, to) }, clientEventServing(now)));
+}
+
+/**
+ * Stored client JSON as a parsed event with `unsigned.age` (and `transaction_id` when given).
+ *
+ * @deprecated As {@link historyEvent}; a state list is served by `HistoryServing.state`.
+ */
+export function servedJson(json: string, now: number, txnId: string | null): JsonObject {
+  // The client format reads neither ID: only the federation format looks PDUs up by them.
+  return asObject(serveEvent('', '', json, txnId === null ? {} : { transactionId: txnId }, clientEventServing(now)));
+}
+
+function asObject(served: ReturnType<typeof serveEvent>): JsonObject {
+  return isRawJson(served) ? (JSON.parse(rawText(served)) as JsonObject) : served;
 }

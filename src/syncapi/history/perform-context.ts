@@ -12,14 +12,19 @@
  *
  * An event that is unknown, in another room, or hidden from the user is 404 `M_NOT_FOUND`; a
  * user who never was in the room gets 403 first, as for `/messages`.
+ *
+ * Events are served by `history-serving.ts`: the event and both lists as one batch (bundled
+ * aggregations, the requester's `unsigned.membership`), `state` with `age` only.
  */
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { JsonObject } from '../../matrix/json.js';
 import { keepLazyStateEvent, matchesEventFilter, type RoomEventFilter } from '../filter/index.js';
 import type { SyncEvent } from '../storage/index.js';
-import { roomStatesAt } from '../sync/room-state-at.js';
+import { roomStatesAt, type StateItem } from '../sync/room-state-at.js';
+import type { ResponseEvent } from '../sync/sync-response.js';
 import { hiddenEventIds, historyAccess, isReadable, type HistoryDeps } from './history-access.js';
-import { historyEvent, servedJson, type ServedTo } from './history-event.js';
+import type { ServedTo } from './history-event.js';
+import { historyServing } from './history-serving.js';
 import { paginateRoom } from './paginate-room.js';
 import { encodePoint, pointAfter, pointBefore, ROOM_END, ROOM_START } from './topological-point.js';
 
@@ -32,14 +37,14 @@ export interface ContextRequest {
   readonly filter: RoomEventFilter;
 }
 
-/** The response body. */
+/** The response body; its events may be stored JSON text (write it with `stringifyWithRaw`). */
 export interface ContextResponse {
   readonly start: string;
   readonly end: string;
-  readonly event: JsonObject;
-  readonly events_before: JsonObject[];
-  readonly events_after: JsonObject[];
-  readonly state: JsonObject[];
+  readonly event: ResponseEvent;
+  readonly events_before: ResponseEvent[];
+  readonly events_after: ResponseEvent[];
+  readonly state: ResponseEvent[];
 }
 
 /**
@@ -61,28 +66,31 @@ export async function performContext(deps: HistoryDeps, req: ContextRequest): Pr
   ]);
   const last = after.events.at(-1) ?? event;
   const returned = [...before.events, event, ...after.events];
-  const now = Date.now();
-  const serve = (e: SyncEvent) => historyEvent(e, req.requester, now);
+  const [serving, state] = await Promise.all([historyServing(deps, access, req.requester, returned), stateAt(deps, req, last.position, returned)]);
+  const serve = (e: SyncEvent) => serving.event(e);
   return {
     start: encodePoint(before.next),
     end: encodePoint(after.next),
     event: serve(event),
     events_before: before.events.map(serve),
     events_after: after.events.map(serve),
-    state: await stateAt(deps, req, last.position, returned, now),
+    state: state.map((item) => serving.state(item.eventId, item.json)),
   };
 }
 
 /** The room's state after position `at`, filtered, lazy-loaded to the senders of `returned` when asked. */
-async function stateAt(deps: HistoryDeps, req: ContextRequest, at: number, returned: readonly SyncEvent[], now: number): Promise<JsonObject[]> {
-  const state = (await roomStatesAt(deps, [{ roomId: req.roomId, at }])).get(req.roomId) ?? new Map();
+async function stateAt(deps: HistoryDeps, req: ContextRequest, at: number, returned: readonly SyncEvent[]): Promise<StateItem[]> {
+  const state = (await roomStatesAt(deps, [{ roomId: req.roomId, at }])).get(req.roomId) ?? new Map<string, StateItem>();
   const senders = new Set(returned.map((e) => e.sender));
-  const out: JsonObject[] = [];
+  const { filter } = req;
+  // Types are known without parsing; senders and `contains_url` need the event.
+  const parse = filter.senders !== undefined || filter.notSenders.length > 0 || filter.containsUrl !== undefined;
+  const out: StateItem[] = [];
   for (const item of state.values()) {
-    if (req.filter.lazyLoadMembers && !keepLazyStateEvent(item, senders)) continue;
-    const served = servedJson(item.json, now, null);
-    const candidate = { type: item.type, sender: typeof served.sender === 'string' ? served.sender : undefined, roomId: req.roomId, content: served.content };
-    if (matchesEventFilter(candidate, req.filter)) out.push(served);
+    if (filter.lazyLoadMembers && !keepLazyStateEvent(item, senders)) continue;
+    const ev = parse ? (JSON.parse(item.json) as JsonObject) : undefined;
+    const candidate = { type: item.type, sender: typeof ev?.sender === 'string' ? ev.sender : undefined, roomId: req.roomId, content: ev?.content };
+    if (matchesEventFilter(candidate, filter)) out.push(item);
   }
   return out;
 }

@@ -10,13 +10,17 @@
  * With `lazy_load_members`, `state` carries the membership events of the chunk's senders as they
  * stood at the chunk's latest event (every one, never skipping "redundant" ones, which the spec
  * allows: it only says a server *may* skip them).
+ *
+ * Events are served by `history-serving.ts`: bundled aggregations and the requester's
+ * `unsigned.membership` for the whole chunk at once, the stored text spliced into the response.
  */
 import { MatrixError } from '../../internal/errors/matrix-error.js';
-import type { JsonObject } from '../../matrix/json.js';
 import { selectLazyMembers, type RoomEventFilter } from '../filter/index.js';
 import type { SyncEvent } from '../storage/index.js';
+import type { ResponseEvent } from '../sync/sync-response.js';
 import { historyAccess, type HistoryDeps } from './history-access.js';
-import { historyEvent, type ServedTo } from './history-event.js';
+import type { ServedTo } from './history-event.js';
+import { historyServing } from './history-serving.js';
 import { paginateRoom } from './paginate-room.js';
 import { encodePoint, resolveToken, ROOM_END, ROOM_START } from './topological-point.js';
 
@@ -37,12 +41,12 @@ export interface MessagesRequest {
   readonly filter: RoomEventFilter;
 }
 
-/** The response body. */
+/** The response body; its events may be stored JSON text (write it with `stringifyWithRaw`). */
 export interface MessagesResponse {
   readonly start: string;
   readonly end?: string;
-  readonly chunk: JsonObject[];
-  readonly state?: JsonObject[];
+  readonly chunk: ResponseEvent[];
+  readonly state?: ResponseEvent[];
 }
 
 /**
@@ -58,15 +62,16 @@ export async function performMessages(deps: HistoryDeps, req: MessagesRequest): 
   const to = req.to !== undefined ? await resolveToken(deps.storage, req.roomId, req.to) : backwards ? ROOM_START : ROOM_END;
   const limit = Math.min(req.limit, req.filter.limit ?? req.limit);
   const page = await paginateRoom(deps, { access, from, to, backwards, limit, filter: req.filter });
-  const now = Date.now();
-  const res: MessagesResponse = {
+  const [serving, state] = await Promise.all([
+    historyServing(deps, access, req.requester, page.events),
+    req.filter.lazyLoadMembers && page.events.length > 0 ? lazyMemberState(deps, req.roomId, page.events, req.filter) : [],
+  ]);
+  return {
     start,
-    chunk: page.events.map((e) => historyEvent(e, req.requester, now)),
+    chunk: page.events.map((e) => serving.event(e)),
     ...(page.exhausted ? {} : { end: encodePoint(page.next) }),
+    ...(state.length > 0 && { state: state.map((e) => serving.state(e.eventId, e.json)) }),
   };
-  if (!req.filter.lazyLoadMembers || page.events.length === 0) return res;
-  const state = await lazyMemberState(deps, req.roomId, page.events, req.filter);
-  return state.length === 0 ? res : { ...res, state: state.map((e) => historyEvent(e, req.requester, now)) };
 }
 
 /** The member events of the senders of `events`, at the latest of them. */

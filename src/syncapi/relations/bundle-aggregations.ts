@@ -13,9 +13,16 @@
  *
  * `m.annotation` is not aggregated (the spec says so). State events get no bundle (spec warning).
  * Events without children are served untouched, so they keep the stored-JSON fast path.
+ *
+ * What the requester may not see stays out (`BundleOptions`): children from another room never
+ * count (storage), nor, for a user who left, children from after their leave (`before`); and the
+ * children a bundle shows whole — edits, latest thread replies — are checked against history
+ * visibility in one call per batch (`hiddenOf`), a hidden one taking its part of the bundle with
+ * it (a thread summary without its latest reply would describe replies the user cannot have).
+ * The IDs of `m.reference` children within those bounds are not checked one by one.
  */
 import { isJsonObject, type JsonObject } from '../../matrix/json.js';
-import type { RelationSummary, SyncEvent, SyncStorage } from '../storage/index.js';
+import type { RelationSummary, SyncEvent, SyncStorage, TopologicalPoint } from '../storage/index.js';
 import { isRawJson, rawText } from '../sync/raw-json.js';
 import type { ResponseEvent } from '../sync/sync-response.js';
 
@@ -26,6 +33,10 @@ export type BundleStorage = Pick<SyncStorage, 'relationSummaries'>;
 export interface BundleOptions {
   /** Users the requester ignores: their children count for nothing (spec, "Ignoring users"). */
   readonly ignoredUsers?: readonly string[];
+  /** Children at or after this point of the room's topological order count for nothing (a left user's leave). */
+  readonly before?: TopologicalPoint;
+  /** The IDs of those of `events` the requester may not see (history visibility); called once per batch. */
+  readonly hiddenOf?: (events: readonly SyncEvent[]) => Promise<ReadonlySet<string>>;
 }
 
 /**
@@ -38,11 +49,15 @@ export async function bundleAggregations(
   userId: string,
   options: BundleOptions = {},
 ): Promise<Map<string, JsonObject>> {
-  const ignored = options.ignoredUsers ?? [];
-  const summaries = await summariesOf(storage, events, userId, ignored);
-  if (summaries.size === 0) return new Map();
-  const latest = [...summaries.values()].flatMap((s) => (s.thread ? [s.thread.latest] : []));
-  const latestSummaries = await summariesOf(storage, latest, userId, ignored);
+  const read: SummaryRead = { userId, ignored: options.ignoredUsers ?? [], before: options.before };
+  const found = await summariesOf(storage, events, read);
+  if (found.size === 0) return new Map();
+  const latest = [...found.values()].flatMap((s) => (s.thread ? [s.thread.latest] : []));
+  const foundLatest = await summariesOf(storage, latest, read);
+  const shown = [...found.values(), ...foundLatest.values()].flatMap((s) => [...(s.thread ? [s.thread.latest] : []), ...(s.edit ? [s.edit] : [])]);
+  const hidden = options.hiddenOf && shown.length > 0 ? await options.hiddenOf(shown) : NOTHING_HIDDEN;
+  const summaries = withoutHidden(found, hidden);
+  const latestSummaries = withoutHidden(foundLatest, hidden);
 
   const serveReply = (reply: SyncEvent): JsonObject => {
     const served = JSON.parse(reply.json) as JsonObject;
@@ -72,9 +87,30 @@ export function withBundledRelations(served: ResponseEvent, relations: JsonObjec
   return withRelations(ev, relations);
 }
 
-function summariesOf(storage: BundleStorage, events: readonly SyncEvent[], userId: string, ignored: readonly string[]): Promise<Map<string, RelationSummary>> {
+/** Whose summaries, without which children. */
+interface SummaryRead {
+  readonly userId: string;
+  readonly ignored: readonly string[];
+  readonly before: TopologicalPoint | undefined;
+}
+
+const NOTHING_HIDDEN: ReadonlySet<string> = new Set();
+
+function summariesOf(storage: BundleStorage, events: readonly SyncEvent[], read: SummaryRead): Promise<Map<string, RelationSummary>> {
   const parents = events.filter((e) => e.stateKey === null).map((e) => ({ eventId: e.eventId, roomId: e.roomId }));
-  return parents.length === 0 ? Promise.resolve(new Map()) : storage.relationSummaries(parents, userId, ignored);
+  return parents.length === 0 ? Promise.resolve(new Map()) : storage.relationSummaries(parents, read.userId, read.ignored, read.before);
+}
+
+/** The summaries without the edits and threads whose shown event is hidden (see the file comment). */
+function withoutHidden(summaries: Map<string, RelationSummary>, hidden: ReadonlySet<string>): Map<string, RelationSummary> {
+  if (hidden.size === 0) return summaries;
+  const out = new Map<string, RelationSummary>();
+  for (const [eventId, s] of summaries) {
+    const thread = s.thread && !hidden.has(s.thread.latest.eventId) ? s.thread : undefined;
+    const edit = s.edit && !hidden.has(s.edit.eventId) ? s.edit : undefined;
+    if (thread || edit || s.references) out.set(eventId, { ...(thread && { thread }), ...(edit && { edit }), ...(s.references && { references: s.references }) });
+  }
+  return out;
 }
 
 /** How a thread is shown: its latest reply rendered, and whether the user took part. */

@@ -14,14 +14,16 @@
  * A parent that is unknown, in another room, or hidden from the user by history visibility is
  * 404 `M_NOT_FOUND`, as the spec's OpenAPI says — including when the user may not read the room at
  * all, so the answer does not tell whether the event exists.
+ *
+ * Children are served by `history/history-serving.ts`, as `/messages` serves events: each with
+ * its own bundled aggregations and the requester's `unsigned.membership`, in one batch.
  */
 import { MatrixError } from '../../internal/errors/matrix-error.js';
-import type { JsonObject } from '../../matrix/json.js';
-import type { SyncEvent } from '../storage/index.js';
 import { hiddenEventIds, historyAccess, isReadable, type HistoryAccess, type HistoryDeps } from '../history/history-access.js';
-import { historyEvent, type ServedTo } from '../history/history-event.js';
+import type { ServedTo } from '../history/history-event.js';
+import { historyServing } from '../history/history-serving.js';
 import { encodePoint, pointAfter, pointBefore, resolveToken } from '../history/topological-point.js';
-import { bundleAggregations, withBundledRelations } from './bundle-aggregations.js';
+import type { ResponseEvent } from '../sync/sync-response.js';
 
 /** Levels of relations `recurse` follows (the spec asks for at least 3; Synapse uses 3). */
 export const RECURSION_DEPTH = 3;
@@ -45,9 +47,9 @@ export interface RelationsRequest {
   readonly recurse: boolean;
 }
 
-/** The response body. */
+/** The response body; its events may be stored JSON text (write it with `stringifyWithRaw`). */
 export interface RelationsResponse {
-  readonly chunk: JsonObject[];
+  readonly chunk: ResponseEvent[];
   readonly next_batch?: string;
   readonly prev_batch?: string;
   readonly recursion_depth?: number;
@@ -80,9 +82,10 @@ export async function performRelations(deps: HistoryDeps, req: RelationsRequest)
   const readable = page.filter((e) => isReadable(access, e));
   const hidden = await hiddenEventIds(deps.roomserver, access, [parent, ...readable]);
   if (hidden.has(parent.eventId)) throw eventNotFound();
-  const chunk = await served(deps, access, req.requester, readable.filter((e) => !hidden.has(e.eventId)));
+  const children = readable.filter((e) => !hidden.has(e.eventId));
+  const serving = await historyServing(deps, access, req.requester, children);
   return {
-    chunk,
+    chunk: children.map((e) => serving.event(e)),
     ...(rows.length > req.limit && last ? { next_batch: encodePoint(req.dir === 'b' ? pointBefore(last) : pointAfter(last)) } : {}),
     ...(req.from !== undefined ? { prev_batch: req.from } : {}),
     ...(req.recurse ? { recursion_depth: RECURSION_DEPTH } : {}),
@@ -98,13 +101,6 @@ export function relationsLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_RELATIONS_LIMIT;
   if (limit < 1) throw MatrixError.invalidParam('limit must be positive');
   return Math.min(limit, MAX_RELATIONS_LIMIT);
-}
-
-/** The children as served, with their own bundled aggregations (one batch). */
-async function served(deps: HistoryDeps, access: HistoryAccess, to: ServedTo, events: readonly SyncEvent[]): Promise<JsonObject[]> {
-  const bundles = await bundleAggregations(deps.storage, events, access.userId);
-  const now = Date.now();
-  return events.map((e) => withBundledRelations(historyEvent(e, to, now), bundles.get(e.eventId)));
 }
 
 async function accessOrNotFound(deps: HistoryDeps, req: RelationsRequest): Promise<HistoryAccess> {

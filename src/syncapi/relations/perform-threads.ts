@@ -10,13 +10,17 @@
  * `next_batch` is the point just before the last listed thread's latest reply; threads are read
  * strictly below it, so a thread that gains a reply meanwhile moves to the top and is not listed
  * twice on later pages.
+ *
+ * Roots are served by `history/history-serving.ts` (bundles and `unsigned.membership` in one
+ * batch). A root whose bundle has no `m.thread` is no thread to this user — every reply came
+ * after their leave, or its latest reply is hidden from them — and is left out.
  */
 import { MatrixError } from '../../internal/errors/matrix-error.js';
-import type { JsonObject } from '../../matrix/json.js';
 import { hiddenEventIds, historyAccess, isReadable, type HistoryDeps } from '../history/history-access.js';
-import { historyEvent, type ServedTo } from '../history/history-event.js';
+import type { ServedTo } from '../history/history-event.js';
+import { historyServing } from '../history/history-serving.js';
 import { encodePoint, resolveToken } from '../history/topological-point.js';
-import { bundleAggregations, withBundledRelations } from './bundle-aggregations.js';
+import type { ResponseEvent } from '../sync/sync-response.js';
 
 /** Threads per page when the client sets no limit. */
 export const DEFAULT_THREADS_LIMIT = 10;
@@ -33,9 +37,9 @@ export interface ThreadsRequest {
   readonly limit: number;
 }
 
-/** The response body. */
+/** The response body; its events may be stored JSON text (write it with `stringifyWithRaw`). */
 export interface ThreadsResponse {
-  readonly chunk: JsonObject[];
+  readonly chunk: ResponseEvent[];
   readonly next_batch?: string;
 }
 
@@ -59,10 +63,9 @@ export async function performThreads(deps: HistoryDeps, req: ThreadsRequest): Pr
   const readable = page.map((t) => t.root).filter((e) => isReadable(access, e));
   const hidden = await hiddenEventIds(deps.roomserver, access, readable);
   const roots = readable.filter((e) => !hidden.has(e.eventId));
-  const bundles = await bundleAggregations(deps.storage, roots, userId);
-  const now = Date.now();
+  const serving = await historyServing(deps, access, req.requester, roots);
   return {
-    chunk: roots.map((e) => withBundledRelations(historyEvent(e, req.requester, now), bundles.get(e.eventId))),
+    chunk: roots.filter((e) => serving.relationsOf(e.eventId)?.['m.thread'] !== undefined).map((e) => serving.event(e)),
     ...(rows.length > req.limit && last ? { next_batch: encodePoint({ depth: last.latestDepth, position: last.latestPosition }) } : {}),
   };
 }

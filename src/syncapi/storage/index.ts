@@ -22,18 +22,24 @@ import type { TopologicalPoint, TopologicalRange } from './output-room-events-to
 import * as sentMembers from './sent-members-table.js';
 import type { SentMember } from './sent-members-table.js';
 import * as membershipsAtEach from './output-room-events-memberships.js';
+import { selectEarliestEvents } from './output-room-events-earliest.js';
 import type { RoomPoint } from './output-room-events-memberships.js';
 import type { EventRelation } from '../relations/relation-of.js';
 import * as relations from './relations-table.js';
 import type { RelationBound, RelationsPageQuery } from './relations-table.js';
 import { selectRelationSummaries, type RelationParent, type RelationSummary } from './relation-summaries.js';
 import { selectThreadsPage, type ThreadRoot, type ThreadsPageQuery } from './threads-table.js';
+import * as search from './search-table.js';
+import type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound } from './search-table.js';
+import { selectUserMemberChanges, type MemberChange } from './user-member-changes.js';
 
 export type { MembershipEvent, RoomRange, StateEntryWrite, SyncEvent, SyncStateEntry, UserMembership };
 export type { PresenceWrite, ReceiptWrite, SyncPresence, SyncReceipt };
 export type { TopologicalPoint, TopologicalRange };
 export type { RoomPoint, SentMember };
 export type { EventRelation, RelationBound, RelationParent, RelationSummary, RelationsPageQuery, ThreadRoot, ThreadsPageQuery };
+export type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound };
+export type { MemberChange };
 
 /** A new event to store, in the fields sync reads. */
 export interface NewSyncEvent {
@@ -69,6 +75,8 @@ export interface RoomEventWrite {
   readonly replaceState?: readonly StateEntryWrite[];
   /** The relation the event declares (`relations/relation-of.ts`), stored with it. */
   readonly relation?: EventRelation;
+  /** The event's searchable words (`search/searchable-text.ts` `searchIndexText`), indexed with it. */
+  readonly searchText?: string;
 }
 
 export interface SyncStorage {
@@ -91,6 +99,8 @@ export interface SyncStorage {
   eventsByIds(eventIds: readonly string[]): Promise<SyncEvent[]>;
   /** The latest `limit` events of each range, oldest first per room (rooms without any left out). */
   recentEvents(ranges: readonly RoomRange[], limit: number): Promise<Map<string, SyncEvent[]>>;
+  /** The first `limit` events of each range, all together in stream order (the legacy `/events` stream). */
+  earliestEvents(ranges: readonly RoomRange[], limit: number): Promise<SyncEvent[]>;
   /** Rooms with events in `(after, upTo]`. */
   activeRooms(after: number, upTo: number): Promise<string[]>;
   /** The events of each range that changed their room's state, oldest first. */
@@ -148,6 +158,8 @@ export interface SyncStorage {
   // ---- filters: lazy-loaded members, `unsigned.membership`
   /** `userId`'s membership in each point's room as of its position, from their member events (rooms with none left out). */
   membershipsAtEach(userId: string, points: readonly RoomPoint[]): Promise<Map<string, string>>;
+  /** `userId`'s member events in the room in `[from, to)` of its topological order, after the last one before `from`. */
+  userMemberChanges(roomId: string, userId: string, from: TopologicalPoint, to: TopologicalPoint): Promise<MemberChange[]>;
   /** Per room of `roomIds`: member user ID → the member event ID lazy-loading syncs last sent the device. */
   sentMembers(userId: string, deviceId: string, roomIds: readonly string[]): Promise<Map<string, Map<string, string>>>;
   /** Records member events as sent to the device (replacing earlier ones of the same room and member). */
@@ -158,10 +170,19 @@ export interface SyncStorage {
   // ---- relations (`/relations`, `/threads`, bundled aggregations)
   /** One page of a parent's children, with their events, in topological order. */
   relationsPage(q: RelationsPageQuery): Promise<SyncEvent[]>;
-  /** What the bundled aggregations of `parents` need (parents without bundled children left out). */
-  relationSummaries(parents: readonly RelationParent[], userId: string, ignoredUsers: readonly string[]): Promise<Map<string, RelationSummary>>;
+  /**
+   * What the bundled aggregations of `parents` need (parents without bundled children left out);
+   * with `before`, children at or after that topological point do not count.
+   */
+  relationSummaries(parents: readonly RelationParent[], userId: string, ignoredUsers: readonly string[], before?: TopologicalPoint): Promise<Map<string, RelationSummary>>;
   /** One page of a room's threads, latest activity first. */
   threadsPage(q: ThreadsPageQuery): Promise<ThreadRoot[]>;
+
+  // ---- search (`/search`: the full-text index, `search-table.ts`)
+  /** One page of the events matching a search, in its order, with their ranks. */
+  searchPage(q: SearchPageQuery): Promise<SearchHit[]>;
+  /** How many events match a search, before history visibility and the event filter. */
+  countSearchMatches(q: SearchMatch): Promise<number>;
 }
 
 /** Migrates the syncapi's tables in `database` and returns its storage. */
@@ -203,6 +224,7 @@ export function createSyncStorage(database: Database): SyncStorage {
           const r = w.relation;
           await relations.insertRelation(t, { ...r, roomId: e.roomId, eventId: e.eventId, type: e.type, sender: e.sender, position, depth: e.depth, originServerTs: e.originServerTs });
         }
+        if (w.searchText !== undefined) await search.insertSearchEntry(t, { position, roomId: e.roomId, type: e.type, sender: e.sender, text: w.searchText });
         return position;
       }),
     redactEvent: (eventId, json) =>
@@ -210,6 +232,7 @@ export function createSyncStorage(database: Database): SyncStorage {
         if (!(await events.updateRedactedEvent(t, eventId, json))) return false;
         await state.updateRedactedState(t, eventId, json);
         await relations.deleteRelation(t, eventId);
+        await search.deleteSearchEntry(t, eventId);
         return true;
       }),
     hasEvent: (eventId) => events.hasEvent(root, eventId),
@@ -217,6 +240,7 @@ export function createSyncStorage(database: Database): SyncStorage {
     latestPosition: () => events.selectLatestPosition(root),
     eventsByIds: (ids) => events.selectEventsByIds(root, ids),
     recentEvents: (ranges, limit) => (ranges.length === 0 ? Promise.resolve(new Map()) : events.selectRecentEvents(root, ranges, limit)),
+    earliestEvents: (ranges, limit) => (ranges.length === 0 || limit <= 0 ? Promise.resolve([]) : selectEarliestEvents(root, ranges, limit)),
     activeRooms: (after, upTo) => events.selectActiveRooms(root, after, upTo),
     stateChanges: (ranges) => (ranges.length === 0 ? Promise.resolve([]) : events.selectStateChanges(root, ranges)),
     membershipEvents: (userId, after, upTo) => events.selectMembershipEvents(root, userId, after, upTo),
@@ -242,13 +266,16 @@ export function createSyncStorage(database: Database): SyncStorage {
     memberEventsAt: (roomId, userIds, at) => (userIds.length === 0 ? Promise.resolve(new Map()) : topology.selectMemberEventsAt(root, roomId, userIds, at)),
     stateEntry: (roomId, type, stateKey) => state.selectStateEntry(root, roomId, type, stateKey),
     membershipsAtEach: (userId, points) => (points.length === 0 ? Promise.resolve(new Map()) : membershipsAtEach.selectMembershipsAtEach(root, userId, points)),
+    userMemberChanges: (roomId, userId, from, to) => selectUserMemberChanges(root, roomId, userId, from, to),
     sentMembers: (userId, deviceId, roomIds) => (roomIds.length === 0 ? Promise.resolve(new Map()) : sentMembers.selectSentMembers(root, userId, deviceId, roomIds)),
     addSentMembers: (userId, deviceId, members) =>
       members.length === 0 ? Promise.resolve() : inTransaction((t) => sentMembers.upsertSentMembers(t, userId, deviceId, members)),
     clearSentMembers: (userId, deviceId) => sentMembers.deleteSentMembers(root, userId, deviceId),
     relationsPage: (q) => relations.selectRelationsPage(root, q),
-    relationSummaries: (parents, userId, ignoredUsers) =>
-      parents.length === 0 ? Promise.resolve(new Map()) : selectRelationSummaries(root, parents, userId, ignoredUsers),
+    relationSummaries: (parents, userId, ignoredUsers, before) =>
+      parents.length === 0 ? Promise.resolve(new Map()) : selectRelationSummaries(root, parents, userId, ignoredUsers, before),
     threadsPage: (q) => selectThreadsPage(root, q),
+    searchPage: (q) => search.selectSearchPage(root, q),
+    countSearchMatches: (q) => search.countSearchMatches(root, q),
   };
 }

@@ -10,9 +10,11 @@
  * 3. for parents with references, the referencing event IDs.
  *
  * Children in another room than their parent are not relations (spec: such relationships are
- * ignored), nor are children from ignored users.
+ * ignored), nor are children from ignored users. With a `before` point, children at or after it
+ * in the room's topological order are left out too: a user who left sees nothing from after it.
  */
 import type { SelectQueryBuilder } from 'kysely';
+import type { TopologicalPoint } from './output-room-events-topology.js';
 import { SYNC_EVENT_COLUMNS, toSyncEvent, type SyncEvent } from './output-room-events-table.js';
 import { chunkSize, inChunks, ROOMS_PER_UNION, type SyncDb } from './sync-db.js';
 import type { SyncapiTables } from './syncapi-tables.js';
@@ -47,20 +49,25 @@ interface Group {
   mine: boolean;
 }
 
-/** The summaries of the parents that have bundled children; `ignoredUsers`' children are left out. */
+/**
+ * The summaries of the parents that have bundled children; `ignoredUsers`' children are left out,
+ * and with `before`, those at or after that point.
+ */
 export async function selectRelationSummaries(
   t: SyncDb,
   parents: readonly RelationParent[],
   userId: string,
   ignoredUsers: readonly string[],
+  before?: TopologicalPoint,
 ): Promise<Map<string, RelationSummary>> {
-  const groups = await selectGroups(t, parents, userId, ignoredUsers);
+  const children: ChildBounds = { ignored: ignoredUsers, before };
+  const groups = await selectGroups(t, parents, userId, children);
   const withRel = (rel: string) => parents.filter((p) => groups.has(`${p.eventId}\u0000${rel}`));
   const threads = withRel('m.thread');
   const edits = withRel('m.replace');
   const refs = withRel('m.reference');
-  const latest = await selectLatestChildren(t, threads, edits, ignoredUsers);
-  const references = refs.length > 0 ? await selectReferences(t, refs, ignoredUsers) : new Map<string, string[]>();
+  const latest = await selectLatestChildren(t, threads, edits, children);
+  const references = refs.length > 0 ? await selectReferences(t, refs, children) : new Map<string, string[]>();
 
   const out = new Map<string, RelationSummary>();
   for (const p of parents) {
@@ -74,11 +81,23 @@ export async function selectRelationSummaries(
   return out;
 }
 
+/** Which children count: not those of ignored users, nor those at or after `before`. */
+interface ChildBounds {
+  readonly ignored: readonly string[];
+  readonly before: TopologicalPoint | undefined;
+}
+
+/** Parameters the bounds bind, to keep within a statement's limit. */
+function boundParams(b: ChildBounds): number {
+  return b.ignored.length + (b.before ? 2 : 0);
+}
+
 /** Children counts per `parent\0rel_type`, for children in their parent's room. */
-async function selectGroups(t: SyncDb, parents: readonly RelationParent[], userId: string, ignored: readonly string[]): Promise<Map<string, Group>> {
+async function selectGroups(t: SyncDb, parents: readonly RelationParent[], userId: string, bounds: ChildBounds): Promise<Map<string, Group>> {
+  const { ignored, before } = bounds;
   const roomOf = new Map(parents.map((p) => [p.eventId, p.roomId]));
   const out = new Map<string, Group>();
-  const size = Math.max(1, chunkSize(t.caps) - ignored.length);
+  const size = Math.max(1, chunkSize(t.caps) - boundParams(bounds));
   for (const chunk of inChunks([...roomOf.keys()], size)) {
     const rows = await t.db
       .selectFrom('syncapi_relations')
@@ -87,6 +106,7 @@ async function selectGroups(t: SyncDb, parents: readonly RelationParent[], userI
       .where('relates_to', 'in', chunk)
       .where('rel_type', 'in', BUNDLED)
       .$if(ignored.length > 0, (b) => b.where('sender', 'not in', ignored))
+      .$call((b) => (before ? b.where((eb) => eb(eb.refTuple('depth', 'position'), '<', eb.tuple(before.depth, before.position))) : b))
       .groupBy(['relates_to', 'rel_type', 'room_id'])
       .execute();
     for (const r of rows) {
@@ -108,7 +128,7 @@ async function selectLatestChildren(
   t: SyncDb,
   threads: readonly RelationParent[],
   edits: readonly RelationParent[],
-  ignored: readonly string[],
+  { ignored, before }: ChildBounds,
 ): Promise<Map<string, SyncEvent>> {
   const out = new Map<string, SyncEvent>();
   const wanted = [...threads.map((p) => ({ p, rel: 'm.thread' })), ...edits.map((p) => ({ p, rel: 'm.replace' }))];
@@ -122,7 +142,8 @@ async function selectLatestChildren(
         .where('r.rel_type', '=', rel)
         .where('r.room_id', '=', p.roomId)
         .whereRef('p.room_id', '=', 'r.room_id')
-        .$if(ignored.length > 0, (b) => b.where('r.sender', 'not in', ignored)) as ChildQuery;
+        .$if(ignored.length > 0, (b) => b.where('r.sender', 'not in', ignored))
+        .$call((b) => (before ? b.where((eb) => eb(eb.refTuple('r.depth', 'r.position'), '<', eb.tuple(before.depth, before.position))) : b)) as ChildQuery;
       q = rel === 'm.thread' ? q.orderBy('r.depth', 'desc').orderBy('r.position', 'desc') : validEdits(q).orderBy('r.origin_server_ts', 'desc').orderBy('r.event_id', 'desc');
       return t.db
         .selectFrom(
@@ -157,10 +178,11 @@ function validEdits(q: ChildQuery): ChildQuery {
 }
 
 /** The IDs of the events referencing each parent, in topological order. */
-async function selectReferences(t: SyncDb, parents: readonly RelationParent[], ignored: readonly string[]): Promise<Map<string, string[]>> {
+async function selectReferences(t: SyncDb, parents: readonly RelationParent[], bounds: ChildBounds): Promise<Map<string, string[]>> {
+  const { ignored, before } = bounds;
   const roomOf = new Map(parents.map((p) => [p.eventId, p.roomId]));
   const out = new Map<string, string[]>();
-  const size = Math.max(1, chunkSize(t.caps) - ignored.length);
+  const size = Math.max(1, chunkSize(t.caps) - boundParams(bounds));
   for (const chunk of inChunks([...roomOf.keys()], size)) {
     const rows = await t.db
       .selectFrom('syncapi_relations')
@@ -168,6 +190,7 @@ async function selectReferences(t: SyncDb, parents: readonly RelationParent[], i
       .where('relates_to', 'in', chunk)
       .where('rel_type', '=', 'm.reference')
       .$if(ignored.length > 0, (b) => b.where('sender', 'not in', ignored))
+      .$call((b) => (before ? b.where((eb) => eb(eb.refTuple('depth', 'position'), '<', eb.tuple(before.depth, before.position))) : b))
       .orderBy('depth')
       .orderBy('position')
       .execute();

@@ -8,6 +8,7 @@ import { receiptsPresenceMigration } from './receipts-presence-migration.js';
 import { topologicalIndexMigration } from './topological-index-migration.js';
 import { sentMembersMigration } from './sent-members-migration.js';
 import { relationsMigration } from './relations-migration.js';
+import { searchMigration } from './search-migration.js';
 
 const createTables: Migration = {
   version: 1,
@@ -58,4 +59,4 @@ const createTables: Migration = {
   },
 };
 
-export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5)];
+export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5), searchMigration(6)];

@@ -85,6 +85,8 @@ export interface SyncapiTables {
   syncapi_sent_members: SentMembersTable;
   syncapi_relations: RelationsTable;
   syncapi_threads: ThreadsTable;
+  syncapi_search: SearchTable;
+  syncapi_search_fts: SearchFtsTable;
 }
 
 /**
@@ -126,4 +128,24 @@ export interface ThreadsTable {
   root_id: string;
   latest_depth: number;
   latest_position: number;
+}
+
+/**
+ * `syncapi_search`: the full-text index of `/search`, one row per searchable event (see
+ * `search-table.ts`), deleted when the event is redacted. PostgreSQL adds a generated `vector`
+ * column (a `tsvector` of `text`) that only raw SQL reads.
+ */
+export interface SearchTable {
+  /** The event's stream position (`syncapi_output_room_events.id`). */
+  position: number;
+  room_id: string;
+  type: string;
+  sender: string;
+  /** The event's searchable words, folded and joined by spaces (`search/search-tokens.ts`). */
+  text: string;
+}
+
+/** SQLite only: the FTS5 index of `syncapi_search.text`, its rowid the position. */
+export interface SearchFtsTable {
+  rowid: number;
 }

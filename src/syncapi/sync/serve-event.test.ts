@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonObject } from '../../matrix/json.js';
 import { isRawJson, rawText } from './raw-json.js';
-import { serveEvent, withoutRoomId, type EventServing } from './serve-event.js';
+import { clientEventServing, serveEvent, withoutRoomId, type EventServing } from './serve-event.js';
 
 const ROOM = '!r:hs.test';
 const NOW = 1_700_000_010_000;
@@ -53,6 +53,19 @@ describe('serveEvent', () => {
     assert.deepEqual(serveEvent('$e', ROOM, client(), { transactionId: 't' }, s), { ...pdu, unsigned: { k: 1, age: 5, transaction_id: 't' } });
     assert.equal(pdu.unsigned && (pdu.unsigned as JsonObject).age, undefined, 'the PDU itself is untouched');
     assert.equal(asObject(serveEvent('$other', ROOM, client(), {}, s)).event_id, '$e');
+  });
+
+  it('never serves a negative age (a sender clock ahead of ours), on either path', () => {
+    const ahead = client({ origin_server_ts: NOW + 5_000 });
+    assert.deepEqual(asObject(serveEvent('$e', ROOM, ahead, {}, serving())).unsigned, { age: 0 });
+    assert.deepEqual(asObject(serveEvent('$e', ROOM, client({ origin_server_ts: NOW + 5_000, unsigned: { x: 1 } }), {}, serving())).unsigned, { x: 1, age: 0 });
+  });
+
+  it('clientEventServing: the client form with room_id, m.relations spliced in without parsing', () => {
+    const out = serveEvent('$e', ROOM, client(), { membership: 'join', relations: { 'm.reference': { chunk: [{ event_id: '$r' }] } } }, clientEventServing(NOW));
+    assert.ok(isRawJson(out), 'not parsed');
+    const ev = asObject(out);
+    assert.deepEqual([ev.room_id, ev.unsigned], [ROOM, { age: 1_000, membership: 'join', 'm.relations': { 'm.reference': { chunk: [{ event_id: '$r' }] } } }]);
   });
 
   it('withoutRoomId only cuts the prefix toClientEvent writes', () => {

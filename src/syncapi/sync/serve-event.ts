@@ -1,8 +1,10 @@
 /**
- * A room event as a `/sync` room section serves it: in the filter's `event_format` (the stored
- * client form without `room_id`, or the PDU), reduced to its `event_fields`, with the `unsigned`
- * fields computed at serve time — `age`, the syncing user's `membership` at the event (v1.11),
- * and `transaction_id` for the device that sent it.
+ * A room event as a response serves it — a `/sync` room section, or `/messages`, `/context`,
+ * `/relations` and `/threads` (`history/history-serving.ts`): in the filter's `event_format` (the
+ * stored client form, with or without `room_id`, or the PDU), reduced to its `event_fields`, with
+ * the `unsigned` fields computed at serve time — `age`, the requesting user's `membership` at the
+ * event (v1.11), `transaction_id` for the device that sent it, and the bundled aggregations
+ * (`m.relations`). This is the one place a stored room event gets its served form.
  *
  * Most events need only text edits, so the stored JSON is not parsed (DESIGN §10): the client
  * form is written by `toClientEvent`, which puts `event_id` and `room_id` first, so dropping
@@ -28,12 +30,24 @@ export interface EventServing {
 
 /** Per-event `unsigned` additions. */
 export interface UnsignedExtras {
-  /** The syncing user's membership at the event; omitted when unknown. */
+  /** The requesting user's membership at the event; omitted when unknown. */
   readonly membership?: string;
   /** Echoed to the device that sent the event only. */
   readonly transactionId?: string;
   /** The event's bundled aggregations (`relations/bundle-aggregations.ts`), as `m.relations`. */
   readonly relations?: JsonObject;
+}
+
+const CLIENT_FORMAT: EventFormatOptions = Object.freeze({ format: 'client', includeRoomId: true });
+const NO_PDUS: ReadonlyMap<string, JsonObject> = new Map();
+
+/**
+ * How endpoints without an `event_format` / `event_fields` filter serve events: the client form
+ * with its `room_id` (the spec's `ClientEvent`), as `/messages`, `/context`, `/relations` and
+ * `/threads` return them (their `filter` is a `RoomEventFilter`, which has neither field).
+ */
+export function clientEventServing(now: number): EventServing {
+  return { format: CLIENT_FORMAT, now, pdus: NO_PDUS };
 }
 
 /** One stored event (client-format JSON text) as `serving` asks. */
@@ -79,7 +93,8 @@ function originServerTsOf(text: string): number | undefined {
 
 function unsignedOf(originServerTs: unknown, extras: UnsignedExtras, now: number): JsonObject {
   const out: JsonObject = {};
-  if (typeof originServerTs === 'number' && Number.isFinite(originServerTs)) out.age = now - originServerTs;
+  // Never negative: a sender's clock ahead of ours is no reason to tell a client it is from the future.
+  if (typeof originServerTs === 'number' && Number.isFinite(originServerTs)) out.age = Math.max(0, now - originServerTs);
   if (extras.membership !== undefined) out.membership = extras.membership;
   if (extras.transactionId !== undefined) out.transaction_id = extras.transactionId;
   if (extras.relations !== undefined) out['m.relations'] = extras.relations;
