@@ -1,5 +1,6 @@
 /**
- * The server a benchmark measures: the `axon` binary in its own process, as users run it, on the
+ * The server a benchmark measures: the `axon` binary in its own process, as users run it (compiled,
+ * as `npm start` runs it), on the
  * embedded default (SQLite + embedded bus) in a temporary directory. The config is written here
  * with only what a benchmark must change: rate limiting off, open registration.
  */
@@ -31,7 +32,7 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
       rate_limiting: { enabled: false },
     }),
   );
-  const server = await startAxon(['--config', configPath]);
+  const server = await startAxon(['--config', configPath], undefined, undefined, true);
   const pid = server.child.pid;
   return {
     clientUrl: server.clientUrl,

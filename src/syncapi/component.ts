@@ -16,6 +16,7 @@ import { startTypingConsumer } from './consumers/clientapi-typing.js';
 import { startPresenceConsumer } from './consumers/userapi-presence.js';
 import { createSyncPresenceUpdater } from './sync/sync-presence-updater.js';
 import { createTypingCache } from './typing-cache.js';
+import { createAccountDataPositions } from './sync/account-data-positions.js';
 import { createNotifier } from './notifier.js';
 import { contextRoutes } from './routing/context.js';
 import { relationsRoutes } from './routing/relations.js';
@@ -29,12 +30,14 @@ import { legacyInitialSyncRoutes } from './routing/legacy-initial-sync.js';
 import { roomInitialSyncRoutes } from './routing/room-initial-sync.js';
 import type { LegacyDeps, LegacyRoomserverAPI } from './legacy/legacy-deps.js';
 import { openSyncStorage } from './storage/index.js';
+import { cachedSyncStorage } from './storage/cached-sync-storage.js';
 import { syncStreams } from './sync/sync-streams.js';
 
 export const syncapiComponent: ComponentDefinition = {
   name: 'syncapi',
   async start(ctx) {
-    const storage = await openSyncStorage(await ctx.database());
+    // The cache sits on the writer's storage: this process's consumer writes every change (README).
+    const storage = await cachedSyncStorage(await openSyncStorage(await ctx.database()));
     const roomserver = ctx.api<SyncRoomserverAPI>('roomserver');
     const userapi = ctx.api<SyncUserAPI>('userapi');
     const serverName = ctx.config.server_name;
@@ -42,14 +45,15 @@ export const syncapiComponent: ComponentDefinition = {
     // Loaded before the consumer starts, which then applies every later change in order.
     notifier.loadJoined(await storage.allJoinedMembers());
     const rooms = await startRoomserverConsumer(ctx.bus, { storage, roomserver, notifier, logger: ctx.logger });
-    const accountData = await startAccountDataConsumer(ctx.bus, notifier);
+    const accountDataPositions = createAccountDataPositions(userapi);
+    const accountData = await startAccountDataConsumer(ctx.bus, notifier, accountDataPositions);
     const typing = createTypingCache({ onExpire: (roomId) => notifier.wakeRoom(roomId) });
     const typingSub = await startTypingConsumer(ctx.bus, { typing, notifier });
     const receipts = await startReceiptConsumer(ctx.bus, { storage, notifier });
     const presence = await startPresenceConsumer(ctx.bus, { storage, notifier });
     const presenceEnabled = ctx.config.presence.enabled;
     const setPresence = createSyncPresenceUpdater({ userapi, storage, logger: ctx.logger, enabled: presenceEnabled });
-    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled });
+    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled, accountDataPositions });
     const legacy: LegacyDeps = { storage, roomserver: ctx.api<LegacyRoomserverAPI>('roomserver'), notifier, streams, userapi };
     return {
       publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver }), ...searchRoutes({ storage, roomserver }), ...legacyEventsRoutes(legacy), ...legacyInitialSyncRoutes(legacy), ...roomInitialSyncRoutes(legacy)],

@@ -77,11 +77,27 @@ export function createNotifier(isLocal: (userId: string) => boolean): Notifier {
   let count = 0;
   let closed = false;
 
+  // Woken waits resume one per event-loop turn, in wake order: a sync served from memory then
+  // runs to its answer before the next starts, so a hundred woken by one message answer one
+  // after another instead of all at the end of their interleaved work; one that waits on I/O
+  // lets the next start meanwhile.
+  const due: Listener[] = [];
+  let pumping = false;
+  const pump = () => {
+    due.shift()?.fire?.();
+    if (due.length > 0) setImmediate(pump);
+    else pumping = false;
+  };
   const fireAll = (set: Set<Listener> | undefined) => {
     if (!set) return;
     for (const l of set) {
       l.woken = true;
-      l.fire?.();
+      if (!l.fire) continue;
+      due.push(l);
+      if (!pumping) {
+        pumping = true;
+        setImmediate(pump);
+      }
     }
   };
   const wake = (userId: string) => fireAll(listeners.get(userId));

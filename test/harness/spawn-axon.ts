@@ -1,8 +1,8 @@
 /**
- * Runs the real `axon` binary (from source through tsx) as a child process and waits until it
- * logs that it is listening, returning its URLs.
+ * Runs the real `axon` binary (from source through tsx, or compiled) as a child process and waits
+ * until it logs that it is listening, returning its URLs.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -34,9 +34,18 @@ export function runAxon(args: readonly string[], cwd = REPO_ROOT): Promise<{ cod
   });
 }
 
-/** Starts `axon <args>` and waits for its "listening" log line. */
-export function startAxon(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 30_000): Promise<AxonProcess> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, '--import', TSX, AXON, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts `axon <args>` and waits for its "listening" log line. From source through tsx, or with
+ * `built`, compiled as `npm start` runs it (`dist/`, built first when stale): benchmarks measure
+ * that, without the loader's thread and transform caches.
+ */
+export function startAxon(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 30_000, built = false): Promise<AxonProcess> {
+  if (built) {
+    const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build-if-needed.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
+    if (build.status !== 0) return Promise.reject(new Error('axon: building dist/ failed'));
+  }
+  const entry = built ? [join(REPO_ROOT, 'dist/cmd/axon.js')] : ['--import', TSX, AXON];
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...entry, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -8,7 +8,7 @@ import type { Outbox } from '../../internal/bus/bus.js';
 import { DEFAULT_ROOM_VERSION } from '../../matrix/room-version.js';
 import type { SigningKey } from '../../matrix/signing-key.js';
 import type { RoomserverAPI } from '../api.js';
-import { boundedCache } from '../storage/bounded-cache.js';
+import { boundedCache } from '../../internal/util/bounded-cache.js';
 import type { RoomserverStorage } from '../storage/index.js';
 import type { RoomserverRecords } from '../storage/roomserver-records.js';
 import { inputRoomEvents } from './input-room-events.js';

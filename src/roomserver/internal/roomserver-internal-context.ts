@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import type { SigningKey } from '../../matrix/signing-key.js';
 import type { RoomEvent } from '../../matrix/room-event.js';
-import type { BoundedCache } from '../storage/bounded-cache.js';
+import type { BoundedCache } from '../../internal/util/bounded-cache.js';
 import type { RoomserverStorage } from '../storage/index.js';
 import type { RoomQueue } from './room-queue.js';
 

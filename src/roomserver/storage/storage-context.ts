@@ -5,7 +5,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { QueryTarget, SqliteStatementSource } from '../../internal/sqlutil/prepared-query.js';
 import type { StorageCapabilities } from '../../internal/sqlutil/storage-capabilities.js';
-import { boundedCache, type BoundedCache } from './bounded-cache.js';
+import { boundedCache, type BoundedCache } from '../../internal/util/bounded-cache.js';
 import type { EventRef } from './events-table.js';
 import type { RoomHeadRow } from './rooms-table.js';
 import type { RoomserverTables } from './roomserver-tables.js';
@@ -124,6 +124,10 @@ function overlay<K, V>(shared: BoundedCache<K, V>, afterCommit: (effect: () => v
     delete(key) {
       local.delete(key);
       shared.delete(key);
+    },
+    clear() {
+      local.clear();
+      shared.clear();
     },
     get size() {
       return shared.size;

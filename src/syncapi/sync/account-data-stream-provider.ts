@@ -7,15 +7,15 @@
 import type { JsonObject } from '../../matrix/json.js';
 import type { AccountDataEntry, SyncUserAPI } from '../../userapi/api.js';
 import { filterAccountData } from '../filter/account-data-filter.js';
+import type { AccountDataPositions } from './account-data-positions.js';
 import type { StreamProvider, SyncRequestContext } from './stream-provider.js';
 import { joinedRoom } from './sync-response.js';
 
 /** The `account_data` stream's provider. */
-export function accountDataStreamProvider(userapi: Pick<SyncUserAPI, 'queryAccountData'>): StreamProvider {
+export function accountDataStreamProvider(userapi: Pick<SyncUserAPI, 'queryAccountData'>, positions: AccountDataPositions): StreamProvider {
   return {
     stream: 'account_data',
-    // No entry is positioned after the largest safe integer: this reads only the position.
-    latest: async (ctx) => (await userapi.queryAccountData({ userId: ctx.userId, since: Number.MAX_SAFE_INTEGER })).streamPosition,
+    latest: (ctx) => positions.latest(ctx.userId),
     async initial(ctx, to) {
       const { entries } = await userapi.queryAccountData({ userId: ctx.userId, includeRooms: true });
       write(ctx, entries.filter((e) => e.streamPosition <= to && !e.deleted));

@@ -6,6 +6,7 @@
  * (push), and `presence` when `presence.enabled` is false.
  */
 import type { SyncUserAPI } from '../../userapi/api.js';
+import type { AccountDataPositions } from './account-data-positions.js';
 import { accountDataStreamProvider } from './account-data-stream-provider.js';
 import { pduStreamProvider } from './pdu-stream-provider.js';
 import { presenceStreamProvider } from './presence-stream-provider.js';
@@ -23,6 +24,8 @@ export interface SyncStreamsDeps extends WriteRoomsDeps {
   readonly typing: TypingCache;
   /** `presence.enabled` of the config: when false the presence stream stays empty. */
   readonly presenceEnabled: boolean;
+  /** Each user's latest account-data position (moved by the account-data consumer). */
+  readonly accountDataPositions: AccountDataPositions;
 }
 
 /** Every stream's provider, in {@link STREAM_NAMES} order (`pdu` first: others add to its rooms). */
@@ -33,7 +36,7 @@ export function syncStreams(deps: SyncStreamsDeps): readonly StreamProvider[] {
     receipt: receiptStreamProvider(deps.storage),
     invite: emptyStreamProvider('invite'),
     to_device: emptyStreamProvider('to_device'),
-    account_data: accountDataStreamProvider(deps.userapi),
+    account_data: accountDataStreamProvider(deps.userapi, deps.accountDataPositions),
     device_list: emptyStreamProvider('device_list'),
     notification_data: emptyStreamProvider('notification_data'),
     presence: deps.presenceEnabled ? presenceStreamProvider(deps.storage) : emptyStreamProvider('presence'),

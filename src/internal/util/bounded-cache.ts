@@ -1,6 +1,6 @@
 /**
- * A least-recently-used map with a fixed capacity, for immutable lookups (string ↔ NID) that
- * are hot on the send path. Never an unbounded map (DESIGN §10).
+ * A least-recently-used map with a fixed capacity, for hot lookups (the roomserver's string ↔ NID
+ * maps on the send path, the syncapi's per-user caches). Never an unbounded map (DESIGN §10).
  */
 
 /** A bounded LRU map. */
@@ -9,6 +9,8 @@ export interface BoundedCache<K, V> {
   set(key: K, value: V): void;
   /** Forgets `key` (an entry known to be stale). */
   delete(key: K): void;
+  /** Forgets everything. */
+  clear(): void;
   readonly size: number;
 }
 
@@ -32,6 +34,9 @@ export function boundedCache<K, V>(capacity: number): BoundedCache<K, V> {
     },
     delete(key) {
       map.delete(key);
+    },
+    clear() {
+      map.clear();
     },
     get size() {
       return map.size;
