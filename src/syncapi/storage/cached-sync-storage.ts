@@ -136,7 +136,8 @@ export async function cachedSyncStorage(inner: SyncStorage, limits: SyncStorageC
       const key = deviceKey(userId, deviceId);
       const known = sent.get(key);
       const missing = known ? roomIds.filter((r) => !known.has(r)) : roomIds;
-      const out = new Map<string, Map<string, string>>();
+      // The cached maps themselves are returned: callers only read them (the interface says so).
+      const out = new Map<string, ReadonlyMap<string, string>>();
       if (missing.length > 0) {
         const generation = sentGeneration;
         const read = await inner.sentMembers(userId, deviceId, missing);
@@ -149,7 +150,7 @@ export async function cachedSyncStorage(inner: SyncStorage, limits: SyncStorageC
       }
       for (const roomId of roomIds) {
         const members = known?.get(roomId);
-        if (members && members.size > 0) out.set(roomId, new Map(members));
+        if (members && members.size > 0) out.set(roomId, members);
       }
       return out;
     },

@@ -161,7 +161,7 @@ export interface SyncStorage {
   /** `userId`'s member events in the room in `[from, to)` of its topological order, after the last one before `from`. */
   userMemberChanges(roomId: string, userId: string, from: TopologicalPoint, to: TopologicalPoint): Promise<MemberChange[]>;
   /** Per room of `roomIds`: member user ID → the member event ID lazy-loading syncs last sent the device. */
-  sentMembers(userId: string, deviceId: string, roomIds: readonly string[]): Promise<Map<string, Map<string, string>>>;
+  sentMembers(userId: string, deviceId: string, roomIds: readonly string[]): Promise<Map<string, ReadonlyMap<string, string>>>;
   /** Records member events as sent to the device (replacing earlier ones of the same room and member). */
   addSentMembers(userId: string, deviceId: string, members: readonly SentMember[]): Promise<void>;
   /** Forgets what was sent to the device (it syncs from scratch). */

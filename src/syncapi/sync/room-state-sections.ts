@@ -124,8 +124,7 @@ function lazyItems(
   const full = r.plan.state === 'full';
   // A delta's member events are sent whatever the record says, and the device then has them.
   const deltaMembers = full ? [] : items.filter((i) => i.type === MEMBER);
-  const alreadySent: Record<string, string> = { ...record };
-  for (const m of deltaMembers) alreadySent[m.stateKey] = m.eventId;
+  const alreadySent: SentMembers = deltaMembers.length === 0 ? (record ?? {}) : { ...record, ...Object.fromEntries(deltaMembers.map((m) => [m.stateKey, m.eventId])) };
   const memberEventIds = new Map<string, string>();
   for (const i of state?.values() ?? []) if (i.type === MEMBER) memberEventIds.set(i.stateKey, i.eventId);
   const result = selectLazyMembers({
@@ -135,7 +134,9 @@ function lazyItems(
     alreadySent: records && !full ? alreadySent : undefined,
     includeRedundant,
   });
-  if (records) records.store.set(ctx.userId, records.deviceId, r.plan.roomId, full ? result.sent : { ...alreadySent, ...result.sent });
+  // The record changes only with members the device did not have (usually none once a room's senders are known).
+  const learnt = Object.entries(result.sent).some(([u, id]) => alreadySent[u] !== id);
+  if (records && (full || learnt || alreadySent !== record)) records.store.set(ctx.userId, records.deviceId, r.plan.roomId, full ? result.sent : { ...alreadySent, ...result.sent });
   const chosen = new Set(result.eventIds);
   const kept = items.filter((i) => i.type !== MEMBER || chosen.has(i.eventId) || !full);
   const have = new Set(kept.map((i) => i.eventId));

@@ -30,8 +30,10 @@ export async function openSentMembers(
   reset: boolean,
 ): Promise<SentMembersSession> {
   if (reset) await storage.clearSentMembers(userId, deviceId);
-  const loaded = reset ? new Map<string, Map<string, string>>() : await storage.sentMembers(userId, deviceId, roomIds);
+  const loaded: Map<string, ReadonlyMap<string, string>> = reset ? new Map() : await storage.sentMembers(userId, deviceId, roomIds);
   const changed = new Map<string, SentMembers>();
+  // Each loaded record as the filter module's object, made once per room.
+  const asRecord = new Map<string, SentMembers>();
   let cleared = false;
   const mine = (u: string, d: string) => u === userId && d === deviceId;
   return {
@@ -40,7 +42,10 @@ export async function openSentMembers(
       const c = changed.get(roomId);
       if (c) return c;
       const room = cleared ? undefined : loaded.get(roomId);
-      return room ? Object.fromEntries(room) : undefined;
+      if (!room) return undefined;
+      let record = asRecord.get(roomId);
+      if (!record) asRecord.set(roomId, (record = Object.fromEntries(room)));
+      return record;
     },
     set(u, d, roomId, sent) {
       if (mine(u, d)) changed.set(roomId, sent);
@@ -62,6 +67,7 @@ export async function openSentMembers(
       await storage.addSentMembers(userId, deviceId, rows);
       if (cleared) loaded.clear();
       for (const [roomId, sent] of changed) loaded.set(roomId, new Map(Object.entries(sent)));
+      asRecord.clear();
       cleared = false;
       changed.clear();
     },
