@@ -126,6 +126,6 @@ describe('the nginx sample', () => {
     assert.match(text, /upstream axon_syncapi\s+\{ server 127\.0\.0\.1:2;/);
     assert.match(text, /location \/_matrix\/federation\/ \{\s+proxy_pass http:\/\/axon_federationapi/);
     assert.match(text, /location \/_matrix\/media\/ \{\s+proxy_pass http:\/\/axon_mediaapi/);
-    assert.match(text, /\(sync\|events\|initialSync\|notifications\|keys\/changes\|search\)\$ \{\s+proxy_pass http:\/\/axon_syncapi/);
+    assert.match(text, /\(sync\|events\|events\/\[\^\/\]\+\|initialSync\|notifications\|keys\/changes\|search\)\$ \{\s+proxy_pass http:\/\/axon_syncapi/);
   });
 });
