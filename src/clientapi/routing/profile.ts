@@ -3,13 +3,17 @@
  * or delete fields of one's own. Field names are `displayname`, `avatar_url`, `m.tz` or a
  * namespaced custom name of at most 255 bytes; the userapi keeps the whole profile under 64 KiB.
  * Remote users' profiles need federation, which lands later: until then they are 404.
+ * A changed or deleted `displayname`/`avatar_url` is then sent to the user's joined rooms as a
+ * new member event (propagate-profile.ts).
  */
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute, type Requester } from '../../internal/httputil/route.js';
 import { byteLength } from '../../matrix/ids/id-result.js';
 import { parseUserId } from '../../matrix/ids/user-id.js';
+import type { ProfileFields } from '../../userapi/api.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
+import { MEMBER_PROFILE_FIELDS, propagateProfile } from './propagate-profile.js';
 
 /** The spec's limit on a field name. */
 export const MAX_PROFILE_KEY_BYTES = 255;
@@ -62,6 +66,10 @@ function requireSelf(requester: Requester | undefined, userId: string, keyName: 
 export function profileRoutes(deps: ClientRouteDeps): AnyRoute[] {
   const api = deps.userApi;
   const serverName = deps.config.server_name;
+  // Presence is not touched: our m.presence events carry no displayname/avatar_url to update.
+  const afterUpdate = async (userId: string, field: string, profile: ProfileFields): Promise<void> => {
+    if (MEMBER_PROFILE_FIELDS.includes(field)) await propagateProfile(deps, userId, profile);
+  };
   return [
     defineRoute({
       method: 'GET',
@@ -105,8 +113,8 @@ export function profileRoutes(deps: ClientRouteDeps): AnyRoute[] {
         requireSelf(requester, userId, keyName);
         const value = Object.hasOwn(body, keyName) ? (body as Record<string, unknown>)[keyName] : undefined;
         checkValue(keyName, value);
-        // Member events and presence carrying the new name/avatar follow once the roomserver exists.
-        await api.performProfileUpdate({ userId, field: keyName, value });
+        const { profile } = await api.performProfileUpdate({ userId, field: keyName, value });
+        await afterUpdate(userId, keyName, profile);
         return {};
       },
     }),
@@ -120,7 +128,8 @@ export function profileRoutes(deps: ClientRouteDeps): AnyRoute[] {
         checkKeyName(params.keyName);
         checkUserId(params.userId, serverName);
         requireSelf(requester, params.userId, params.keyName);
-        await api.performProfileUpdate({ userId: params.userId, field: params.keyName, value: null, remove: true });
+        const { profile } = await api.performProfileUpdate({ userId: params.userId, field: params.keyName, value: null, remove: true });
+        await afterUpdate(params.userId, params.keyName, profile);
         return {};
       },
     }),
