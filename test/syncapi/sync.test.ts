@@ -144,6 +144,19 @@ describe('syncapi: /sync', () => {
     assert.equal(again.next_batch, body.next_batch);
   });
 
+  it('a state event shows what it replaced: unsigned prev_content, replaces_state, prev_sender', async () => {
+    const roomId = await create(alice, { preset: 'public_chat', power_level_content_override: { users: { [alice.userId]: 100, [bob.userId]: 50 } } });
+    ok(await post(bob, `/join/${enc(roomId)}`));
+    const start = await syncUntil(alice, {}, (b) => b.rooms.join[roomId] !== undefined);
+    const first = String(ok(await put(alice, `/rooms/${enc(roomId)}/state/m.room.topic/`, { topic: 'first' })).event_id);
+    const second = String(ok(await put(bob, `/rooms/${enc(roomId)}/state/m.room.topic/`, { topic: 'second' })).event_id);
+    const body = await syncUntil(alice, { since: start.next_batch }, hasEvent(second));
+    const [a, b] = body.rooms.join[roomId]!.timeline.events.filter((e) => e.type === 'm.room.topic');
+    assert.equal(a!.event_id, first);
+    assert.equal(a!.unsigned?.prev_content, undefined, 'the first topic replaced nothing');
+    assert.deepEqual([b!.event_id, b!.unsigned?.prev_content, b!.unsigned?.replaces_state, b!.unsigned?.prev_sender], [second, { topic: 'first' }, first, alice.userId]);
+  });
+
   it('long-poll: woken within a second by a member of the room, while an unrelated user keeps waiting', async () => {
     const roomId = await create(alice, { preset: 'public_chat' });
     ok(await post(bob, `/join/${enc(roomId)}`));

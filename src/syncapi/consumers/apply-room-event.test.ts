@@ -36,4 +36,19 @@ describe('clientForm', () => {
     assert.equal(stripped, null);
     assert.deepEqual(JSON.parse(json), { event_id: '$m', room_id: '!r:hs.test', sender: '@a:hs.test', type: 'm.room.message', content: { body: 'x' }, origin_server_ts: 1 });
   });
+
+  it('shows what a state event replaced at its key in unsigned', () => {
+    const pdu = { type: 'm.room.name', state_key: '', sender: '@b:hs.test', content: { name: 'New' }, origin_server_ts: 7, unsigned: { age: 2 } };
+    const { json } = clientForm('$n2', '!r:hs.test', pdu, { eventId: '$n1', sender: '@a:hs.test', content: { name: 'Old' } });
+    assert.deepEqual(JSON.parse(json), {
+      event_id: '$n2',
+      room_id: '!r:hs.test',
+      sender: '@b:hs.test',
+      type: 'm.room.name',
+      state_key: '',
+      content: { name: 'New' },
+      origin_server_ts: 7,
+      unsigned: { age: 2, replaces_state: '$n1', prev_content: { name: 'Old' }, prev_sender: '@a:hs.test' },
+    });
+  });
 });

@@ -35,7 +35,7 @@ const STRIPPED_KEYS = ['invite_room_state', 'knock_room_state'] as const;
 /** Stores a new event and applies its state change; wakes its room's members and its target. */
 export async function applyNewRoomEvent(deps: RoomEventDeps, msg: NewRoomEvent): Promise<void> {
   if (await deps.storage.hasEvent(msg.eventId)) return;
-  const { json, stripped } = clientForm(msg.eventId, msg.roomId, msg.event);
+  const { json, stripped } = clientForm(msg.eventId, msg.roomId, msg.event, await replacedState(deps, msg));
   const own = stateEntryOf(msg.eventId, msg.event, json);
   const isCreate = msg.event.type === 'm.room.create' && msg.event.state_key === '';
   const known = isCreate || (await deps.storage.hasRoomState(msg.roomId));
@@ -81,13 +81,39 @@ export async function applyRedaction(deps: RoomEventDeps, msg: RedactedEvent): P
   await deps.storage.redactEvent(msg.redactedEventId, JSON.stringify({ ...client, unsigned }));
 }
 
+/** The state entry a state event replaces at its key, as its `unsigned` tells clients. */
+export interface ReplacedState {
+  readonly eventId: string;
+  readonly sender: string;
+  readonly content: JsonObject;
+}
+
+/**
+ * What a state event replaces in the room's current state at its key (spec: `unsigned`
+ * `prev_content`, `replaces_state`, `prev_sender`), read before the event is applied; undefined
+ * for message events and the first event at a key.
+ */
+async function replacedState(deps: RoomEventDeps, msg: NewRoomEvent): Promise<ReplacedState | undefined> {
+  const { type, state_key: stateKey } = msg.event;
+  if (typeof type !== 'string' || typeof stateKey !== 'string') return undefined;
+  const entry = await deps.storage.stateEntry(msg.roomId, type, stateKey);
+  if (!entry || entry.eventId === msg.eventId) return undefined;
+  const prev = JSON.parse(entry.json) as JsonObject;
+  return { eventId: entry.eventId, sender: String(prev.sender), content: isJsonObject(prev.content) ? prev.content : {} };
+}
+
 /**
  * The client form of an event as JSON text, without the stripped state of an invite or knock
  * (members of the room have no use for it), and that stripped state followed by the event itself
- * stripped, as `invite_state`/`knock_state` show it.
+ * stripped, as `invite_state`/`knock_state` show it. A state event replacing another at its key
+ * carries `unsigned.prev_content`, `replaces_state` and `prev_sender`.
  */
-export function clientForm(eventId: string, roomId: string, pdu: JsonObject): { json: string; stripped: string | null } {
-  const client = toClientEvent(eventId, roomId, pdu) as unknown as JsonObject;
+export function clientForm(eventId: string, roomId: string, pdu: JsonObject, replaced?: ReplacedState): { json: string; stripped: string | null } {
+  let client = toClientEvent(eventId, roomId, pdu) as unknown as JsonObject;
+  if (replaced) {
+    const previous: JsonObject = { replaces_state: replaced.eventId, prev_content: replaced.content, prev_sender: replaced.sender };
+    client = { ...client, unsigned: { ...(isJsonObject(client.unsigned) ? client.unsigned : {}), ...previous } };
+  }
   if (!isJsonObject(client.unsigned)) return { json: JSON.stringify(client), stripped: null };
   const unsigned: JsonObject = { ...client.unsigned };
   let stripped: JsonObject[] | null = null;
