@@ -12,10 +12,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SHARED_SECRET, startClientTestServer, type ClientTestServer, type Res, type TestUser, userCalls } from '../clientapi/client-test-server.js';
-
-const V3 = '/_matrix/client/v3';
-const enc = encodeURIComponent;
+import { SHARED_SECRET, type ClientTestServer, type Res, type TestUser } from '../clientapi/client-test-server.js';
+import { enc, startWithUsers, syncCalls, V3 } from './syncapi-http-kit.js';
 
 type Ev = { type: string; room_id?: string; state_key?: string; sender?: string; event_id?: string; content: Record<string, unknown>; unsigned?: Record<string, unknown> };
 interface EventsBody {
@@ -26,17 +24,13 @@ interface EventsBody {
 
 describe('syncapi: legacy /events', () => {
   let s: ClientTestServer;
-  let alice: TestUser;
-  let bob: TestUser;
-  let carol: TestUser;
-  let dave: TestUser;
+  let alice: TestUser, bob: TestUser, carol: TestUser, dave: TestUser;
   before(async () => {
-    s = await startClientTestServer({ registration: { enabled: true, guests: true, shared_secret: SHARED_SECRET } });
-    [alice, bob, carol, dave] = [await s.register('alice'), await s.register('bob'), await s.register('carol'), await s.register('dave')];
+    ({ server: s, users: [alice, bob, carol, dave] } = await startWithUsers(['alice', 'bob', 'carol', 'dave'], { registration: { enabled: true, guests: true, shared_secret: SHARED_SECRET } }));
   });
   after(() => s.stop());
 
-  const { ok, post, put, create } = userCalls(() => s);
+  const { ok, post, put, create, waitFor: settle } = syncCalls(() => s);
   let txn = 0;
   const send = async (u: TestUser, roomId: string, body: string, txnId = `t${++txn}`): Promise<string> =>
     String(ok(await put(u, `/rooms/${enc(roomId)}/send/m.room.message/${txnId}`, { msgtype: 'm.text', body })).event_id);
@@ -48,16 +42,6 @@ describe('syncapi: legacy /events', () => {
   const events = async (u: TestUser, params: Record<string, string | number | undefined>): Promise<EventsBody> => ok(await eventsRes(u, params)) as unknown as EventsBody;
   /** The current end of `u`'s stream (of `roomId`'s, peeking). */
   const now = async (u: TestUser, roomId?: string): Promise<string> => (await events(u, { timeout: 0, room_id: roomId })).end;
-  /** Waits until `eventId` is the newest event of the room as `u` reads it (the consumer has stored it). */
-  const settle = async (u: TestUser, roomId: string, eventId: string): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await s.call('GET', `${V3}/rooms/${enc(roomId)}/messages?dir=b&limit=1`, { token: u.accessToken });
-      if (res.status === 200 && (res.body.chunk as Ev[])[0]?.event_id === eventId) return;
-      assert.ok(Date.now() < deadline, `${eventId} never reached the syncapi`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
   /** Follows `u`'s stream from `from` until `done` holds for everything received; the events and the last `end`. */
   const collect = async (u: TestUser, from: string, done: (all: Ev[]) => boolean, params: Record<string, string> = {}): Promise<{ all: Ev[]; end: string }> => {
     const all: Ev[] = [];

@@ -10,35 +10,17 @@ import { before, it } from 'node:test';
 import { openSyncStorage, type NewSyncEvent, type SyncStorage } from '../../src/syncapi/storage/index.js';
 import { userRoomEventsPage } from '../../src/syncapi/legacy/room-events-page.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
+import { DEFAULT_SENDER, newSyncEvent } from './sync-storage-kit.js';
 
 const A = '!a:hs.test';
 const B = '!b:hs.test';
 const C = '!c:hs.test';
 const D = '!d:hs.test';
-const ALICE = '@alice:hs.test';
+const ALICE = DEFAULT_SENDER;
 const BOB = '@bob:hs.test';
 
 let depth = 0;
-function event(roomId: string, eventId: string, extra: Partial<NewSyncEvent> = {}): NewSyncEvent {
-  depth++;
-  return {
-    roomId,
-    eventId,
-    type: 'm.room.message',
-    sender: ALICE,
-    stateKey: null,
-    membership: null,
-    depth,
-    originServerTs: 1_700_000_000_000 + depth,
-    json: JSON.stringify({ event_id: eventId, room_id: roomId, type: extra.type ?? 'm.room.message', sender: extra.sender ?? ALICE, content: {} }),
-    strippedState: null,
-    addsState: [],
-    removesState: [],
-    txnDeviceId: null,
-    txnId: null,
-    ...extra,
-  };
-}
+const event = (roomId: string, eventId: string, extra: Partial<NewSyncEvent> = {}): NewSyncEvent => newSyncEvent(roomId, eventId, ++depth, extra);
 const member = (roomId: string, eventId: string, userId: string, membership: string) =>
   event(roomId, eventId, { type: 'm.room.member', stateKey: userId, sender: userId, membership });
 

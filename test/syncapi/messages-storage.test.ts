@@ -9,33 +9,14 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { openSyncStorage, type NewSyncEvent, type SyncStorage, type TopologicalPoint } from '../../src/syncapi/storage/index.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
+import { DEFAULT_SENDER, newSyncEvent } from './sync-storage-kit.js';
 
 const ROOM = '!room:hs.test';
 const OTHER = '!other:hs.test';
-const ALICE = '@alice:hs.test';
+const ALICE = DEFAULT_SENDER;
 const BOB = '@bob:hs.test';
 const END: TopologicalPoint = { depth: Number.MAX_SAFE_INTEGER, position: Number.MAX_SAFE_INTEGER };
 const START: TopologicalPoint = { depth: 0, position: 0 };
-
-function event(roomId: string, eventId: string, depth: number, extra: Partial<NewSyncEvent> = {}): NewSyncEvent {
-  return {
-    roomId,
-    eventId,
-    type: 'm.room.message',
-    sender: ALICE,
-    stateKey: null,
-    membership: null,
-    depth,
-    originServerTs: 1_700_000_000_000 + depth,
-    json: JSON.stringify({ event_id: eventId, room_id: roomId, type: extra.type ?? 'm.room.message', sender: extra.sender ?? ALICE, content: {} }),
-    strippedState: null,
-    addsState: [],
-    removesState: [],
-    txnDeviceId: null,
-    txnId: null,
-    ...extra,
-  };
-}
 
 describeEachBackend('syncapi storage: topological order', (ctx) => suite(ctx));
 
@@ -53,16 +34,16 @@ function suite(ctx: BackendContext): void {
   before(async () => {
     storage = await openSyncStorage(await ctx.open());
     // Stream order: create(d1) A(d2) B(d3) C(d3, a fork of B) x(other room) D(d4) E(d4) L(d2: late, low depth) bobJoin(d5) F(d6)
-    await write(event(ROOM, '$create', 1, { type: 'm.room.create', stateKey: '' }), true);
-    await write(event(ROOM, '$A', 2));
-    await write(event(ROOM, '$B', 3));
-    await write(event(ROOM, '$C', 3));
-    await write(event(OTHER, '$x', 3));
-    await write(event(ROOM, '$D', 4));
-    await write(event(ROOM, '$E', 4));
-    await write(event(ROOM, '$L', 2));
-    await write(event(ROOM, '$bobJoin', 5, { type: 'm.room.member', stateKey: BOB, sender: BOB, membership: 'join' }), true);
-    await write(event(ROOM, '$F', 6, { sender: BOB }));
+    await write(newSyncEvent(ROOM, '$create', 1, { type: 'm.room.create', stateKey: '' }), true);
+    await write(newSyncEvent(ROOM, '$A', 2));
+    await write(newSyncEvent(ROOM, '$B', 3));
+    await write(newSyncEvent(ROOM, '$C', 3));
+    await write(newSyncEvent(OTHER, '$x', 3));
+    await write(newSyncEvent(ROOM, '$D', 4));
+    await write(newSyncEvent(ROOM, '$E', 4));
+    await write(newSyncEvent(ROOM, '$L', 2));
+    await write(newSyncEvent(ROOM, '$bobJoin', 5, { type: 'm.room.member', stateKey: BOB, sender: BOB, membership: 'join' }), true);
+    await write(newSyncEvent(ROOM, '$F', 6, { sender: BOB }));
   });
 
   const TOPOLOGICAL = ['$create', '$A', '$L', '$B', '$C', '$D', '$E', '$bobJoin', '$F'];

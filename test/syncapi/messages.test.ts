@@ -11,42 +11,25 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SHARED_SECRET, startClientTestServer, type ClientTestServer, type TestUser, userCalls } from '../clientapi/client-test-server.js';
+import { SHARED_SECRET, type ClientTestServer, type TestUser } from '../clientapi/client-test-server.js';
+import { enc, startWithUsers, syncCalls, V3, type ContextBody, type ServedEvent as Ev } from './syncapi-http-kit.js';
 
-const V3 = '/_matrix/client/v3';
-const enc = encodeURIComponent;
-
-type Ev = { type: string; state_key?: string; sender: string; event_id: string; room_id: string; content: Record<string, unknown>; unsigned?: Record<string, unknown> };
 interface MessagesBody {
   start: string;
   end?: string;
   chunk: Ev[];
   state?: Ev[];
 }
-interface ContextBody {
-  start: string;
-  end: string;
-  event: Ev;
-  events_before: Ev[];
-  events_after: Ev[];
-  state: Ev[];
-}
 
 describe('syncapi: /messages and /context', () => {
   let s: ClientTestServer;
-  let alice: TestUser;
-  let bob: TestUser;
-  let carol: TestUser;
+  let alice: TestUser, bob: TestUser, carol: TestUser;
   before(async () => {
-    s = await startClientTestServer({ registration: { enabled: true, guests: true, shared_secret: SHARED_SECRET } });
-    [alice, bob, carol] = [await s.register('alice'), await s.register('bob'), await s.register('carol')];
+    ({ server: s, users: [alice, bob, carol] } = await startWithUsers(['alice', 'bob', 'carol'], { registration: { enabled: true, guests: true, shared_secret: SHARED_SECRET } }));
   });
   after(() => s.stop());
 
-  const { ok, post, put, create } = userCalls(() => s);
-  let txn = 0;
-  const send = async (u: TestUser, roomId: string, body: string, extra: Record<string, unknown> = {}): Promise<string> =>
-    String(ok(await put(u, `/rooms/${enc(roomId)}/send/m.room.message/t${++txn}`, { msgtype: 'm.text', body, ...extra })).event_id);
+  const { ok, post, put, create, sendText: send, waitFor } = syncCalls(() => s);
   const setName = async (u: TestUser, roomId: string, name: string): Promise<string> => String(ok(await put(u, `/rooms/${enc(roomId)}/state/m.room.name/`, { name })).event_id);
   const query = (params: Record<string, string | number | undefined>) => {
     const qs = new URLSearchParams(Object.entries(params).flatMap(([k, v]): Array<[string, string]> => (v === undefined ? [] : [[k, String(v)]]))).toString();
@@ -60,16 +43,6 @@ describe('syncapi: /messages and /context', () => {
     s.call('GET', `${V3}/rooms/${enc(roomId)}/context/${enc(eventId)}${query(params)}`, { token: u.accessToken });
   const context = async (u: TestUser, roomId: string, eventId: string, params: Record<string, string | number | undefined> = {}): Promise<ContextBody> =>
     ok(await contextRes(u, roomId, eventId, params)) as unknown as ContextBody;
-  /** Waits until `eventId` is the newest event of the room in `u`'s `/messages`. */
-  const waitFor = async (u: TestUser, roomId: string, eventId: string): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await messagesRes(u, roomId, { dir: 'b', limit: 1 });
-      if (res.status === 200 && (res.body as unknown as MessagesBody).chunk[0]?.event_id === eventId) return;
-      if (Date.now() > deadline) assert.fail(`${eventId} never reached /messages; last: ${JSON.stringify(res.body)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   /** Pages from `from` in `dir` until `end` is absent; every page and the concatenated chunks. */
   const pageAll = async (u: TestUser, roomId: string, params: Record<string, string | number | undefined>): Promise<{ pages: MessagesBody[]; ids: string[] }> => {
     const pages: MessagesBody[] = [];

@@ -11,21 +11,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SHARED_SECRET, startClientTestServer, type ClientTestServer, type Res, type TestUser } from '../clientapi/client-test-server.js';
+import { okBody as ok, type ClientTestServer, type TestUser } from '../clientapi/client-test-server.js';
+import { enc, startWithUsers, until, V1, V3, type Obj, type ServedEvent as Ev } from './syncapi-http-kit.js';
 
-const V1 = '/_matrix/client/v1';
-const V3 = '/_matrix/client/v3';
-const enc = encodeURIComponent;
-
-type Obj = Record<string, unknown>;
-interface Ev {
-  event_id: string;
-  type: string;
-  sender: string;
-  room_id?: string;
-  content: Obj;
-  unsigned?: Obj;
-}
 interface Page {
   chunk: Ev[];
   next_batch?: string;
@@ -35,20 +23,12 @@ interface Page {
 
 describe('syncapi: relations, threads and bundled aggregations', () => {
   let s: ClientTestServer;
-  let alice: TestUser;
-  let bob: TestUser;
-  let carol: TestUser;
-  let dave: TestUser;
+  let alice: TestUser, bob: TestUser, carol: TestUser, dave: TestUser;
   before(async () => {
-    s = await startClientTestServer({ registration: { enabled: true, shared_secret: SHARED_SECRET } });
-    [alice, bob, carol, dave] = [await s.register('alice'), await s.register('bob'), await s.register('carol'), await s.register('dave')];
+    ({ server: s, users: [alice, bob, carol, dave] } = await startWithUsers(['alice', 'bob', 'carol', 'dave']));
   });
   after(() => s.stop());
 
-  const ok = (res: Res): Obj => {
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
   let txn = 0;
   const createRoom = async (u: TestUser, body: Obj = { preset: 'public_chat' }) => String(ok(await s.call('POST', `${V3}/createRoom`, { token: u.accessToken, body })).room_id);
   const join = async (u: TestUser, roomId: string) => ok(await s.call('POST', `${V3}/join/${enc(roomId)}`, { token: u.accessToken, body: {} }));
@@ -69,16 +49,6 @@ describe('syncapi: relations, threads and bundled aggregations', () => {
     ok(await get(u, `${V1}/rooms/${enc(roomId)}/relations/${path}`, query)) as unknown as Page;
   const threads = async (u: TestUser, roomId: string, query: Record<string, string | number | boolean> = {}): Promise<Page> =>
     ok(await get(u, `${V1}/rooms/${enc(roomId)}/threads`, query)) as unknown as Page;
-  /** Asks again until `done` holds (the syncapi has consumed what the test sent). */
-  const until = async <T>(ask: () => Promise<T>, done: (v: T) => boolean): Promise<T> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const v = await ask();
-      if (done(v)) return v;
-      if (Date.now() > deadline) assert.fail(`never satisfied; last: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   const ids = (p: Page) => p.chunk.map((e) => e.event_id);
   const rel = (e: Ev | undefined) => (e?.unsigned?.['m.relations'] as Obj | undefined) ?? undefined;
 

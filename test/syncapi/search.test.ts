@@ -11,13 +11,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { SHARED_SECRET, startClientTestServer, type ClientTestServer, type Res, type TestUser, userCalls } from '../clientapi/client-test-server.js';
+import { SHARED_SECRET, type ClientTestServer, type Res, type TestUser } from '../clientapi/client-test-server.js';
 import { describeEachBackend } from '../harness/describe-each-backend.js';
+import { enc, startWithUsers, syncCalls, V3, type ServedEvent as Ev } from './syncapi-http-kit.js';
 
-const V3 = '/_matrix/client/v3';
-const enc = encodeURIComponent;
-
-type Ev = { type: string; state_key?: string; sender: string; event_id: string; room_id: string; content: Record<string, unknown>; unsigned?: Record<string, unknown> };
 interface Group {
   results: string[];
   order: number;
@@ -39,37 +36,21 @@ interface RoomEvents {
 
 describeEachBackend('syncapi: /search', (backend) => {
   let s: ClientTestServer;
-  let alice: TestUser;
-  let bob: TestUser;
-  let carol: TestUser;
+  let alice: TestUser, bob: TestUser, carol: TestUser;
   before(async () => {
-    s = await startClientTestServer({
+    ({ server: s, users: [alice, bob, carol] } = await startWithUsers(['alice', 'bob', 'carol'], {
       registration: { enabled: true, shared_secret: SHARED_SECRET },
       database: { connection_string: await backend.freshConnectionString() },
-    });
-    [alice, bob, carol] = [await s.register('alice'), await s.register('bob'), await s.register('carol')];
+    }));
   });
   after(() => s.stop());
 
-  const { ok, post, put, create } = userCalls(() => s);
-  let txn = 0;
-  const send = async (u: TestUser, roomId: string, body: string, extra: Record<string, unknown> = {}): Promise<string> =>
-    String(ok(await put(u, `/rooms/${enc(roomId)}/send/m.room.message/t${++txn}`, { msgtype: 'm.text', body, ...extra })).event_id);
+  const { ok, post, put, create, sendText: send, waitFor } = syncCalls(() => s);
   const searchRes = (u: TestUser, body: unknown, nextBatch?: string): Promise<Res> =>
     s.call('POST', `${V3}/search${nextBatch === undefined ? '' : `?next_batch=${enc(nextBatch)}`}`, { token: u.accessToken, body });
   const search = async (u: TestUser, criteria: Record<string, unknown>, nextBatch?: string): Promise<RoomEvents> =>
     (ok(await searchRes(u, { search_categories: { room_events: criteria } }, nextBatch)).search_categories as { room_events: RoomEvents }).room_events;
   const ids = (r: RoomEvents) => r.results.map((x) => x.result.event_id);
-  /** Waits until `eventId` is the newest event of the room in `u`'s `/messages`. */
-  const waitFor = async (u: TestUser, roomId: string, eventId: string): Promise<void> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await s.call('GET', `${V3}/rooms/${enc(roomId)}/messages?dir=b&limit=1`, { token: u.accessToken });
-      if (res.status === 200 && (res.body.chunk as Ev[])[0]?.event_id === eventId) return;
-      if (Date.now() > deadline) assert.fail(`${eventId} never reached /messages; last: ${JSON.stringify(res.body)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   /** Follows `next_batch` from a first page; every page. */
   const pageAll = async (u: TestUser, criteria: Record<string, unknown>, first?: string): Promise<RoomEvents[]> => {
     const pages: RoomEvents[] = [];

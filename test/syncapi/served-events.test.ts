@@ -12,40 +12,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SHARED_SECRET, startClientTestServer, userCalls, type ClientTestServer, type TestUser } from '../clientapi/client-test-server.js';
+import { userCalls, type ClientTestServer, type TestUser } from '../clientapi/client-test-server.js';
+import { enc, startWithUsers, until, V1, V3, type ContextBody, type Obj, type ServedEvent as Ev } from './syncapi-http-kit.js';
 
-const V1 = '/_matrix/client/v1';
-const V3 = '/_matrix/client/v3';
-const enc = encodeURIComponent;
-
-type Obj = Record<string, unknown>;
-interface Ev {
-  event_id: string;
-  type: string;
-  sender: string;
-  room_id: string;
-  state_key?: string;
-  content: Obj;
-  unsigned?: Obj;
-}
 interface Chunked {
   chunk: Ev[];
-}
-interface ContextBody {
-  event: Ev;
-  events_before: Ev[];
-  events_after: Ev[];
-  state: Ev[];
 }
 
 describe('syncapi: events served by /messages, /context, /relations and /threads', () => {
   let s: ClientTestServer;
-  let alice: TestUser;
-  let bob: TestUser;
-  let carol: TestUser;
+  let alice: TestUser, bob: TestUser, carol: TestUser;
   before(async () => {
-    s = await startClientTestServer({ registration: { enabled: true, shared_secret: SHARED_SECRET } });
-    [alice, bob, carol] = [await s.register('alice'), await s.register('bob'), await s.register('carol')];
+    ({ server: s, users: [alice, bob, carol] } = await startWithUsers(['alice', 'bob', 'carol']));
   });
   after(() => s.stop());
 
@@ -71,16 +49,6 @@ describe('syncapi: events served by /messages, /context, /relations and /threads
     (await get(u, `${V3}/rooms/${enc(roomId)}/context/${enc(eventId)}`, { limit })) as unknown as ContextBody;
   const relations = async (u: TestUser, roomId: string, eventId: string) => (await get(u, `${V1}/rooms/${enc(roomId)}/relations/${enc(eventId)}`)) as unknown as Chunked;
   const threads = async (u: TestUser, roomId: string) => (await get(u, `${V1}/rooms/${enc(roomId)}/threads`)) as unknown as Chunked;
-  /** Asks again until `done` holds. */
-  const until = async <T>(ask: () => Promise<T>, done: (v: T) => boolean): Promise<T> => {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const v = await ask();
-      if (done(v)) return v;
-      if (Date.now() > deadline) assert.fail(`never satisfied; last: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   /** Waits until `eventId` is the newest event of the room in `u`'s `/messages`, and returns the page. */
   const settled = (u: TestUser, roomId: string, eventId: string) => until(() => messages(u, roomId), (p) => p.chunk[0]?.event_id === eventId);
   const byId = (events: Ev[]) => new Map(events.map((e) => [e.event_id, e]));

@@ -15,6 +15,7 @@
  * before their join.
  */
 import type { SyncRoomserverAPI } from '../../roomserver/api.js';
+import { groupByRoom } from '../group-by-room.js';
 import type { MembershipEvent, RoomRange, SyncEvent, SyncStorage, UserMembership } from '../storage/index.js';
 import { hiddenEvents } from '../sync/room-timeline.js';
 
@@ -95,14 +96,4 @@ function cut(events: readonly SyncEvent[], limit: number, upTo: number): RoomEve
   if (events.length < limit) return { events: [...events], upTo };
   const kept = events.slice(0, limit);
   return { events: kept, upTo: kept.at(-1)!.position };
-}
-
-function groupByRoom(events: readonly MembershipEvent[]): Map<string, MembershipEvent[]> {
-  const out = new Map<string, MembershipEvent[]>();
-  for (const e of events) {
-    const list = out.get(e.roomId) ?? [];
-    list.push(e);
-    out.set(e.roomId, list);
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * are prepared once per engine; reads over many rooms are one statement per chunk of rooms, a
  * `UNION ALL` of one index seek per room, never a query per room.
  */
+import { groupByRoom } from '../group-by-room.js';
 import { selectMembershipsAtEach } from './output-room-events-memberships.js';
 import type { Insertable, Kysely } from 'kysely';
 import { preparedQuery } from '../../internal/sqlutil/prepared-query.js';
@@ -145,11 +146,11 @@ export interface RoomRange {
 }
 
 /**
- * The latest `limit` events of each room's range, oldest first per room. One index seek per room,
- * `ROOMS_PER_UNION` rooms per statement.
+ * The `end` `limit` events of each room's range (`earliest`: its first ones, `latest`: its last
+ * ones), in no particular order. One index seek per room, `ROOMS_PER_UNION` rooms per statement.
  */
-export async function selectRecentEvents(t: SyncDb, ranges: readonly RoomRange[], limit: number): Promise<Map<string, SyncEvent[]>> {
-  const out = new Map<string, SyncEvent[]>();
+export async function selectRangeEnds(t: SyncDb, ranges: readonly RoomRange[], limit: number, end: 'earliest' | 'latest'): Promise<SyncEvent[]> {
+  const out: SyncEvent[] = [];
   for (const chunk of inChunks(ranges, ROOMS_PER_UNION)) {
     const parts = chunk.map((r, i) =>
       t.db
@@ -160,7 +161,7 @@ export async function selectRecentEvents(t: SyncDb, ranges: readonly RoomRange[]
             .where('room_id', '=', r.roomId)
             .where('id', '>', r.after)
             .where('id', '<=', r.upTo)
-            .orderBy('id', 'desc')
+            .orderBy('id', end === 'earliest' ? 'asc' : 'desc')
             .limit(limit)
             .as(`r${i}`),
         )
@@ -168,13 +169,14 @@ export async function selectRecentEvents(t: SyncDb, ranges: readonly RoomRange[]
     );
     let q = parts[0]!;
     for (const p of parts.slice(1)) q = q.unionAll(p);
-    for (const r of await q.execute()) {
-      const e = toSyncEvent(r);
-      const list = out.get(e.roomId) ?? [];
-      list.push(e);
-      out.set(e.roomId, list);
-    }
+    for (const r of await q.execute()) out.push(toSyncEvent(r));
   }
+  return out;
+}
+
+/** The latest `limit` events of each room's range, oldest first per room. */
+export async function selectRecentEvents(t: SyncDb, ranges: readonly RoomRange[], limit: number): Promise<Map<string, SyncEvent[]>> {
+  const out = groupByRoom(await selectRangeEnds(t, ranges, limit, 'latest'));
   for (const list of out.values()) list.sort((a, b) => a.position - b.position);
   return out;
 }

@@ -19,6 +19,7 @@
  */
 import { syncLazyLoadOptions } from '../filter/lazy-members.js';
 import { includeRoomInSync, roomAllowed, type SyncMembership } from '../filter/room-filter.js';
+import { groupByRoom } from '../group-by-room.js';
 import type { MembershipEvent, SyncStorage, UserMembership } from '../storage/index.js';
 import { rawJson, type RawJson } from './raw-json.js';
 import type { StreamProvider, SyncRequestContext } from './stream-provider.js';
@@ -161,14 +162,4 @@ async function writeStrippedRooms(
     if (r.membership === 'invite') ctx.response.rooms.invite[r.roomId] = { invite_state: { events } };
     else ctx.response.rooms.knock[r.roomId] = { knock_state: { events } };
   }
-}
-
-function groupByRoom(events: readonly MembershipEvent[]): Map<string, MembershipEvent[]> {
-  const out = new Map<string, MembershipEvent[]>();
-  for (const e of events) {
-    const list = out.get(e.roomId) ?? [];
-    list.push(e);
-    out.set(e.roomId, list);
-  }
-  return out;
 }
