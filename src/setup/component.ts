@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../internal/bus/bus.js';
 import type { LoadedConfig } from '../internal/config/load-config.js';
+import type { FederationAuthenticator } from '../internal/httputil/authenticators.js';
 import type { AnyRoute } from '../internal/httputil/route.js';
 import type { InternalApi } from '../internal/rpc/define-internal-api.js';
 import type { Database } from '../internal/sqlutil/database.js';
@@ -34,6 +35,8 @@ export interface ComponentInstance {
   readonly api?: object;
   /** Public routes (client, federation, media …) this component serves. */
   readonly publicRoutes: readonly AnyRoute[];
+  /** The X-Matrix check for `auth: 'federation'` routes (the federationapi provides it). */
+  readonly federationAuthenticator?: FederationAuthenticator;
   /** Problems that make it unhealthy right now (empty when fine). */
   problems?(): string[];
   /**

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Bus } from '../internal/bus/bus.js';
 import { ConfigError } from '../internal/config/config-error.js';
 import type { LoadedConfig } from '../internal/config/load-config.js';
+import type { FederationAuthenticator } from '../internal/httputil/authenticators.js';
 import type { AnyRoute } from '../internal/httputil/route.js';
 import type { AnyRpcApi } from '../internal/rpc/rpc-protocol.js';
 import type { DatabasePool } from '../internal/sqlutil/database-pool.js';
@@ -21,6 +22,8 @@ export interface StartedComponents {
   readonly internalRoutes: readonly AnyRoute[];
   /** An API handle, as components get them (for wiring authenticators). */
   api<T>(component: string): T;
+  /** The X-Matrix check of a local federationapi, if this process runs one. */
+  readonly federationAuthenticator?: FederationAuthenticator;
   problems(): string[];
   /** Lets every local component answer its held requests before the listeners close. */
   drain(): void;
@@ -102,10 +105,12 @@ export async function startComponents(d: StartComponentsDeps): Promise<StartedCo
     const def = byName.get(name);
     if (def?.internalApi && inst.api) internalRoutes.push(...def.internalApi.routes(inst.api as AnyRpcApi, { sharedSecret: secret }));
   }
+  const federationAuthenticator = [...local.values()].find((i) => i.federationAuthenticator)?.federationAuthenticator;
   return {
     publicRoutes,
     internalRoutes,
     api,
+    ...(federationAuthenticator && { federationAuthenticator }),
     problems: () => [...peerHealth.problems(), ...[...local.values()].flatMap((i) => i.problems?.() ?? [])],
     drain: () => {
       for (const inst of local.values()) inst.drain?.();

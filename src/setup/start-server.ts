@@ -74,7 +74,10 @@ export async function startServer(config: LoadedConfig, opts: StartOptions = {})
     components = await startComponents({ config, logger, signingKey, bus, databases, registry, selected });
     const c = components;
     const health: Health = { problems: () => [...bus.problems(), ...c.problems()] };
-    const authenticators: Authenticators = registry.some((d) => d.name === 'userapi') ? userAuthenticators(c, logger) : {};
+    const authenticators: Authenticators = {
+      ...(registry.some((d) => d.name === 'userapi') ? userAuthenticators(c, logger) : {}),
+      ...(c.federationAuthenticator && { federation: c.federationAuthenticator }),
+    };
     const urls = await listenAll(config, logger, c.publicRoutes, c.internalRoutes, authenticators, health, started);
     logger.info({ ...urls, server_name: config.server_name, components: selected }, 'listening');
     return { config, signingKey, logger, urls, api: c.api, stop };

@@ -191,6 +191,22 @@ export const ConfigSchema = Type.Object(
           ],
           description: 'CIDRs that outbound requests (federation, media, previews, push) never reach.',
         }),
+        trusted_key_servers: Type.Array(
+          Type.Object(
+            {
+              server_name: Type.String({ minLength: 1, description: 'The notary server, e.g. matrix.org.' }),
+              verify_keys: Type.Record(Type.String(), Type.String(), {
+                description: 'Its key IDs and unpadded base64 public keys; its answers must be signed with one.',
+              }),
+            },
+            strict,
+          ),
+          {
+            default: [],
+            description:
+              'Notary servers asked for a server\'s keys when it cannot be reached directly. None by default: Axon does not trust matrix.org (or anyone) unless listed, e.g. [{server_name: matrix.org, verify_keys: {"ed25519:auto": Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw}}].',
+          },
+        ),
       },
       { ...strict, default: {}, description: 'Federation and outbound requests.' },
     ),

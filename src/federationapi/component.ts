@@ -1,0 +1,90 @@
+/**
+ * The federationapi as a component. So far: its storage, the outbound federation client
+ * (`client/`), the key ring (other servers' keys, from memory, the database, the server itself
+ * or trusted notaries, fetched through that client), the X-Matrix check of inbound requests
+ * (`auth/`, handed to the HTTP layer for `auth: 'federation'` routes) and the key routes
+ * (`/_matrix/key/v2/server`, the notary `/_matrix/key/v2/query` routes) plus
+ * `/_matrix/federation/v1/version`. It has no internal API yet.
+ */
+import type { OldVerifyKey } from '../matrix/server-keys.js';
+import type { ComponentDefinition } from '../setup/component.js';
+import { createFederationAuthenticator } from './auth/federation-authenticator.js';
+import type { FederationKeyLookup } from './auth/federation-key-lookup.js';
+import { createFederationClient } from './client/federation-client.js';
+import { createKeyRing, type KeyRing } from './keyring/key-ring.js';
+import { NO_KEY_TRANSPORT, type KeyTransport } from './keyring/key-transport.js';
+import type { OurKeys } from './keyring/our-server-keys.js';
+import { trustedKeyServersFromConfig } from './keyring/trusted-key-servers.js';
+import { federationapiRoutes } from './routing/index.js';
+import { axonVersion } from './routing/version.js';
+import { openFederationStorage } from './storage/index.js';
+
+/** What a process (or a test) may choose when building the component. */
+export interface FederationapiComponentOptions {
+  /** How the key ring reaches other servers. Default: the outbound federation client. */
+  readonly transport?: KeyTransport;
+  /** Keys we no longer sign with, still published (the config has no key for them yet). */
+  readonly oldKeys?: readonly OldVerifyKey[];
+  /** How long others may use our keys before refetching (default 7 days). */
+  readonly keyValidityPeriodMs?: number;
+  /** The clock (tests). */
+  readonly now?: () => number;
+}
+
+/** The component, with its choices made. */
+export function createFederationapiComponent(o: FederationapiComponentOptions = {}): ComponentDefinition {
+  return {
+    name: 'federationapi',
+    async start(ctx) {
+      const storage = await openFederationStorage(await ctx.database());
+      const now = o.now ?? Date.now;
+      const serverName = ctx.config.server_name;
+      const fed = ctx.config.federation;
+      const ourKeys: OurKeys = { signingKeys: [ctx.signingKey], oldKeys: o.oldKeys ?? [], validityPeriodMs: o.keyValidityPeriodMs };
+      // With federation off nothing is ever fetched: only stored keys and ours are found.
+      const client = fed.enabled && !o.transport
+        ? createFederationClient({
+            serverName,
+            signingKey: ctx.signingKey,
+            tlsVerify: fed.tls_verify,
+            caFile: fed.ca_file,
+            allowNetworks: fed.allow_networks,
+            denyNetworks: fed.deny_networks,
+            userAgent: `Axon/${axonVersion()}`,
+          })
+        : undefined;
+      const keyRing = createKeyRing({
+        storage,
+        transport: fed.enabled ? (o.transport ?? client ?? NO_KEY_TRANSPORT) : NO_KEY_TRANSPORT,
+        serverName,
+        ourKeys,
+        trustedKeyServers: trustedKeyServersFromConfig(fed.trusted_key_servers),
+        now,
+        logger: ctx.logger,
+      });
+      return {
+        publicRoutes: federationapiRoutes({ serverName, ourKeys, keyRing, now }),
+        federationAuthenticator: createFederationAuthenticator({ serverName, keys: requestKeyLookup(keyRing), now }),
+        stop: async () => {
+          await client?.close();
+        },
+      };
+    },
+  };
+}
+
+/**
+ * The key ring as request verification asks it: a request is checked against the origin's keys
+ * valid now, never an old key (those verify only what was signed while they were in use).
+ */
+function requestKeyLookup(keyRing: KeyRing): FederationKeyLookup {
+  return {
+    async verifyKey(serverName, keyId) {
+      const found = await keyRing.verifyKey(serverName, keyId);
+      return found.ok ? found.key.publicKey : undefined;
+    },
+  };
+}
+
+/** The component as a monolith runs it. */
+export const federationapiComponent: ComponentDefinition = createFederationapiComponent();
