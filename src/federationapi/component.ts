@@ -4,7 +4,8 @@
  * or trusted notaries, fetched through that client), the X-Matrix check of inbound requests
  * (`auth/`, handed to the HTTP layer for `auth: 'federation'` routes) and the key routes
  * (`/_matrix/key/v2/server`, the notary `/_matrix/key/v2/query` routes) plus
- * `/_matrix/federation/v1/version`. It has no internal API yet.
+ * `/_matrix/federation/v1/version`, and the profile and directory queries (answered through the
+ * userapi and roomserver). It has no internal API yet.
  */
 import type { OldVerifyKey } from '../matrix/server-keys.js';
 import type { ComponentDefinition } from '../setup/component.js';
@@ -16,6 +17,7 @@ import { NO_KEY_TRANSPORT, type KeyTransport } from './keyring/key-transport.js'
 import type { OurKeys } from './keyring/our-server-keys.js';
 import { trustedKeyServersFromConfig } from './keyring/trusted-key-servers.js';
 import { federationapiRoutes } from './routing/index.js';
+import type { QueryRoomserverAPI, QueryUserAPI } from './routing/query-routes-deps.js';
 import { axonVersion } from './routing/version.js';
 import { openFederationStorage } from './storage/index.js';
 
@@ -63,7 +65,14 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
         logger: ctx.logger,
       });
       return {
-        publicRoutes: federationapiRoutes({ serverName, ourKeys, keyRing, now }),
+        publicRoutes: federationapiRoutes({
+          serverName,
+          ourKeys,
+          keyRing,
+          now,
+          userApi: ctx.api<QueryUserAPI>('userapi'),
+          roomserverApi: ctx.api<QueryRoomserverAPI>('roomserver'),
+        }),
         federationAuthenticator: createFederationAuthenticator({ serverName, keys: requestKeyLookup(keyRing), now }),
         stop: async () => {
           await client?.close();

@@ -1,19 +1,19 @@
 /**
  * What the federation client suites need from the network, all real: a tiny UDP DNS server
- * answering A, AAAA and SRV queries from a table; a test PKI made with the `openssl` CLI (a CA,
- * a leaf it signs, and a rogue self-signed leaf); HTTPS servers on 127.0.0.1 that record what
+ * answering A, AAAA and SRV queries from a table; the test PKI (`../harness/start-federated-pair-pki.ts`:
+ * a CA, a leaf it signs, and a rogue self-signed leaf); HTTPS servers on 127.0.0.1 that record what
  * they were sent (Host, SNI, Authorization, body).
  */
-import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { Resolver } from 'node:dns/promises';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { ipToBytes } from '../../src/federationapi/client/network-guard.js';
+import type { TestCert } from '../harness/start-federated-pair-pki.js';
+
+// The PKI lives with the federated pair, which needs it too; re-exported for these suites.
+export { createTestPki, opensslUnavailableReason, type TestCert, type TestPki } from '../harness/start-federated-pair-pki.js';
 
 /** The records of one name. */
 export interface TestDnsEntry {
@@ -98,55 +98,6 @@ export async function startTestDns(records: Readonly<Record<string, TestDnsEntry
   return { port, queries, resolver, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
 }
 
-/** Why the PKI cannot be made here, or `undefined` if `openssl` works. */
-export function opensslUnavailableReason(): string | undefined {
-  try {
-    execFileSync('openssl', ['version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'the openssl CLI is not installed, so no test certificates can be made';
-  }
-}
-
-/** A key pair and certificate in PEM. */
-export interface TestCert {
-  readonly key: string;
-  readonly cert: string;
-}
-
-/** The test PKI. */
-export interface TestPki {
-  /** Path of the CA certificate (for `caFile`). */
-  readonly caFile: string;
-  /** A certificate signed by the CA for the names and IPs asked. */
-  readonly leaf: TestCert;
-  /** A self-signed certificate for the same names, from no trusted CA. */
-  readonly rogue: TestCert;
-  dispose(): void;
-}
-
-/** Makes a CA and two leaves for `dnsNames` and `ips` with `openssl` (EC P-256, valid 1 day). */
-export function createTestPki(dnsNames: readonly string[], ips: readonly string[]): TestPki {
-  const dir = mkdtempSync(join(tmpdir(), 'axon-fedclient-pki-'));
-  const p = (f: string): string => join(dir, f);
-  const run = (args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  const san = [...dnsNames.map((n) => `DNS:${n}`), ...ips.map((i) => `IP:${i}`)].join(',');
-  writeFileSync(p('leaf.ext'), `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n`);
-  run(['req', '-x509', ...ec, '-days', '1', '-subj', '/CN=Axon Test CA', '-keyout', p('ca.key'), '-out', p('ca.crt'),
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign']);
-  run(['req', ...ec, '-subj', `/CN=${dnsNames[0] ?? 'leaf'}`, '-keyout', p('leaf.key'), '-out', p('leaf.csr')]);
-  run(['x509', '-req', '-in', p('leaf.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-days', '1', '-out', p('leaf.crt'), '-extfile', p('leaf.ext')]);
-  run(['req', '-x509', ...ec, '-days', '1', '-subj', `/CN=${dnsNames[0] ?? 'rogue'}`, '-keyout', p('rogue.key'), '-out', p('rogue.crt'), '-addext', `subjectAltName=${san}`]);
-  const read = (f: string): string => readFileSync(p(f), 'utf8');
-  return {
-    caFile: p('ca.crt'),
-    leaf: { key: read('leaf.key'), cert: read('leaf.crt') },
-    rogue: { key: read('rogue.key'), cert: read('rogue.crt') },
-    dispose: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
 /** One request as a test HTTPS server saw it. */
 export interface SeenRequest {
   readonly method: string;
@@ -177,7 +128,7 @@ export interface TestHttpsServer {
 }
 
 /** Starts an HTTPS server on 127.0.0.1 with `cert`, answering with `handler`. */
-export async function startHttpsServer(cert: TestCert, handler: (req: SeenRequest) => TestReply): Promise<TestHttpsServer> {
+export async function startHttpsServer(cert: Pick<TestCert, 'key' | 'cert'>, handler: (req: SeenRequest) => TestReply): Promise<TestHttpsServer> {
   const seen: SeenRequest[] = [];
   const server: Server = createServer({ key: cert.key, cert: cert.cert }, (req, res) => {
     const chunks: Buffer[] = [];

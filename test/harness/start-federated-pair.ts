@@ -1,0 +1,116 @@
+/**
+ * Two real Axon monoliths in this process that federate with each other over real HTTPS:
+ * A's federation listener on 127.0.0.1, B's on 127.0.0.2 (Linux routes all of 127/8 to
+ * loopback), each with a certificate for its IP issued by one test CA that both servers trust
+ * (`federation.ca_file`), TLS verification on, loopback allowed (`federation.allow_networks`).
+ *
+ * Server names are `127.0.0.x:<port>`: an IP literal with an explicit port, which server
+ * discovery connects to directly (spec steps 1–2), so no DNS or well-known is involved. The
+ * server name must be fixed before start while the port is only known after a bind, so a free
+ * port is picked first and the start retried on the (rare) race where another process took it.
+ *
+ * Each server is a `ClientTestServer` (shared-secret registration, `call`), with metrics on so
+ * tests can count the requests a server received.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startClientTestServer, type ClientTestServer } from '../clientapi/client-test-server.js';
+import { freePort } from './free-port.js';
+import { createTestCa, opensslUnavailableReason, type TestCa } from './start-federated-pair-pki.js';
+
+/** One server of the pair. */
+export interface FederatedServer {
+  /** `127.0.0.x:<port>`, the federation listener's address. */
+  readonly serverName: string;
+  /** The federation listener, `https://127.0.0.x:<port>`. */
+  readonly federationUrl: string;
+  /** The client listener (plain HTTP on 127.0.0.1). */
+  readonly clientUrl: string;
+  /** Its signing key file (Synapse format), e.g. for a test to sign requests as this server. */
+  readonly signingKeyPath: string;
+  /** Calls its client API, registers users (shared secret), logs in. */
+  readonly client: ClientTestServer;
+}
+
+/** The running pair. */
+export interface FederatedPair {
+  readonly a: FederatedServer;
+  readonly b: FederatedServer;
+  /** The CA both servers trust, for test clients that must reach them. */
+  readonly caFile: string;
+  /** Stops both servers and deletes their files. */
+  stop(): Promise<void>;
+}
+
+/** Why the pair cannot run here (no `openssl` to make certificates), or `undefined`. */
+export function federatedPairUnavailableReason(): string | undefined {
+  return opensslUnavailableReason();
+}
+
+/** Attempts at a start when the picked port was taken in between. */
+const PORT_ATTEMPTS = 3;
+
+/** Starts A on 127.0.0.1 and B on 127.0.0.2; `config` is merged into both configs (top-level keys replace). */
+export async function startFederatedPair(config: Record<string, unknown> = {}): Promise<FederatedPair> {
+  const dir = mkdtempSync(join(tmpdir(), 'axon-fedpair-'));
+  const ca = createTestCa();
+  const started: FederatedServer[] = [];
+  const stop = async (): Promise<void> => {
+    try {
+      await Promise.all(started.map((s) => s.client.stop()));
+    } finally {
+      ca.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  try {
+    for (const [label, ip] of [['a', '127.0.0.1'], ['b', '127.0.0.2']] as const) {
+      started.push(await startFederatedServer({ label, ip, ca, dir, config }));
+    }
+    const [a, b] = started;
+    if (!a || !b) throw new Error('the pair did not start');
+    return { a, b, caFile: ca.caFile, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+interface ServerSetup {
+  readonly label: string;
+  readonly ip: string;
+  readonly ca: TestCa;
+  readonly dir: string;
+  readonly config: Record<string, unknown>;
+}
+
+async function startFederatedServer(s: ServerSetup): Promise<FederatedServer> {
+  const cert = s.ca.issue(s.label, [], [s.ip]);
+  const signingKeyPath = join(s.dir, `${s.label}.signing.key`);
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(s.ip);
+    const serverName = `${s.ip}:${port}`;
+    try {
+      const client = await startClientTestServer({
+        server_name: serverName,
+        signing_key_path: signingKeyPath,
+        listen: {
+          client: { host: '127.0.0.1', port: 0 },
+          internal: { host: '127.0.0.1', port: 0 },
+          federation: { host: s.ip, port, tls_cert: cert.certFile, tls_key: cert.keyFile },
+        },
+        federation: { enabled: true, tls_verify: true, ca_file: s.ca.caFile, allow_networks: ['127.0.0.0/8'] },
+        metrics: { enabled: true },
+        ...s.config,
+      });
+      return { serverName, federationUrl: `https://${serverName}`, clientUrl: client.url, signingKeyPath, client };
+    } catch (e) {
+      if (attempt >= PORT_ATTEMPTS || !isAddressInUse(e)) throw e;
+    }
+  }
+}
+
+function isAddressInUse(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EADDRINUSE';
+}
