@@ -34,7 +34,9 @@ const STRIPPED_KEYS = ['invite_room_state', 'knock_room_state'] as const;
 
 /** Stores a new event and applies its state change; wakes its room's members and its target. */
 export async function applyNewRoomEvent(deps: RoomEventDeps, msg: NewRoomEvent): Promise<void> {
-  if (await deps.storage.hasEvent(msg.eventId)) return;
+  // No "already stored?" read first: the insert itself finds a redelivery (its event ID is
+  // unique) and then nothing is written; a redelivery only costs the reads below, the common
+  // path one query less.
   const { json, stripped } = clientForm(msg.eventId, msg.roomId, msg.event, await replacedState(deps, msg));
   const own = stateEntryOf(msg.eventId, msg.event, json);
   const isCreate = msg.event.type === 'm.room.create' && msg.event.state_key === '';
