@@ -4,8 +4,8 @@
  * or trusted notaries, fetched through that client), the X-Matrix check of inbound requests
  * (`auth/`, handed to the HTTP layer for `auth: 'federation'` routes) and the key routes
  * (`/_matrix/key/v2/server`, the notary `/_matrix/key/v2/query` routes) plus
- * `/_matrix/federation/v1/version`, and the profile and directory queries (answered through the
- * userapi and roomserver). It has no internal API yet.
+ * `/_matrix/federation/v1/version`, the profile and directory queries, and the published rooms,
+ * space hierarchy and OpenID userinfo reads (answered through the userapi and roomserver). It has no internal API yet.
  */
 import type { OldVerifyKey } from '../matrix/server-keys.js';
 import type { ComponentDefinition } from '../setup/component.js';
@@ -17,7 +17,9 @@ import { NO_KEY_TRANSPORT, type KeyTransport } from './keyring/key-transport.js'
 import type { OurKeys } from './keyring/our-server-keys.js';
 import { trustedKeyServersFromConfig } from './keyring/trusted-key-servers.js';
 import { federationapiRoutes } from './routing/index.js';
+import type { DirectoryRoomserverAPI, DirectoryUserAPI } from './routing/directory-routes-deps.js';
 import type { QueryRoomserverAPI, QueryUserAPI } from './routing/query-routes-deps.js';
+import type { RoomReadRoomserverAPI } from './routing/room-read-deps.js';
 import { axonVersion } from './routing/version.js';
 import { openFederationStorage } from './storage/index.js';
 
@@ -70,8 +72,9 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
           ourKeys,
           keyRing,
           now,
-          userApi: ctx.api<QueryUserAPI>('userapi'),
-          roomserverApi: ctx.api<QueryRoomserverAPI>('roomserver'),
+          userApi: ctx.api<QueryUserAPI & DirectoryUserAPI>('userapi'),
+          roomserverApi: ctx.api<QueryRoomserverAPI & DirectoryRoomserverAPI>('roomserver'),
+          readRoomserverApi: ctx.api<RoomReadRoomserverAPI>('roomserver'),
         }),
         federationAuthenticator: createFederationAuthenticator({ serverName, keys: requestKeyLookup(keyRing), now }),
         stop: async () => {

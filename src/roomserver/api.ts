@@ -442,6 +442,60 @@ export interface QueryReportsResponse {
   readonly reports: readonly StoredContentReport[];
 }
 
+// ---------------------------------------------------------------- federation reads (state before an event, auth chains, DAG walks)
+
+export interface QueryStateBeforeEventRequest {
+  readonly roomId: string;
+  readonly eventId: string;
+  /** Only the event IDs (`/state_ids`): `events` stays empty. */
+  readonly idsOnly?: boolean;
+}
+export interface QueryStateBeforeEventResponse {
+  /** false when the event is unknown, of another room, an outlier or rejected. */
+  readonly found: boolean;
+  /** The state before the event (not including the event's own change), sorted. */
+  readonly eventIds: readonly string[];
+  /** Those events (empty with `idsOnly`). */
+  readonly events: readonly StoredRoomEvent[];
+}
+
+export interface QueryAuthChainRequest {
+  readonly eventIds: readonly string[];
+  /** Only the event IDs: `events` stays empty. */
+  readonly idsOnly?: boolean;
+}
+export interface QueryAuthChainResponse {
+  /** The stored auth chain of the events (not the events themselves unless reached), by depth then ID. */
+  readonly eventIds: readonly string[];
+  readonly events: readonly StoredRoomEvent[];
+}
+
+/** `/backfill`: the given events and those before them. */
+export interface QueryBackfillRequest {
+  readonly roomId: string;
+  readonly eventIds: readonly string[];
+  /** The most events returned, the given ones included. */
+  readonly limit: number;
+}
+export interface QueryBackfillResponse {
+  /** Deepest first; outliers, rejected and soft-failed events left out. */
+  readonly events: readonly StoredRoomEvent[];
+}
+
+/** `/get_missing_events`: the events before `latestEvents`, not walking past `earliestEvents`. */
+export interface QueryMissingEventsRequest {
+  readonly roomId: string;
+  readonly earliestEvents: readonly string[];
+  readonly latestEvents: readonly string[];
+  readonly limit: number;
+  /** Events shallower than this end the walk (default 0). */
+  readonly minDepth?: number;
+}
+export interface QueryMissingEventsResponse {
+  /** Oldest first (by depth); neither the latest nor the earliest events themselves. */
+  readonly events: readonly StoredRoomEvent[];
+}
+
 // ---------------------------------------------------------------- history visibility, time, deactivation
 
 /**
@@ -528,6 +582,10 @@ export interface FederationRoomserverAPI
   extends Pick<ClientRoomserverAPI, 'queryRoomInfo' | 'queryState' | 'queryEvents' | 'queryMembership'> {
   inputRoomEvents(req: InputRoomEventsRequest): Promise<InputRoomEventsResponse>;
   queryJoinedServers(req: QueryJoinedServersRequest): Promise<QueryJoinedServersResponse>;
+  queryStateBeforeEvent(req: QueryStateBeforeEventRequest): Promise<QueryStateBeforeEventResponse>;
+  queryAuthChain(req: QueryAuthChainRequest): Promise<QueryAuthChainResponse>;
+  queryBackfill(req: QueryBackfillRequest): Promise<QueryBackfillResponse>;
+  queryMissingEvents(req: QueryMissingEventsRequest): Promise<QueryMissingEventsResponse>;
 }
 
 /** What the userapi calls (its user directory reads rooms it first sees mid-stream). */
@@ -569,4 +627,8 @@ export const RoomserverAPIMethods = {
   queryEventVisibility: true,
   queryEventByTimestamp: true,
   performLeaveAllRooms: true,
+  queryStateBeforeEvent: true,
+  queryAuthChain: true,
+  queryBackfill: true,
+  queryMissingEvents: true,
 } as const satisfies Record<keyof RoomserverAPI, true>;

@@ -211,6 +211,22 @@ export interface PerformLoginTokenRedemptionResponse {
   readonly userId: string | null;
 }
 
+/** An OpenID token for a local user (`POST /user/{userId}/openid/request_token`). */
+export interface PerformOpenIdTokenCreationRequest {
+  readonly userId: string;
+}
+export interface PerformOpenIdTokenCreationResponse {
+  readonly token: string;
+  readonly expiresInMs: number;
+}
+export interface QueryOpenIdTokenRequest {
+  readonly token: string;
+}
+/** The user an OpenID token was issued to, or null when unknown, expired or the account is deactivated. */
+export interface QueryOpenIdTokenResponse {
+  readonly userId: string | null;
+}
+
 export interface QueryProfileRequest {
   readonly userId: string;
 }
@@ -468,6 +484,9 @@ export interface ClientUserAPI {
   queryDevices(req: QueryDevicesRequest): Promise<QueryDevicesResponse>;
   performLoginTokenCreation(req: PerformLoginTokenCreationRequest): Promise<PerformLoginTokenCreationResponse>;
   performLoginTokenRedemption(req: PerformLoginTokenRedemptionRequest): Promise<PerformLoginTokenRedemptionResponse>;
+  /** Issues an OpenID token for an active local user (M_NOT_FOUND, M_USER_DEACTIVATED otherwise). */
+  performOpenIdTokenCreation(req: PerformOpenIdTokenCreationRequest): Promise<PerformOpenIdTokenCreationResponse>;
+  queryOpenIdToken(req: QueryOpenIdTokenRequest): Promise<QueryOpenIdTokenResponse>;
   queryProfile(req: QueryProfileRequest): Promise<QueryProfileResponse>;
   performProfileUpdate(req: PerformProfileUpdateRequest): Promise<PerformProfileUpdateResponse>;
   performAccountDataUpdate(req: PerformAccountDataUpdateRequest): Promise<PerformAccountDataUpdateResponse>;
@@ -536,6 +555,8 @@ export const UserAPIMethods = {
   queryDevices: true,
   performLoginTokenCreation: true,
   performLoginTokenRedemption: true,
+  performOpenIdTokenCreation: true,
+  queryOpenIdToken: true,
   queryProfile: true,
   performProfileUpdate: true,
   performAccountDataUpdate: true,

@@ -22,6 +22,7 @@ import { postLogout } from './post-logout.js';
 import { postRefresh } from './post-refresh.js';
 import { postRegister } from './post-register.js';
 import { presenceRoutes } from './presence.js';
+import { openIdRequestTokenRoutes } from './openid-request-token.js';
 import { profileRoutes } from './profile.js';
 import { pushRuleRoutes } from './push-rules.js';
 import { reportContentRoutes } from './report-content.js';
@@ -91,5 +92,7 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...roomTypingRoutes(deps),
     ...roomReceiptRoutes(deps),
     ...presenceRoutes(deps),
+    // OpenID tokens for third parties
+    ...openIdRequestTokenRoutes(deps),
   ];
 }

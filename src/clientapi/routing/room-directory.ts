@@ -9,7 +9,7 @@ import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import type { ClientRoomserverAPI, PublicRoomSummary } from '../../roomserver/api.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
-import { publicRoomsPage, type PublicRoomsQuery, type PublicRoomsResponse } from './public-rooms-page.js';
+import { publicRoomsPage, type PublicRoomsQuery, type PublicRoomsResponse } from '../../internal/roomsummary/public-rooms-page.js';
 
 const RoomIdParams = Type.Object({ roomId: Type.String() });
 const VISIBILITY_PATH = '/_matrix/client/v3/directory/list/room/:roomId';

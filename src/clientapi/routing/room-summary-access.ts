@@ -1,39 +1,27 @@
 /**
- * Who may see a room's summary (space hierarchy, room summary): the spec's list for
- * `/hierarchy`, which `/room_summary` reuses — a user who is joined or invited; anyone when the
- * join rule is `public`, or `knock`/`knock_restricted` in a room version that has them, or the
- * history is `world_readable`; and for a `restricted` (or `knock_restricted`) room, a user joined
- * to one of the rooms its join rule allows. A ban does not hide a public room (Synapse's rule).
+ * Who may see a room's summary (space hierarchy, room summary), for a user: the rule shared with
+ * federation (`internal/roomsummary/summary-visibility.ts`), with the user in the room when
+ * joined or invited, and in an allowed room when joined to it.
  */
 import type { ClientRoomserverAPI, RoomSummary } from '../../roomserver/api.js';
-import { ROOM_VERSIONS } from '../../matrix/room-version.js';
+import { mayViewSummary } from '../../internal/roomsummary/summary-visibility.js';
 
 /** The rooms the requester is joined to, fetched at most once per request. */
 export type JoinedRoomsLookup = () => Promise<ReadonlySet<string>>;
 
 /**
- * Whether the summary may be shown. `room.membership` must be the requester's (null when
- * unauthenticated); `joinedRooms` is only called for a restricted room the user is not in.
+ * Whether the summary may be shown (the rule is `mayViewSummary`). `room.membership` must be the
+ * requester's (null when unauthenticated); `joinedRooms` is only called for a restricted room the
+ * user is not in.
  */
-export async function mayViewRoom(room: RoomSummary, joinedRooms: JoinedRoomsLookup): Promise<boolean> {
-  if (room.membership === 'join' || room.membership === 'invite') return true;
-  if (room.worldReadable) return true;
-  const version = ROOM_VERSIONS.get(room.roomVersion);
-  switch (room.joinRule) {
-    case 'public':
-      return true;
-    case 'knock':
-      return version?.knockSupported === true;
-    case 'knock_restricted':
-      return version?.knockRestrictedSupported === true;
-    case 'restricted': {
-      if (version?.restrictedJoinSupported !== true || room.allowedRoomIds.length === 0) return false;
+export function mayViewRoom(room: RoomSummary, joinedRooms: JoinedRoomsLookup): Promise<boolean> {
+  return mayViewSummary(room, {
+    isInRoom: async () => room.membership === 'join' || room.membership === 'invite',
+    isInAnyOf: async (roomIds) => {
       const joined = await joinedRooms();
-      return room.allowedRoomIds.some((id) => joined.has(id));
-    }
-    default:
-      return false;
-  }
+      return roomIds.some((id) => joined.has(id));
+    },
+  });
 }
 
 /** A {@link JoinedRoomsLookup} for `userId` (none joined when undefined), asking the roomserver once. */

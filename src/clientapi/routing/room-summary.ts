@@ -12,7 +12,7 @@ import { parseRoomIdOrAlias } from '../../matrix/ids/room-id-or-alias.js';
 import type { ClientRoomserverAPI } from '../../roomserver/api.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { joinedRoomsOnce, mayViewRoom } from './room-summary-access.js';
-import { roomSummaryJson } from './room-summary-json.js';
+import { roomSummaryJson } from '../../internal/roomsummary/room-summary-json.js';
 import { localRoomSummaries } from './room-summary-source.js';
 
 const Params = Type.Object({ roomIdOrAlias: Type.String() });

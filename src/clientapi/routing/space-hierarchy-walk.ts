@@ -10,7 +10,10 @@
  * the page, which the spec's advice to cap `limit` and `max_depth` keeps bounded. If the space
  * changes between two pages, a room may be repeated or skipped, as with the room directory.
  */
+import { spaceChildren, spaceChildVia } from '../../internal/roomsummary/space-children.js';
 import type { SpaceChildState } from '../../roomserver/api.js';
+
+export { compareSpaceChildren, spaceChildren } from '../../internal/roomsummary/space-children.js';
 
 /** A room as the walk needs it; callers extend it with what they want back. */
 export interface HierarchyRoom {
@@ -94,7 +97,7 @@ export async function walkSpaceHierarchy<R extends HierarchyRoom>(opts: WalkOpti
     if (entry.depth >= opts.maxDepth) continue;
     for (let i = children.length - 1; i >= 0; i--) {
       const child = children[i]!;
-      if (!seen.has(child.stateKey)) stack.push({ roomId: child.stateKey, via: viaOf(child), depth: entry.depth + 1 });
+      if (!seen.has(child.stateKey)) stack.push({ roomId: child.stateKey, via: spaceChildVia(child), depth: entry.depth + 1 });
     }
   }
   return { rootVisible: true, rooms, ...(stack.length > 0 ? { next: position } : {}) };
@@ -117,53 +120,4 @@ async function loadBatch<R extends HierarchyRoom>(
   }
   const found = await opts.load([...batch.values()].map(({ roomId, via }) => ({ roomId, via })));
   for (const id of batch.keys()) loaded.set(id, found.get(id));
-}
-
-/**
- * A space's children as the hierarchy shows them: `m.space.child` events whose `via` is a
- * non-empty list of strings (anything else unlinks the child), only suggested ones when asked,
- * in the spec's order.
- */
-export function spaceChildren(states: readonly SpaceChildState[], suggestedOnly: boolean): SpaceChildState[] {
-  return states.filter((s) => viaOf(s).length > 0 && (!suggestedOnly || s.content.suggested === true)).sort(compareSpaceChildren);
-}
-
-/**
- * The spec's order of space children: those with a valid `order` first, by `order` (code points),
- * then the rest; ties by the event's `origin_server_ts`, then by room ID.
- */
-export function compareSpaceChildren(a: SpaceChildState, b: SpaceChildState): number {
-  const oa = validOrder(a.content.order);
-  const ob = validOrder(b.content.order);
-  if (oa !== ob) {
-    if (oa === undefined) return 1;
-    if (ob === undefined) return -1;
-    return compareCodePoints(oa, ob);
-  }
-  if (a.originServerTs !== b.originServerTs) return a.originServerTs - b.originServerTs;
-  return compareCodePoints(a.stateKey, b.stateKey);
-}
-
-/** `order` when it is a string of 1–50 characters between `\x20` and `\x7E`, as the spec requires. */
-function validOrder(order: unknown): string | undefined {
-  return typeof order === 'string' && /^[\x20-\x7E]{1,50}$/.test(order) ? order : undefined;
-}
-
-/** The `via` servers of a child event, or none when `via` is not a list of strings. */
-function viaOf(s: SpaceChildState): string[] {
-  const via = s.content.via;
-  return Array.isArray(via) && via.every((v): v is string => typeof v === 'string') ? via : [];
-}
-
-/** Compares by Unicode code point (JavaScript's `<` compares UTF-16 units, which differs above U+FFFF). */
-function compareCodePoints(a: string, b: string): number {
-  const ia = a[Symbol.iterator]();
-  const ib = b[Symbol.iterator]();
-  for (;;) {
-    const ca = ia.next();
-    const cb = ib.next();
-    if (ca.done || cb.done) return ca.done && cb.done ? 0 : ca.done ? -1 : 1;
-    const d = ca.value.codePointAt(0)! - cb.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }

@@ -11,7 +11,7 @@ import type { RoomSummary } from '../../roomserver/api.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { joinedRoomsOnce, mayViewRoom } from './room-summary-access.js';
-import { roomSummaryJson, strippedChildStateJson } from './room-summary-json.js';
+import { roomSummaryJson, strippedChildStateJson } from '../../internal/roomsummary/room-summary-json.js';
 import { localRoomSummaries, type RoomSummarySource } from './room-summary-source.js';
 import { decodeHierarchyToken, encodeHierarchyToken } from './space-hierarchy-token.js';
 import { walkSpaceHierarchy, type HierarchyRoom } from './space-hierarchy-walk.js';

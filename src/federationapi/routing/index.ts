@@ -1,19 +1,25 @@
 /** Every public route of the federationapi, as one list. */
 import type { AnyRoute } from '../../internal/httputil/route.js';
+import type { DirectoryRoutesDeps } from './directory-routes-deps.js';
 import { keyQueryRoutes } from './key-query.js';
 import type { KeyRoutesDeps } from './key-routes-deps.js';
 import { keyServerRoutes } from './key-server.js';
+import { openIdUserinfoRoutes } from './openid-userinfo.js';
+import { publicRoomsRoutes } from './public-rooms.js';
 import { queryDirectoryRoutes } from './query-directory.js';
 import { queryProfileRoutes } from './query-profile.js';
 import type { QueryRoutesDeps } from './query-routes-deps.js';
+import type { RoomReadRoutesDeps } from './room-read-deps.js';
+import { roomReadRoutes } from './room-read-routes.js';
+import { spaceHierarchyRoutes } from './space-hierarchy.js';
 import { versionRoutes } from './version.js';
 
 export type { KeyRoutesDeps, QueryRoutesDeps };
 
 /** What all the routes need. */
-export type FederationapiRouteDeps = KeyRoutesDeps & QueryRoutesDeps;
+export type FederationapiRouteDeps = KeyRoutesDeps & QueryRoutesDeps & DirectoryRoutesDeps & RoomReadRoutesDeps;
 
 /** The key routes, the version route and the query routes. */
 export function federationapiRoutes(deps: FederationapiRouteDeps): AnyRoute[] {
-  return [...keyServerRoutes(deps), ...keyQueryRoutes(deps), ...versionRoutes(), ...queryProfileRoutes(deps), ...queryDirectoryRoutes(deps)];
+  return [...keyServerRoutes(deps), ...keyQueryRoutes(deps), ...versionRoutes(), ...queryProfileRoutes(deps), ...queryDirectoryRoutes(deps), ...publicRoomsRoutes(deps), ...spaceHierarchyRoutes(deps), ...openIdUserinfoRoutes(deps), ...roomReadRoutes(deps)];
 }

@@ -34,6 +34,10 @@ import { queryAliasesForRoom, queryRoomAlias } from './query-room-alias.js';
 import { queryRoomInfo } from './query-room-info.js';
 import { queryRoomVisibility } from './query-room-visibility.js';
 import { queryState } from './query-state.js';
+import { queryAuthChain } from './query-auth-chain.js';
+import { queryBackfill } from './query-backfill.js';
+import { queryMissingEvents } from './query-missing-events.js';
+import { queryStateBeforeEvent } from './query-state-before-event.js';
 import { createRoomQueue } from './room-queue.js';
 import type { LoadedEvent, RoomserverInternalContext, VerifyKeyLookup } from './roomserver-internal-context.js';
 
@@ -113,6 +117,10 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     queryEventVisibility: (req) => queryEventVisibility(ctx, req),
     queryEventByTimestamp: (req) => queryEventByTimestamp(ctx, req),
     performLeaveAllRooms: (req) => performLeaveAllRooms(ctx, req),
+    queryStateBeforeEvent: (req) => queryStateBeforeEvent(ctx, req),
+    queryAuthChain: (req) => queryAuthChain(ctx, req),
+    queryBackfill: (req) => queryBackfill(ctx, req),
+    queryMissingEvents: (req) => queryMissingEvents(ctx, req),
   };
 }
 

@@ -10,6 +10,7 @@ import type { UserStorage } from '../storage/index.js';
 import { createAccessTokenCache, type AccessTokenCacheOptions } from './access-token-cache.js';
 import { performAccountDataUpdate, queryAccountData } from './account-data.js';
 import { performLoginTokenCreation, performLoginTokenRedemption } from './login-tokens.js';
+import { performOpenIdTokenCreation, queryOpenIdToken } from './openid-tokens.js';
 import { performAccountCreation } from './perform-account-creation.js';
 import { performAccountDeactivation } from './perform-account-deactivation.js';
 import { performDeviceCreation } from './perform-device-creation.js';
@@ -94,6 +95,8 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     queryDevices: (req) => queryDevices(ctx, req),
     performLoginTokenCreation: (req) => performLoginTokenCreation(ctx, req),
     performLoginTokenRedemption: (req) => performLoginTokenRedemption(ctx, req),
+    performOpenIdTokenCreation: (req) => performOpenIdTokenCreation(ctx, req),
+    queryOpenIdToken: (req) => queryOpenIdToken(ctx, req),
     queryProfile: (req) => queryProfile(ctx, req),
     performProfileUpdate: (req) => performProfileUpdate(ctx, req),
     performAccountDataUpdate: (req) => performAccountDataUpdate(ctx, req),

@@ -10,6 +10,7 @@ export const TOKEN_PREFIX = {
   access: 'axa_',
   refresh: 'axr_',
   login: 'axl_',
+  openid: 'axo_',
 } as const;
 
 /** A new random token: the prefix and 32 random bytes in unpadded base64url. */

@@ -18,6 +18,7 @@ import type { DeviceSighting, StoredDevice } from './devices-table.js';
 import * as filters from './filters-table.js';
 import * as loginTokens from './login-tokens-table.js';
 import * as nonces from './registration-nonces-table.js';
+import * as openIdTokens from './openid-tokens-table.js';
 import * as presence from './presence-table.js';
 import type { PresenceWrite, StoredPresence } from './presence-table.js';
 import * as profiles from './profiles-table.js';
@@ -75,6 +76,10 @@ export interface UserStorage {
   addLoginToken(tokenHash: string, localpart: string, createdTs: number, expiresTs: number): Promise<void>;
   /** Consumes a login token; its user if it existed and had not expired. */
   takeLoginToken(tokenHash: string, now: number): Promise<string | undefined>;
+  /** Stores an OpenID token (and drops expired ones). */
+  addOpenIdToken(tokenHash: string, localpart: string, expiresTs: number, now: number): Promise<void>;
+  /** The user of an OpenID token that has not expired at `now` (tokens stay usable until then). */
+  getOpenIdToken(tokenHash: string, now: number): Promise<string | undefined>;
   /** Stores a shared-secret registration nonce (and drops expired ones). */
   addNonce(nonceHash: string, expiresTs: number, now: number): Promise<void>;
   /** Consumes a nonce; true if it existed and had not expired. */
@@ -214,6 +219,11 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
       await loginTokens.insertLoginToken(db, hash, localpart, createdTs, expiresTs);
     },
     takeLoginToken: (hash, now) => loginTokens.takeLoginToken(db, hash, now),
+    async addOpenIdToken(hash, localpart, expiresTs, now) {
+      await openIdTokens.deleteExpiredOpenIdTokens(db, now);
+      await openIdTokens.insertOpenIdToken(db, hash, localpart, expiresTs);
+    },
+    getOpenIdToken: (hash, now) => openIdTokens.selectOpenIdToken(db, hash, now),
     async addNonce(hash, expiresTs, now) {
       await nonces.deleteExpiredNonces(db, now);
       await nonces.insertNonce(db, hash, expiresTs);

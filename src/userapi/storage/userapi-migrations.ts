@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Migration } from '../../internal/sqlutil/run-migrations.js';
 import { filtersMigration } from './filters-migration.js';
+import { openIdTokensMigration } from './openid-tokens-migration.js';
 import { userDirectoryMigration } from './user-directory-migration.js';
 
 const createTables: Migration = {
@@ -127,4 +128,4 @@ const createPresence: Migration = {
 };
 
 /** Every userapi migration, in order. */
-export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4)];
+export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5)];

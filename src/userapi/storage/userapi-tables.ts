@@ -165,6 +165,13 @@ export interface DirectoryRemoteUsersTable {
 }
 
 /** A filter a user uploaded for `/sync` (see `filters-table.ts`). */
+/** OpenID tokens (`openid-tokens-table.ts`). */
+export interface OpenIdTokensTable {
+  token_hash: string;
+  localpart: string;
+  expires_ts: number;
+}
+
 export interface FiltersTable {
   /** The filter ID handed to the client, as a decimal string. */
   id: Generated<number>;
@@ -195,4 +202,5 @@ export interface UserapiTables {
   userapi_presence: PresenceTable;
   userapi_presence_stream: PresenceStreamTable;
   userapi_filters: FiltersTable;
+  userapi_openid_tokens: OpenIdTokensTable;
 }

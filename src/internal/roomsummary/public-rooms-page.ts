@@ -5,10 +5,10 @@
  * ours carry the offset (`o<n>`), as the directory is small and reordering between two pages
  * can at worst repeat or skip a room, which the spec tolerates.
  */
-import { MatrixError } from '../../internal/errors/matrix-error.js';
+import { MatrixError } from '../errors/matrix-error.js';
 import type { PublicRoomSummary } from '../../roomserver/api.js';
 
-/** What a client may ask of the directory. */
+/** What a client (`/publicRooms`) or another server (federation `/publicRooms`) may ask of the directory. */
 export interface PublicRoomsQuery {
   readonly limit?: number;
   readonly since?: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { MatrixError } from '../../internal/errors/matrix-error.js';
+import { MatrixError } from '../errors/matrix-error.js';
 import type { PublicRoomSummary } from '../../roomserver/api.js';
 import { publicRoomsPage } from './public-rooms-page.js';
 

@@ -1,0 +1,28 @@
+/**
+ * What the federation read routes (`/event`, `/state`, `/state_ids`, `/event_auth`,
+ * `/backfill`, `/get_missing_events`) need: the roomserver's reads of rooms, states, auth
+ * chains and the DAG, and the history visibility of events for a server.
+ */
+import type { RoomserverAPI } from '../../roomserver/api.js';
+
+/** The roomserver calls the read routes make. */
+export type RoomReadRoomserverAPI = Pick<
+  RoomserverAPI,
+  | 'queryRoomInfo'
+  | 'queryState'
+  | 'queryEvents'
+  | 'queryJoinedServers'
+  | 'queryEventVisibility'
+  | 'queryStateBeforeEvent'
+  | 'queryAuthChain'
+  | 'queryBackfill'
+  | 'queryMissingEvents'
+>;
+
+export interface RoomReadRoutesDeps {
+  /** Our server name: the `origin` of the transactions we answer with. */
+  readonly serverName: string;
+  readonly readRoomserverApi: RoomReadRoomserverAPI;
+  /** The clock, for the transactions' `origin_server_ts`. */
+  readonly now: () => number;
+}
