@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createFederationClient, type FederationClient, type FederationClientOptions } from '../../src/federationapi/client/federation-client.js';
-import { FederationRequestError } from '../../src/federationapi/client/federation-request-error.js';
 import type { JsonObject } from '../../src/matrix/json.js';
 import { generateSigningKey } from '../../src/matrix/signing-key.js';
 import { verifyJsonSignature } from '../../src/matrix/verify-json.js';
 import { createTestPki, opensslUnavailableReason, startHttpsServer, startTestDns, type SeenRequest, type TestDns, type TestHttpsServer, type TestPki } from './client-test-kit.js';
+import { federationRejection } from './federation-test-client.js';
 
 const skip = opensslUnavailableReason();
 if (skip) console.log(`# skipping federation client tests: ${skip}`);
@@ -30,16 +30,6 @@ function assertSigned(req: SeenRequest, destination: string, content?: JsonObjec
   const signed: JsonObject = { method: req.method, uri: req.url, origin: 'origin.test', destination, signatures: { 'origin.test': { 'ed25519:k1': auth.sig ?? '' } } };
   if (content !== undefined) signed.content = content;
   assert.deepEqual(verifyJsonSignature(signed, 'origin.test', 'ed25519:k1', key.publicKeyBase64), { ok: true });
-}
-
-async function rejection(p: Promise<unknown>): Promise<FederationRequestError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof FederationRequestError, `FederationRequestError expected, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('the request succeeded');
 }
 
 describe('createFederationClient over real TLS', { skip }, () => {
@@ -182,15 +172,15 @@ describe('createFederationClient over real TLS', { skip }, () => {
   });
 
   it('refuses a certificate from an untrusted CA, and the test CA without caFile', async () => {
-    const toRogue = await rejection(client().request({ destination: `127.0.0.1:${rogue.port}`, method: 'GET', path: '/x' }));
+    const toRogue = await federationRejection(client().request({ destination: `127.0.0.1:${rogue.port}`, method: 'GET', path: '/x' }));
     assert.equal(toRogue.kind, 'network');
     assert.equal(rogue.seen.length, 0);
-    const noCa = await rejection(client({ caFile: undefined }).request({ destination: `127.0.0.1:${server.port}`, method: 'GET', path: '/x' }));
+    const noCa = await federationRejection(client({ caFile: undefined }).request({ destination: `127.0.0.1:${server.port}`, method: 'GET', path: '/x' }));
     assert.equal(noCa.kind, 'network');
   });
 
   it('refuses a certificate that does not name the host', async () => {
-    const e = await rejection(client().request({ destination: `other.test:${server.port}`, method: 'GET', path: '/_matrix/federation/v1/version' }));
+    const e = await federationRejection(client().request({ destination: `other.test:${server.port}`, method: 'GET', path: '/_matrix/federation/v1/version' }));
     assert.equal(e.kind, 'network');
     assert.match(e.message, /other\.test/);
   });
@@ -202,13 +192,13 @@ describe('createFederationClient over real TLS', { skip }, () => {
 
   it('never connects to a denied network unless it is allowed', async () => {
     const before = server.connections;
-    const e = await rejection(client({ allowNetworks: [] }).request({ destination: `fed.test:${server.port}`, method: 'GET', path: '/_matrix/federation/v1/version' }));
+    const e = await federationRejection(client({ allowNetworks: [] }).request({ destination: `fed.test:${server.port}`, method: 'GET', path: '/_matrix/federation/v1/version' }));
     assert.equal(e.kind, 'blocked');
     assert.equal(e.destination, `fed.test:${server.port}`);
-    const literal = await rejection(client({ allowNetworks: [], denyNetworks: ['::ffff:127.0.0.0/104'] }).request({ destination: `127.0.0.1:${server.port}`, method: 'GET', path: '/' }));
+    const literal = await federationRejection(client({ allowNetworks: [], denyNetworks: ['::ffff:127.0.0.0/104'] }).request({ destination: `127.0.0.1:${server.port}`, method: 'GET', path: '/' }));
     assert.equal(literal.kind, 'blocked');
     const wellKnownSeen = server.seen.length;
-    const delegated = await rejection(client({ allowNetworks: [] }).request({ destination: 'wk.test', method: 'GET', path: '/' }));
+    const delegated = await federationRejection(client({ allowNetworks: [] }).request({ destination: 'wk.test', method: 'GET', path: '/' }));
     assert.equal(delegated.kind, 'blocked', 'the well-known fetch is guarded too, and so is the fallback');
     assert.equal(server.seen.length, wellKnownSeen);
     assert.equal(server.connections, before, 'no socket was opened');
@@ -216,31 +206,31 @@ describe('createFederationClient over real TLS', { skip }, () => {
 
   it('maps a remote Matrix error to a FederationRequestError with its status, errcode and error', async () => {
     const dest = `127.0.0.1:${server.port}`;
-    const e = await rejection(client().request({ destination: dest, method: 'GET', path: '/forbidden' }));
+    const e = await federationRejection(client().request({ destination: dest, method: 'GET', path: '/forbidden' }));
     assert.deepEqual([e.kind, e.status, e.errcode, e.error, e.destination], ['http', 403, 'M_FORBIDDEN', 'nope', dest]);
-    const gw = await rejection(client().request({ destination: dest, method: 'GET', path: '/gateway' }));
+    const gw = await federationRejection(client().request({ destination: dest, method: 'GET', path: '/gateway' }));
     assert.deepEqual([gw.kind, gw.status, gw.errcode, gw.error], ['http', 502, undefined, undefined]);
-    const bad = await rejection(client().request({ destination: dest, method: 'GET', path: '/notjson' }));
+    const bad = await federationRejection(client().request({ destination: dest, method: 'GET', path: '/notjson' }));
     assert.equal(bad.kind, 'bad_response');
   });
 
   it('times out a request that gets no answer', async () => {
     const started = Date.now();
-    const e = await rejection(client().request({ destination: `127.0.0.1:${server.port}`, method: 'GET', path: '/hang', timeoutMs: 300 }));
+    const e = await federationRejection(client().request({ destination: `127.0.0.1:${server.port}`, method: 'GET', path: '/hang', timeoutMs: 300 }));
     assert.equal(e.kind, 'timeout');
     assert.ok(Date.now() - started < 3000, 'gave up near the time limit');
   });
 
   it('refuses a response larger than the limit', async () => {
     const dest = `127.0.0.1:${server.port}`;
-    const e = await rejection(client().request({ destination: dest, method: 'GET', path: '/big', maxResponseBytes: 1024 }));
+    const e = await federationRejection(client().request({ destination: dest, method: 'GET', path: '/big', maxResponseBytes: 1024 }));
     assert.equal(e.kind, 'too_large');
     const ok = await client().request<JsonObject>({ destination: dest, method: 'GET', path: '/big', maxResponseBytes: 8192 });
     assert.equal((ok.pad as string).length, 4096);
   });
 
   it('fails resolution of an unknown name with kind resolve', async () => {
-    const e = await rejection(client().request({ destination: 'nowhere.test', method: 'GET', path: '/' }));
+    const e = await federationRejection(client().request({ destination: 'nowhere.test', method: 'GET', path: '/' }));
     assert.equal(e.kind, 'resolve');
   });
 

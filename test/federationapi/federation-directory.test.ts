@@ -3,29 +3,18 @@
  * (`startFederatedPair`): A reads B's published rooms (`/publicRooms`) and the hierarchy of a
  * space on B (`/hierarchy`), and a third party checks a B user's OpenID token at B's
  * `/openid/userinfo`. Everything on B is set up through its client API; A's side is a federation
- * client built from A's config choices and key, as `federation-pair.test.ts` does.
+ * client built from A's config choices and key (`federationTestClient`).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createFederationClient, type FederationClient } from '../../src/federationapi/client/federation-client.js';
-import { FederationRequestError } from '../../src/federationapi/client/federation-request-error.js';
+import type { FederationClient } from '../../src/federationapi/client/federation-client.js';
 import type { JsonObject } from '../../src/matrix/json.js';
-import { loadOrCreateSigningKey } from '../../src/setup/load-signing-key.js';
 import { okBody, type TestUser } from '../clientapi/client-test-server.js';
 import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair } from '../harness/start-federated-pair.js';
+import { federationRejection, federationTestClient } from './federation-test-client.js';
 
 const skip = federatedPairUnavailableReason();
 if (skip) console.log(`# skipping the federated directory tests: ${skip}`);
-
-async function rejection(p: Promise<unknown>): Promise<FederationRequestError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof FederationRequestError, `FederationRequestError expected, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('the request succeeded');
-}
 
 describe('federation directory routes between two Axon servers', { skip }, () => {
   let pair: FederatedPair;
@@ -39,16 +28,7 @@ describe('federation directory routes between two Axon servers', { skip }, () =>
 
   before(async () => {
     pair = await startFederatedPair();
-    client = createFederationClient({
-      serverName: pair.a.serverName,
-      signingKey: loadOrCreateSigningKey(pair.a.signingKeyPath),
-      tlsVerify: true,
-      caFile: pair.caFile,
-      allowNetworks: ['127.0.0.0/8'],
-      denyNetworks: ['127.0.0.0/8', '::1/128'],
-      userAgent: 'Axon-test',
-      timeoutMs: 10_000,
-    });
+    client = federationTestClient(pair, pair.a);
     bob = await pair.b.client.register('bob');
   });
   after(async () => {
@@ -87,7 +67,7 @@ describe('federation directory routes between two Axon servers', { skip }, () =>
   });
 
   it('refuses an unsigned request for the published rooms', async () => {
-    const e = await rejection(onB('GET', '/_matrix/federation/v1/publicRooms', { signed: false }));
+    const e = await federationRejection(onB('GET', '/_matrix/federation/v1/publicRooms', { signed: false }));
     assert.deepEqual([e.status, e.errcode], [401, 'M_UNAUTHORIZED']);
   });
 
@@ -120,7 +100,7 @@ describe('federation directory routes between two Axon servers', { skip }, () =>
     assert.deepEqual(((suggested.room as JsonObject).children_state as JsonObject[]).map((c) => c.state_key), [open]);
     assert.deepEqual(suggested.inaccessible_children, []);
     // A room A's server may neither peek nor join is unknown to it.
-    const e = await rejection(onB('GET', `/_matrix/federation/v1/hierarchy/${encodeURIComponent(closed)}`));
+    const e = await federationRejection(onB('GET', `/_matrix/federation/v1/hierarchy/${encodeURIComponent(closed)}`));
     assert.deepEqual([e.status, e.errcode], [404, 'M_NOT_FOUND']);
   });
 
@@ -130,10 +110,10 @@ describe('federation directory routes between two Axon servers', { skip }, () =>
     assert.equal(issued.token_type, 'Bearer');
     const info = await onB('GET', '/_matrix/federation/v1/openid/userinfo', { query: { access_token: String(issued.access_token) }, signed: false });
     assert.deepEqual(info, { sub: bob.userId });
-    const e = await rejection(onB('GET', '/_matrix/federation/v1/openid/userinfo', { query: { access_token: 'axo_not-a-token' }, signed: false }));
+    const e = await federationRejection(onB('GET', '/_matrix/federation/v1/openid/userinfo', { query: { access_token: 'axo_not-a-token' }, signed: false }));
     assert.deepEqual([e.status, e.errcode], [401, 'M_UNKNOWN_TOKEN']);
     // Bob's access token is not an OpenID token.
-    const e2 = await rejection(onB('GET', '/_matrix/federation/v1/openid/userinfo', { query: { access_token: bob.accessToken }, signed: false }));
+    const e2 = await federationRejection(onB('GET', '/_matrix/federation/v1/openid/userinfo', { query: { access_token: bob.accessToken }, signed: false }));
     assert.deepEqual([e2.status, e2.errcode], [401, 'M_UNKNOWN_TOKEN']);
   });
 });

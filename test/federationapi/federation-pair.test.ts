@@ -11,8 +11,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createFederationClient, type FederationClient, type FederationClientOptions } from '../../src/federationapi/client/federation-client.js';
-import { FederationRequestError } from '../../src/federationapi/client/federation-request-error.js';
+import type { FederationClient, FederationClientOptions } from '../../src/federationapi/client/federation-client.js';
 import { axonVersion } from '../../src/federationapi/routing/version.js';
 import type { JsonObject } from '../../src/matrix/json.js';
 import { signingKeyFromSeed, type SigningKey } from '../../src/matrix/signing-key.js';
@@ -20,6 +19,7 @@ import { verifyJsonSignature } from '../../src/matrix/verify-json.js';
 import { loadOrCreateSigningKey } from '../../src/setup/load-signing-key.js';
 import { okBody } from '../clientapi/client-test-server.js';
 import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair, type FederatedServer } from '../harness/start-federated-pair.js';
+import { federationRejection, federationTestClient } from './federation-test-client.js';
 
 const skip = federatedPairUnavailableReason();
 if (skip) console.log(`# skipping the federated pair tests: ${skip}`);
@@ -38,16 +38,6 @@ async function requestCount(server: FederatedServer, method: string, route: stri
   return total;
 }
 
-async function rejection(p: Promise<unknown>): Promise<FederationRequestError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof FederationRequestError, `FederationRequestError expected, got ${String(e)}`);
-    return e;
-  }
-  assert.fail('the request succeeded');
-}
-
 const KEY_SERVER_ROUTE = '/_matrix/key/v2/server';
 
 describe('two Axon servers federating over HTTPS', { skip }, () => {
@@ -57,17 +47,7 @@ describe('two Axon servers federating over HTTPS', { skip }, () => {
 
   /** A federation client as A builds one from its config, with knobs to break it. */
   const clientOfA = (over: Partial<FederationClientOptions> = {}): FederationClient => {
-    const c = createFederationClient({
-      serverName: pair.a.serverName,
-      signingKey: aKey,
-      tlsVerify: true,
-      caFile: pair.caFile,
-      allowNetworks: ['127.0.0.0/8'],
-      denyNetworks: ['127.0.0.0/8', '::1/128'],
-      userAgent: 'Axon-test',
-      timeoutMs: 10_000,
-      ...over,
-    });
+    const c = federationTestClient(pair, pair.a, over);
     clients.push(c);
     return c;
   };
@@ -126,19 +106,19 @@ describe('two Axon servers federating over HTTPS', { skip }, () => {
     const bob = `@bob:${pair.b.serverName}`;
     // A's key ID with other key material: the signature check itself must fail.
     const forged = signingKeyFromSeed(randomBytes(32), aKey.version);
-    const e1 = await rejection(profileOf(clientOfA({ signingKey: forged }), bob));
+    const e1 = await federationRejection(profileOf(clientOfA({ signingKey: forged }), bob));
     assert.deepEqual([e1.kind, e1.status, e1.errcode], ['http', 401, 'M_UNAUTHORIZED']);
     // A key ID A never published.
     const unknown = signingKeyFromSeed(randomBytes(32), 'not_a_key');
-    const e2 = await rejection(profileOf(clientOfA({ signingKey: unknown }), bob));
+    const e2 = await federationRejection(profileOf(clientOfA({ signingKey: unknown }), bob));
     assert.deepEqual([e2.kind, e2.status, e2.errcode], ['http', 401, 'M_UNAUTHORIZED']);
   });
 
   it('answers 404 M_NOT_FOUND for an unknown user and 400 for a user of another server', async () => {
     const client = clientOfA();
-    const missing = await rejection(profileOf(client, `@nobody:${pair.b.serverName}`));
+    const missing = await federationRejection(profileOf(client, `@nobody:${pair.b.serverName}`));
     assert.deepEqual([missing.status, missing.errcode], [404, 'M_NOT_FOUND']);
-    const foreign = await rejection(profileOf(client, `@alice:${pair.a.serverName}`));
+    const foreign = await federationRejection(profileOf(client, `@alice:${pair.a.serverName}`));
     assert.deepEqual([foreign.status, foreign.errcode], [400, 'M_INVALID_PARAM']);
   });
 
@@ -150,13 +130,13 @@ describe('two Axon servers federating over HTTPS', { skip }, () => {
     const directory = (roomAlias: string): Promise<JsonObject> =>
       client.request({ destination: pair.b.serverName, method: 'GET', path: '/_matrix/federation/v1/query/directory', query: { room_alias: roomAlias } });
     assert.deepEqual(await directory(alias), { room_id: created.room_id, servers: [pair.b.serverName] });
-    const missing = await rejection(directory(`#nowhere:${pair.b.serverName}`));
+    const missing = await federationRejection(directory(`#nowhere:${pair.b.serverName}`));
     assert.deepEqual([missing.status, missing.errcode], [404, 'M_NOT_FOUND']);
   });
 
   it('verifies TLS: a client that does not trust the test CA is refused before sending anything', async () => {
     const before = await requestCount(pair.b, 'GET', '/_matrix/federation/v1/version');
-    const e = await rejection(clientOfA({ caFile: undefined }).request({ destination: pair.b.serverName, method: 'GET', path: '/_matrix/federation/v1/version', signed: false }));
+    const e = await federationRejection(clientOfA({ caFile: undefined }).request({ destination: pair.b.serverName, method: 'GET', path: '/_matrix/federation/v1/version', signed: false }));
     assert.equal(e.kind, 'network');
     assert.equal(await requestCount(pair.b, 'GET', '/_matrix/federation/v1/version'), before);
   });

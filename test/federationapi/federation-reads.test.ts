@@ -12,12 +12,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createFederationClient, type FederationClient } from '../../src/federationapi/client/federation-client.js';
-import { FederationRequestError } from '../../src/federationapi/client/federation-request-error.js';
+import type { FederationClient } from '../../src/federationapi/client/federation-client.js';
 import type { JsonObject, JsonValue } from '../../src/matrix/json.js';
-import { loadOrCreateSigningKey } from '../../src/setup/load-signing-key.js';
 import { okBody, type TestUser } from '../clientapi/client-test-server.js';
 import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair, type FederatedServer } from '../harness/start-federated-pair.js';
+import { federationRejection, federationTestClient } from './federation-test-client.js';
 
 const skip = federatedPairUnavailableReason();
 if (skip) console.log(`# skipping the federation read tests: ${skip}`);
@@ -27,13 +26,8 @@ const FED = '/_matrix/federation/v1';
 
 /** The refusal of `p`: its HTTP status and errcode. */
 async function refusal(p: Promise<unknown>): Promise<[number | undefined, string | undefined]> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(e instanceof FederationRequestError, `FederationRequestError expected, got ${String(e)}`);
-    return [e.status, e.errcode];
-  }
-  assert.fail('the request succeeded');
+  const e = await federationRejection(p);
+  return [e.status, e.errcode];
 }
 
 describe('federation reads between two Axon servers', { skip }, () => {
@@ -43,16 +37,7 @@ describe('federation reads between two Axon servers', { skip }, () => {
 
   /** A federation client signing as `server` with its own key file. */
   const clientAs = (server: FederatedServer): FederationClient => {
-    const c = createFederationClient({
-      serverName: server.serverName,
-      signingKey: loadOrCreateSigningKey(server.signingKeyPath),
-      tlsVerify: true,
-      caFile: pair.caFile,
-      allowNetworks: ['127.0.0.0/8'],
-      denyNetworks: ['127.0.0.0/8', '::1/128'],
-      userAgent: 'Axon-test',
-      timeoutMs: 10_000,
-    });
+    const c = federationTestClient(pair, server);
     clients.push(c);
     return c;
   };

@@ -1,22 +1,19 @@
 /**
- * Real Axon monoliths for the key tests, each under its own server name, whose federationapi is
- * built with test choices (a key transport, old keys, a movable clock). Federation routes are
- * served on the client listener (no federation listener configured), over plain HTTP.
+ * Real Axon monoliths for the key tests (`startTestMonolith`), each under its own server name,
+ * whose federationapi is built with test choices (a key transport, old keys, a movable clock).
+ * Federation routes are served on the client listener (no federation listener configured), over
+ * plain HTTP.
  *
  * {@link httpKeyTransport} is the test's `KeyTransport`: it maps server names to those servers'
  * URLs and calls their real key routes with `fetch`, counting calls; a server may be marked
  * down, or its answers tampered with, to play a dead or forging server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { configFromObject } from '../../src/internal/config/load-config.js';
 import { createFederationapiComponent, type FederationapiComponentOptions } from '../../src/federationapi/component.js';
 import type { KeyTransport } from '../../src/federationapi/keyring/key-transport.js';
 import { isJsonObject, type JsonObject } from '../../src/matrix/json.js';
 import { DEFAULT_COMPONENTS } from '../../src/setup/default-components.js';
-import { startServer, type RunningServer } from '../../src/setup/start-server.js';
+import type { RunningServer } from '../../src/setup/start-server.js';
+import { startTestMonolith } from '../harness/start-test-monolith.js';
 
 /** A running key test server. */
 export interface KeyTestServer {
@@ -35,39 +32,18 @@ export async function startKeyTestServer(
   component: FederationapiComponentOptions = {},
   config: Record<string, unknown> = {},
 ): Promise<KeyTestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'axon-keys-'));
-  try {
-    const cfg = configFromObject({
-      server_name: serverName,
-      signing_key_path: join(dir, 'signing.key'),
-      listen: { client: { host: '127.0.0.1', port: 0 }, internal: { host: '127.0.0.1', port: 0 } },
-      database: { connection_string: `sqlite:${join(dir, 'axon.db')}` },
-      media: { path: join(dir, 'media') },
-      rate_limiting: { enabled: false },
-      metrics: { enabled: false },
-      logging: { level: 'silent' },
-      ...config,
-    });
-    const registry = DEFAULT_COMPONENTS.map((c) => (c.name === 'federationapi' ? createFederationapiComponent(component) : c));
-    const server = await startServer(cfg, { logger: pino({ level: 'silent' }), registry });
-    return {
-      serverName,
-      baseUrl: server.urls.client,
-      server,
-      keyId: server.signingKey.keyId,
-      publicKey: server.signingKey.publicKeyBase64,
-      stop: async () => {
-        try {
-          await server.stop();
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-    };
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    throw e;
-  }
+  const registry = DEFAULT_COMPONENTS.map((c) => (c.name === 'federationapi' ? createFederationapiComponent(component) : c));
+  // Registration stays at its default (closed): these servers only serve keys.
+  const monolith = await startTestMonolith({ server_name: serverName, registration: {}, ...config }, { registry });
+  const { server } = monolith;
+  return {
+    serverName,
+    baseUrl: monolith.baseUrl,
+    server,
+    keyId: server.signingKey.keyId,
+    publicKey: server.signingKey.publicKeyBase64,
+    stop: monolith.stop,
+  };
 }
 
 /** A {@link KeyTransport} over real HTTP, with knobs for tests. */

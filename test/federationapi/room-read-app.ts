@@ -1,15 +1,11 @@
 /**
  * Test support for the federation read routes: the routes served over a real roomserver API
- * (from `describeRoomserverApi`) by an HTTP app built as the project builds its listeners, with a
- * federation authenticator that takes the asking server from the `origin` of any `X-Matrix`
- * header (the real X-Matrix check has its own suites; these test what the routes answer to whom).
+ * (from `describeRoomserverApi`) by a {@link testFederationApp}, which takes the asking server
+ * from the `origin` of any `X-Matrix` header.
  */
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { MatrixError } from '../../src/internal/errors/matrix-error.js';
-import { createHttpServer } from '../../src/internal/httputil/create-http-server.js';
 import { roomReadRoutes } from '../../src/federationapi/routing/room-read-routes.js';
 import type { RoomReadRoomserverAPI } from '../../src/federationapi/routing/room-read-deps.js';
+import { testFederationApp } from '../../src/federationapi/routing/test-federation-app.js';
 
 /** The clock of every answer. */
 export const READ_TEST_NOW = 1_700_000_000_000;
@@ -29,23 +25,7 @@ export interface ReadApp {
 
 /** Builds the app for `serverName` over `api`. */
 export function roomReadApp(serverName: string, api: RoomReadRoomserverAPI): ReadApp {
-  const app: FastifyInstance = createHttpServer({
-    logger: pino({ level: 'silent' }),
-    routes: roomReadRoutes({ serverName, readRoomserverApi: api, now: () => READ_TEST_NOW }),
-    maxBodyBytes: 65536,
-    trustProxy: false,
-    cors: false,
-    accessTokenInQuery: false,
-    authenticators: {
-      federation: {
-        authenticate: async (req) => {
-          const origin = /^X-Matrix origin="([^"]+)"/.exec(req.headers.authorization ?? '')?.[1];
-          if (origin === undefined) throw MatrixError.unauthorized('Missing X-Matrix authorization');
-          return { serverName: origin };
-        },
-      },
-    },
-  });
+  const app = testFederationApp(roomReadRoutes({ serverName, readRoomserverApi: api, now: () => READ_TEST_NOW }));
   const call = async (method: 'GET' | 'POST', url: string, origin: string, payload?: unknown): Promise<ReadAnswer> => {
     const res = await app.inject({
       method,

@@ -31,11 +31,17 @@ export interface TestMonolith {
   stop(): Promise<void>;
 }
 
+/** What else a test may choose about the monolith. */
+export interface TestMonolithOptions {
+  /** The components to run (default: {@link DEFAULT_COMPONENTS}), e.g. one built with test choices. */
+  readonly registry?: readonly ComponentDefinition[];
+}
+
 /**
  * Starts a monolith. `overrides` are merged into the config; a top-level key replaces the
  * default's whole section (pass all of `registration`, not one field of it).
  */
-export async function startTestMonolith(overrides: Record<string, unknown> = {}): Promise<TestMonolith> {
+export async function startTestMonolith(overrides: Record<string, unknown> = {}, options: TestMonolithOptions = {}): Promise<TestMonolith> {
   const dir = mkdtempSync(join(tmpdir(), 'axon-test-'));
   try {
     const config = configFromObject({
@@ -59,7 +65,7 @@ export async function startTestMonolith(overrides: Record<string, unknown> = {})
         return { publicRoutes: [], stop: async () => {} };
       },
     };
-    const server = await startServer(config, { logger: pino({ level: 'silent' }), registry: [...DEFAULT_COMPONENTS, busTap] });
+    const server = await startServer(config, { logger: pino({ level: 'silent' }), registry: [...(options.registry ?? DEFAULT_COMPONENTS), busTap] });
     if (!bus) throw new Error('the test bus tap was not started');
     return {
       baseUrl: server.urls.client,

@@ -9,25 +9,13 @@ import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import type { ClientRoomserverAPI, PublicRoomSummary } from '../../roomserver/api.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
+import { PublicRoomsBody, publicRoomsQueryOfBody } from '../../internal/roomsummary/public-rooms-body.js';
 import { publicRoomsPage, type PublicRoomsQuery, type PublicRoomsResponse } from '../../internal/roomsummary/public-rooms-page.js';
 
 const RoomIdParams = Type.Object({ roomId: Type.String() });
 const VISIBILITY_PATH = '/_matrix/client/v3/directory/list/room/:roomId';
 const PUBLIC_ROOMS_PATH = '/_matrix/client/v3/publicRooms';
 const ServerQuery = Type.Object({ server: Type.Optional(Type.String()) });
-
-const PublicRoomsBody = Type.Object({
-  limit: Type.Optional(Type.Integer()),
-  since: Type.Optional(Type.String()),
-  filter: Type.Optional(
-    Type.Object({
-      generic_search_term: Type.Optional(Type.String()),
-      room_types: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Null()]))),
-    }),
-  ),
-  include_all_networks: Type.Optional(Type.Boolean()),
-  third_party_instance_id: Type.Optional(Type.String()),
-});
 
 export function roomDirectoryRoutes(deps: ClientRouteDeps): AnyRoute[] {
   const rs = deps.roomserverApi;
@@ -80,13 +68,7 @@ export function roomDirectoryRoutes(deps: ClientRouteDeps): AnyRoute[] {
       auth: 'user',
       rateLimit: 'default',
       schema: { query: ServerQuery, body: PublicRoomsBody },
-      handler: ({ query, body }) =>
-        listing(query.server, {
-          limit: body.limit,
-          since: body.since,
-          genericSearchTerm: body.filter?.generic_search_term,
-          roomTypes: body.filter?.room_types,
-        }),
+      handler: ({ query, body }) => listing(query.server, publicRoomsQueryOfBody(body)),
     }),
   ];
 }

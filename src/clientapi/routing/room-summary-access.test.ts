@@ -1,26 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { testRoomSummary } from '../../internal/roomsummary/test-room-summary.js';
 import type { RoomSummary } from '../../roomserver/api.js';
 import { mayViewRoom } from './room-summary-access.js';
 
-const room = (over: Partial<RoomSummary>): RoomSummary => ({
-  roomId: '!r:example.org',
-  name: null,
-  topic: null,
-  canonicalAlias: null,
-  numJoinedMembers: 1,
-  worldReadable: false,
-  guestCanJoin: false,
-  avatarUrl: null,
-  joinRule: 'invite',
-  roomType: null,
-  roomVersion: '11',
-  encryption: null,
-  allowedRoomIds: [],
-  membership: null,
-  childrenState: [],
-  ...over,
-});
+const room = (over: Partial<RoomSummary>): RoomSummary => testRoomSummary('!r:example.org', over);
 
 describe('mayViewRoom', () => {
   const noRooms = async () => new Set<string>();

@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { testPublicRoomSummary } from '../../internal/roomsummary/test-room-summary.js';
 import type { PublicRoomSummary } from '../../roomserver/api.js';
 import { publicRoomsRoutes } from './public-rooms.js';
 import { queryTestApp, signedGet } from './test-query-app.js';
 
-const room = (roomId: string, members: number, extra: Partial<PublicRoomSummary> = {}): PublicRoomSummary => ({
-  roomId,
-  name: null,
-  topic: null,
-  canonicalAlias: null,
-  numJoinedMembers: members,
-  worldReadable: false,
-  guestCanJoin: false,
-  avatarUrl: null,
-  joinRule: 'public',
-  roomType: null,
-  ...extra,
-});
+const room = (roomId: string, members: number, extra: Partial<PublicRoomSummary> = {}): PublicRoomSummary =>
+  testPublicRoomSummary(roomId, members, { joinRule: 'public', ...extra });
 
 const ROOMS = [
   room('!small:us.test', 1, { name: 'Knitting', topic: 'purl' }),

@@ -11,6 +11,7 @@
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
+import { PublicRoomsBody, publicRoomsQueryOfBody } from '../../internal/roomsummary/public-rooms-body.js';
 import { publicRoomsPage, type PublicRoomsQuery, type PublicRoomsResponse } from '../../internal/roomsummary/public-rooms-page.js';
 import type { DirectoryRoutesDeps } from './directory-routes-deps.js';
 
@@ -19,19 +20,6 @@ const PATH = '/_matrix/federation/v1/publicRooms';
 const GetQuery = Type.Object({
   limit: Type.Optional(Type.Integer()),
   since: Type.Optional(Type.String()),
-  include_all_networks: Type.Optional(Type.Boolean()),
-  third_party_instance_id: Type.Optional(Type.String()),
-});
-
-const PostBody = Type.Object({
-  limit: Type.Optional(Type.Integer()),
-  since: Type.Optional(Type.String()),
-  filter: Type.Optional(
-    Type.Object({
-      generic_search_term: Type.Optional(Type.String()),
-      room_types: Type.Optional(Type.Array(Type.Union([Type.String(), Type.Null()]))),
-    }),
-  ),
   include_all_networks: Type.Optional(Type.Boolean()),
   third_party_instance_id: Type.Optional(Type.String()),
 });
@@ -67,14 +55,8 @@ export function publicRoomsRoutes(deps: DirectoryRoutesDeps): AnyRoute[] {
       path: PATH,
       auth: 'federation',
       rateLimit: 'default',
-      schema: { body: PostBody },
-      handler: ({ body }) =>
-        listing(body, {
-          limit: body.limit,
-          since: body.since,
-          genericSearchTerm: body.filter?.generic_search_term,
-          roomTypes: body.filter?.room_types,
-        }),
+      schema: { body: PublicRoomsBody },
+      handler: ({ body }) => listing(body, publicRoomsQueryOfBody(body)),
     }),
   ];
 }

@@ -1,30 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { JsonObject } from '../../matrix/json.js';
+import { testRoomSummary } from '../../internal/roomsummary/test-room-summary.js';
 import type { RoomSummary, SpaceChildState } from '../../roomserver/api.js';
 import { spaceHierarchyRoutes } from './space-hierarchy.js';
 import { QUERY_TEST_ORIGIN, queryTestApp, signedGet } from './test-query-app.js';
 
 const child = (stateKey: string, ts: number, content: JsonObject = { via: ['us.test'] }): SpaceChildState => ({ stateKey, sender: '@owner:us.test', originServerTs: ts, content });
 
-const summary = (roomId: string, over: Partial<RoomSummary> = {}): RoomSummary => ({
-  roomId,
-  name: null,
-  topic: null,
-  canonicalAlias: null,
-  numJoinedMembers: 1,
-  worldReadable: false,
-  guestCanJoin: false,
-  avatarUrl: null,
-  joinRule: 'invite',
-  roomType: null,
-  roomVersion: '10',
-  encryption: null,
-  allowedRoomIds: [],
-  membership: null,
-  childrenState: [],
-  ...over,
-});
+const summary = (roomId: string, over: Partial<RoomSummary> = {}): RoomSummary => testRoomSummary(roomId, { roomVersion: '10', ...over });
 
 const ROOMS = new Map<string, RoomSummary>(
   [

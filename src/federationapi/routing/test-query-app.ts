@@ -1,15 +1,11 @@
 /**
- * Test support for the query routes: an HTTP app built as the project builds its listeners,
- * serving the routes with in-memory userapi/roomserver stand-ins and a federation authenticator
- * that accepts any `X-Matrix` header as coming from {@link QUERY_TEST_ORIGIN} (the real X-Matrix
- * check has its own suites; these test what the routes answer).
+ * Test support for the query routes: a {@link testFederationApp} serving the routes with in-memory
+ * userapi/roomserver stand-ins, where any `X-Matrix` header comes from {@link QUERY_TEST_ORIGIN}.
  */
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
-import { MatrixError } from '../../internal/errors/matrix-error.js';
-import { createHttpServer } from '../../internal/httputil/create-http-server.js';
 import type { AnyRoute } from '../../internal/httputil/route.js';
 import type { QueryRoutesDeps } from './query-routes-deps.js';
+import { testFederationApp } from './test-federation-app.js';
 
 /** Our server name in these tests. */
 export const QUERY_TEST_SERVER = 'us.test';
@@ -27,22 +23,7 @@ export function queryTestApp(routes: (deps: QueryRoutesDeps) => AnyRoute[], deps
     roomserverApi: { queryRoomAlias: unused, queryJoinedServers: unused },
     ...deps,
   };
-  return createHttpServer({
-    logger: pino({ level: 'silent' }),
-    routes: routes(full),
-    maxBodyBytes: 65536,
-    trustProxy: false,
-    cors: false,
-    accessTokenInQuery: false,
-    authenticators: {
-      federation: {
-        authenticate: async (req) => {
-          if (!req.headers.authorization?.startsWith('X-Matrix ')) throw MatrixError.unauthorized('Missing X-Matrix authorization');
-          return { serverName: QUERY_TEST_ORIGIN };
-        },
-      },
-    },
-  });
+  return testFederationApp(routes(full), QUERY_TEST_ORIGIN);
 }
 
 /** A GET with a (fake) X-Matrix header; the status and parsed body. */

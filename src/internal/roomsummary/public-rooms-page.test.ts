@@ -1,28 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MatrixError } from '../errors/matrix-error.js';
-import type { PublicRoomSummary } from '../../roomserver/api.js';
 import { publicRoomsPage } from './public-rooms-page.js';
-
-const room = (roomId: string, members: number, extra: Partial<PublicRoomSummary> = {}): PublicRoomSummary => ({
-  roomId,
-  name: null,
-  topic: null,
-  canonicalAlias: null,
-  numJoinedMembers: members,
-  worldReadable: false,
-  guestCanJoin: false,
-  avatarUrl: null,
-  joinRule: null,
-  roomType: null,
-  ...extra,
-});
+import { testPublicRoomSummary } from './test-room-summary.js';
 
 const rooms = [
-  room('!b:x', 1, { name: 'Cooking', joinRule: 'public' }),
-  room('!a:x', 1, { topic: 'all about COOKS' }),
-  room('!c:x', 3, { canonicalAlias: '#garden:x', roomType: 'm.space', worldReadable: true }),
-  room('!d:x', 2),
+  testPublicRoomSummary('!b:x', 1, { name: 'Cooking', joinRule: 'public' }),
+  testPublicRoomSummary('!a:x', 1, { topic: 'all about COOKS' }),
+  testPublicRoomSummary('!c:x', 3, { canonicalAlias: '#garden:x', roomType: 'm.space', worldReadable: true }),
+  testPublicRoomSummary('!d:x', 2),
 ];
 const ids = (r: { chunk: readonly { room_id: string }[] }) => r.chunk.map((c) => c.room_id);
 
