@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
 /**
  * The `axon` binary. With no config it creates ./data/axon.yaml and ./data/signing.key and runs
  * the monolith on SQLite with the embedded bus, so `npm start` works on a fresh machine.

@@ -3,6 +3,7 @@
  * until it logs that it is listening, returning its URLs.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -44,7 +45,7 @@ export function startAxon(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 
     const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts/build-if-needed.mjs')], { cwd: REPO_ROOT, stdio: 'inherit' });
     if (build.status !== 0) return Promise.reject(new Error('axon: building dist/ failed'));
   }
-  const entry = built ? [join(REPO_ROOT, 'dist/cmd/axon.js')] : ['--import', TSX, AXON];
+  const entry = built ? [...startScriptNodeFlags(), join(REPO_ROOT, 'dist/cmd/axon.js')] : ['--import', TSX, AXON];
   const child = spawn(process.execPath, [...NODE_FLAGS, ...entry, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   return new Promise((resolve, reject) => {
@@ -80,4 +81,10 @@ export function startAxon(args: readonly string[], cwd = REPO_ROOT, timeoutMs = 
       reject(new Error(`axon exited with ${code} before listening:\n${out}`));
     });
   });
+}
+
+/** The Node flags of `npm start` (package.json's `start` script), so a built server runs as users run it. */
+function startScriptNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).filter((w) => w.startsWith('--'));
 }
