@@ -8,6 +8,7 @@
  * write starts the log over, so it stays small; `journal_size_limit` truncates the file then.
  */
 import { createRequire } from 'node:module';
+import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
@@ -36,11 +37,52 @@ parentPort.on('message', () => {
 });
 `;
 
+/** Options of {@link startSqliteCheckpointer}. */
+export interface SqliteCheckpointerOptions {
+  /** Between checkpoints, once the worker runs (ms; 250). */
+  readonly intervalMs?: number;
+  /** The worker starts once the log reaches this size (bytes; 4 MiB: start-up migrations write about 1 MiB). */
+  readonly startAtBytes?: number;
+  /** How often the log's size is looked at until then (ms; 250). */
+  readonly pollMs?: number;
+  readonly onError?: (message: string) => void;
+}
+
 /**
  * Starts checkpointing `path` (a SQLite file in WAL mode whose connections have
  * `wal_autocheckpoint = 0`). Errors are passed to `onError` and checkpointing goes on.
+ *
+ * The worker (a thread with its own V8 heap, ~10 MB resident) starts only once the log has
+ * grown to `startAtBytes`: a server that has only started, or sees little traffic, never needs
+ * it, and closing the last connection checkpoints what is left. Until then one `stat` of the log
+ * per `pollMs`, off the event loop.
  */
-export function startSqliteCheckpointer(path: string, opts: { intervalMs?: number; onError?: (message: string) => void } = {}): SqliteCheckpointer {
+export function startSqliteCheckpointer(path: string, opts: SqliteCheckpointerOptions = {}): SqliteCheckpointer {
+  let worker: SqliteCheckpointer | undefined;
+  let stopping = false;
+  const startAt = opts.startAtBytes ?? 4 * 1024 * 1024;
+  const poll = setInterval(() => {
+    stat(`${path}-wal`).then(
+      (st) => {
+        if (st.size >= startAt && !worker && !stopping) {
+          clearInterval(poll);
+          worker = startWorker(path, opts);
+        }
+      },
+      () => {}, // no log yet
+    );
+  }, opts.pollMs ?? 250);
+  poll.unref();
+  return {
+    stop: async () => {
+      stopping = true;
+      clearInterval(poll);
+      await worker?.stop();
+    },
+  };
+}
+
+function startWorker(path: string, opts: SqliteCheckpointerOptions): SqliteCheckpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: { path, intervalMs: opts.intervalMs ?? 250, driver: require.resolve('better-sqlite3') },
