@@ -13,6 +13,7 @@ import { createFederationAuthenticator } from './auth/federation-authenticator.j
 import type { FederationKeyLookup } from './auth/federation-key-lookup.js';
 import { createFederationClient } from './client/federation-client.js';
 import { createKeyRing, type KeyRing } from './keyring/key-ring.js';
+import { oldSigningKeysFromConfig } from './keyring/old-signing-keys.js';
 import { NO_KEY_TRANSPORT, type KeyTransport } from './keyring/key-transport.js';
 import type { OurKeys } from './keyring/our-server-keys.js';
 import { trustedKeyServersFromConfig } from './keyring/trusted-key-servers.js';
@@ -27,7 +28,7 @@ import { openFederationStorage } from './storage/index.js';
 export interface FederationapiComponentOptions {
   /** How the key ring reaches other servers. Default: the outbound federation client. */
   readonly transport?: KeyTransport;
-  /** Keys we no longer sign with, still published (the config has no key for them yet). */
+  /** Keys we no longer sign with, still published (default: the config's `old_signing_keys`). */
   readonly oldKeys?: readonly OldVerifyKey[];
   /** How long others may use our keys before refetching (default 7 days). */
   readonly keyValidityPeriodMs?: number;
@@ -44,7 +45,7 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
       const now = o.now ?? Date.now;
       const serverName = ctx.config.server_name;
       const fed = ctx.config.federation;
-      const ourKeys: OurKeys = { signingKeys: [ctx.signingKey], oldKeys: o.oldKeys ?? [], validityPeriodMs: o.keyValidityPeriodMs };
+      const ourKeys: OurKeys = { signingKeys: [ctx.signingKey], oldKeys: o.oldKeys ?? oldSigningKeysFromConfig(ctx.config.old_signing_keys), validityPeriodMs: o.keyValidityPeriodMs };
       // With federation off nothing is ever fetched: only stored keys and ours are found.
       const client = fed.enabled && !o.transport
         ? createFederationClient({

@@ -4,8 +4,8 @@
  * a notary is only as trustworthy as our knowledge of its key, so there is no "trust whatever key
  * it presents" mode, and no default notary (Axon does not ask matrix.org unless told to).
  */
-import { tryDecodeBase64 } from '../../matrix/base64.js';
 import { ConfigError } from '../../internal/config/config-error.js';
+import { checkConfiguredVerifyKey } from './verify-key-config.js';
 
 /** A notary and its keys. */
 export interface TrustedKeyServer {
@@ -29,12 +29,7 @@ export function trustedKeyServersFromConfig(entries: readonly TrustedKeyServerCo
     const path = `federation.trusted_key_servers.${i}.verify_keys`;
     const keys = Object.entries(entry.verify_keys);
     if (keys.length === 0) throw new ConfigError(`invalid config: ${path}: list the notary's key(s)`, path);
-    for (const [keyId, key] of keys) {
-      if (!/^ed25519:[a-zA-Z0-9_]+$/.test(keyId)) throw new ConfigError(`invalid config: ${path}.${keyId}: not an ed25519 key ID`, path);
-      if (tryDecodeBase64(key)?.length !== 32) {
-        throw new ConfigError(`invalid config: ${path}.${keyId}: not an unpadded base64 ed25519 public key`, path);
-      }
-    }
+    for (const [keyId, key] of keys) checkConfiguredVerifyKey(path, keyId, key);
     return { serverName: entry.server_name, verifyKeys: new Map(keys) };
   });
 }

@@ -52,6 +52,21 @@ export const ConfigSchema = Type.Object(
       default: 'signing.key',
       description: 'Path of the ed25519 signing key (Synapse format), relative to this file; generated if missing.',
     }),
+    old_signing_keys: Type.Record(
+      Type.String(),
+      Type.Object(
+        {
+          key: Type.String({ description: 'The unpadded base64 ed25519 public key.' }),
+          expired_ts: Type.Integer({ minimum: 0, description: 'When it stopped signing (ms since the epoch).' }),
+        },
+        strict,
+      ),
+      {
+        default: {},
+        description:
+          'Keys this server signed with before (Synapse\'s format: key ID → {key, expired_ts}), published as old_verify_keys so other servers still verify events they signed.',
+      },
+    ),
     public_baseurl: Type.Optional(
       Type.String({ description: 'The URL clients use to reach this server; defaults to http://<client listener>/.' }),
     ),
