@@ -47,6 +47,14 @@ export interface Polylith {
   stop(): Promise<void>;
 }
 
+/** One process per component the client read paths need: roomserver, userapi, syncapi, clientapi. */
+export const SYNC_POLYLITH: readonly PolylithProcessSpec[] = [
+  { name: 'room', components: ['roomserver'] },
+  { name: 'user', components: ['userapi'] },
+  { name: 'sync', components: ['syncapi'] },
+  { name: 'client', components: ['clientapi'] },
+];
+
 /**
  * Starts the polylith. Its ports are picked before the processes start (each process must know
  * its peers' addresses), so a test running alongside can take one first: a process that fails

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { polylithSkip, startPolylith, type Polylith } from '../harness/polylith.js';
+import { polylithSkip, startPolylith, SYNC_POLYLITH, type Polylith } from '../harness/polylith.js';
 
 const skip = polylithSkip();
 
@@ -14,12 +14,7 @@ type Ev = { event_id: string; type: string; state_key?: string; content: Record<
 describe('/messages and /context in a polylith', { skip }, () => {
   let poly: Polylith;
   before(async () => {
-    poly = await startPolylith([
-      { name: 'room', components: ['roomserver'] },
-      { name: 'user', components: ['userapi'] },
-      { name: 'sync', components: ['syncapi'] },
-      { name: 'client', components: ['clientapi'] },
-    ]);
+    poly = await startPolylith(SYNC_POLYLITH);
   });
   after(async () => poly?.stop());
 

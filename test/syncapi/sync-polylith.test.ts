@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { polylithSkip, startPolylith, type Polylith } from '../harness/polylith.js';
+import { polylithSkip, startPolylith, SYNC_POLYLITH, type Polylith } from '../harness/polylith.js';
 
 const skip = polylithSkip();
 
@@ -18,12 +18,7 @@ interface SyncBody {
 describe('syncapi in a polylith', { skip }, () => {
   let poly: Polylith;
   before(async () => {
-    poly = await startPolylith([
-      { name: 'room', components: ['roomserver'] },
-      { name: 'user', components: ['userapi'] },
-      { name: 'sync', components: ['syncapi'] },
-      { name: 'client', components: ['clientapi'] },
-    ]);
+    poly = await startPolylith(SYNC_POLYLITH);
   });
   after(async () => poly?.stop());
 

@@ -21,7 +21,7 @@
 import { boundedCache } from '../../internal/util/bounded-cache.js';
 import type { SyncStorage, UserMembership } from './index.js';
 import { createRecentEventsWindow } from './recent-events-window.js';
-import type { SyncEvent } from './output-room-events-table.js';
+import type { RoomRange, SyncEvent } from './output-room-events-table.js';
 
 /** Sizes of the caches (entries). */
 export interface SyncStorageCacheLimits {
@@ -99,10 +99,13 @@ export async function cachedSyncStorage(inner: SyncStorage, limits: SyncStorageC
     },
     latestPosition: async () => window.latest,
     recentEvents(ranges, limit) {
-      const below = ranges.filter((r) => !window.covers(r.after));
+      const below: RoomRange[] = [];
       const out = new Map<string, SyncEvent[]>();
       for (const r of ranges) {
-        if (!window.covers(r.after)) continue;
+        if (!window.covers(r.after)) {
+          below.push(r);
+          continue;
+        }
         const list = window.recent(r, limit);
         if (list.length > 0) out.set(r.roomId, list);
       }
