@@ -31,6 +31,12 @@ export interface InputRoomEvent {
   readonly origin?: string;
   /** For a `new` event with unknown prev events: the state before it, when the caller fetched it. */
   readonly stateEventIdsBefore?: readonly string[];
+  /**
+   * Set (to our server name) when this server must send the event on to the other servers in the
+   * room although another server made it: a join, leave or knock that reached us through
+   * `send_join`/`send_leave`/`send_knock` goes out to the rest of the room from here.
+   */
+  readonly sendAsServer?: string;
 }
 
 export interface InputRoomEventsRequest {

@@ -59,7 +59,7 @@ export async function inputVerifiedEvent(ctx: RoomserverInternalContext, input: 
     }
   }
   const updateHead = await roomHeadUpdate(ctx, room, event, before);
-  await persistEvent(ctx, { event, stateBefore: before.input, updateHead });
+  await persistEvent(ctx, { event, stateBefore: before.input, updateHead, sendAsServer: input.sendAsServer });
   if (event.redacts !== undefined) await applyRedaction(ctx, event);
   await applyWaitingRedactions(ctx, event);
   return result(event, null, false);

@@ -23,6 +23,8 @@ export interface PersistRequest {
   readonly updateHead?: HeadUpdate;
   /** A local send's transaction ID (recorded for idempotency, echoed in the output). */
   readonly transaction?: SendTransaction;
+  /** Carried to the output (see `InputRoomEvent.sendAsServer`). */
+  readonly sendAsServer?: string;
 }
 
 /** Stores `req.event`; emits `new_room_event` (and `retire_invite`) when it moved the head. */
@@ -36,7 +38,7 @@ export async function persistEvent(ctx: RoomserverInternalContext, req: PersistR
     stateBefore: req.stateBefore,
     updateHead: req.updateHead,
     transaction: req.transaction,
-    messages: req.updateHead && !req.outlier ? (r) => headMessages(event, r, req.transaction) : undefined,
+    messages: req.updateHead && !req.outlier ? (r) => headMessages(event, r, req.transaction, req.sendAsServer) : undefined,
   });
   if (result.alreadyStored) return result;
   ctx.events.set(event.eventId, { event, rejected: req.rejection !== undefined, outlier: req.outlier === true });
@@ -44,7 +46,7 @@ export async function persistEvent(ctx: RoomserverInternalContext, req: PersistR
   return result;
 }
 
-function headMessages(event: RoomEvent, r: StoreEventResult, transaction: SendTransaction | undefined): BusMessage[] {
+function headMessages(event: RoomEvent, r: StoreEventResult, transaction: SendTransaction | undefined, sendAsServer: string | undefined): BusMessage[] {
   if (r.alreadyStored) return [];
   const out: OutputRoomEventMessage[] = [
     {
@@ -58,6 +60,7 @@ function headMessages(event: RoomEvent, r: StoreEventResult, transaction: SendTr
       latestEventIds: r.forwardExtremities,
       streamPosition: r.streamPosition,
       transaction: transaction ? { userId: transaction.userId, deviceId: transaction.deviceId, transactionId: transaction.transactionId } : null,
+      ...(sendAsServer !== undefined ? { sendAsServer } : {}),
     },
   ];
   for (const retired of r.retiredInvites ?? []) {

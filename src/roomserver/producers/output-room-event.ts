@@ -26,6 +26,12 @@ export type OutputRoomEventMessage =
       readonly streamPosition: number;
       /** Set when a local device sent it, so sync can echo `transaction_id` to that device. */
       readonly transaction: { readonly userId: string; readonly deviceId: string; readonly transactionId: string } | null;
+      /**
+       * The server that must send this event to the room's other servers when its sender is
+       * remote (a join through `send_join`); absent otherwise. Events of local senders are
+       * always sent by their server.
+       */
+      readonly sendAsServer?: string;
     }
   /** An earlier event was redacted: consumers replace their copy with `redactedEvent`. */
   | {
