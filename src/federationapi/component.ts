@@ -8,19 +8,23 @@
  * space hierarchy and OpenID userinfo reads (answered through the userapi and roomserver). It has no internal API yet.
  */
 import type { OldVerifyKey } from '../matrix/server-keys.js';
+import type { RoomserverAPI } from '../roomserver/api.js';
+import { federationapiInternalApi } from './inthttp.js';
+import { createFederationInternalAPI } from './internal/index.js';
+import { startFederationSender } from './consumers/start-federation-sender.js';
 import type { ComponentDefinition } from '../setup/component.js';
 import { createFederationAuthenticator } from './auth/federation-authenticator.js';
 import type { FederationKeyLookup } from './auth/federation-key-lookup.js';
-import { createFederationClient } from './client/federation-client.js';
+import { createFederationClient, type FederationClient } from './client/federation-client.js';
+import { FederationRequestError } from './client/federation-request-error.js';
 import { createKeyRing, type KeyRing } from './keyring/key-ring.js';
 import { oldSigningKeysFromConfig } from './keyring/old-signing-keys.js';
 import { NO_KEY_TRANSPORT, type KeyTransport } from './keyring/key-transport.js';
 import type { OurKeys } from './keyring/our-server-keys.js';
 import { trustedKeyServersFromConfig } from './keyring/trusted-key-servers.js';
 import { federationapiRoutes } from './routing/index.js';
-import type { DirectoryRoomserverAPI, DirectoryUserAPI } from './routing/directory-routes-deps.js';
-import type { QueryRoomserverAPI, QueryUserAPI } from './routing/query-routes-deps.js';
-import type { RoomReadRoomserverAPI } from './routing/room-read-deps.js';
+import type { DirectoryUserAPI } from './routing/directory-routes-deps.js';
+import type { QueryUserAPI } from './routing/query-routes-deps.js';
 import { axonVersion } from './routing/version.js';
 import { openFederationStorage } from './storage/index.js';
 
@@ -40,6 +44,7 @@ export interface FederationapiComponentOptions {
 export function createFederationapiComponent(o: FederationapiComponentOptions = {}): ComponentDefinition {
   return {
     name: 'federationapi',
+    internalApi: federationapiInternalApi,
     async start(ctx) {
       const storage = await openFederationStorage(await ctx.database());
       const now = o.now ?? Date.now;
@@ -67,18 +72,50 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
         now,
         logger: ctx.logger,
       });
+      const roomserver = ctx.api<RoomserverAPI>('roomserver');
+      // The sender needs the network: with federation off (or a test transport) nothing is sent.
+      const sender = client
+        ? await startFederationSender({ bus: ctx.bus, storage, client, roomserver, serverName, logger: ctx.logger, now })
+        : undefined;
+      const authenticator = createFederationAuthenticator({ serverName, keys: requestKeyLookup(keyRing), now });
+      const api = createFederationInternalAPI({
+        serverName,
+        signingKey: ctx.signingKey,
+        keyRing,
+        client: fed.enabled ? client : undefined,
+        roomserver,
+        now,
+        logger: ctx.logger,
+      });
       return {
+        api,
         publicRoutes: federationapiRoutes({
           serverName,
+          signingKey: ctx.signingKey,
           ourKeys,
           keyRing,
           now,
+          logger: ctx.logger,
+          bus: ctx.bus,
           userApi: ctx.api<QueryUserAPI & DirectoryUserAPI>('userapi'),
-          roomserverApi: ctx.api<QueryRoomserverAPI & DirectoryRoomserverAPI>('roomserver'),
-          readRoomserverApi: ctx.api<RoomReadRoomserverAPI>('roomserver'),
+          roomserverApi: roomserver,
+          readRoomserverApi: roomserver,
+          sendRoomserverApi: roomserver,
+          membershipRoomserverApi: roomserver,
+          federationClient: client ?? NO_FEDERATION_CLIENT,
+          receivedTransactions: storage,
         }),
-        federationAuthenticator: createFederationAuthenticator({ serverName, keys: requestKeyLookup(keyRing), now }),
+        federationAuthenticator: {
+          // Any authenticated request shows the server is up again: retry what waits for it now.
+          async authenticate(req, body) {
+            const origin = await authenticator.authenticate(req, body);
+            void sender?.heardFrom(origin.serverName);
+            return origin;
+          },
+        },
         stop: async () => {
+          // The sender first: its transactions in flight use the client.
+          await sender?.stop();
           await client?.close();
         },
       };
@@ -101,3 +138,8 @@ function requestKeyLookup(keyRing: KeyRing): FederationKeyLookup {
 
 /** The component as a monolith runs it. */
 export const federationapiComponent: ComponentDefinition = createFederationapiComponent();
+
+/** The client of a server that does not federate: every request fails (nothing reaches the network). */
+const NO_FEDERATION_CLIENT: Pick<FederationClient, 'request'> = {
+  request: () => Promise.reject(new FederationRequestError({ destination: '', kind: 'blocked', message: 'federation is disabled' })),
+};

@@ -125,9 +125,11 @@ export interface PerformCreateRoomResponse {
 
 /** A local user joining a local room. */
 export interface PerformJoinRequest {
-  /** A room ID, or an alias on this server. */
+  /** A room ID, or an alias (ours, or another server's: asked over federation). */
   readonly roomIdOrAlias: string;
   readonly userId: string;
+  /** Servers to join through when this server is not in the room (the client's `via`). */
+  readonly serverNames?: readonly string[];
   /** Extra member content: `displayname`, `avatar_url`, `reason`. */
   readonly content?: JsonObject;
   /** A guest account: it may join only rooms whose `m.room.guest_access` is `can_join` (spec). */
@@ -502,6 +504,44 @@ export interface QueryMissingEventsResponse {
   readonly events: readonly StoredRoomEvent[];
 }
 
+// ---------------------------------------------------------------- federation membership (make_*/send_*, invites)
+
+/** The fields a remote server asks a membership template for (`make_join`, `make_leave`, `make_knock`). */
+export interface EventTemplateProto {
+  readonly type: string;
+  readonly stateKey?: string;
+  readonly sender: string;
+  readonly content: JsonObject;
+}
+export interface QueryEventTemplateRequest {
+  readonly roomId: string;
+  readonly proto: EventTemplateProto;
+}
+export interface QueryEventTemplateResponse {
+  readonly roomVersion: string;
+  /**
+   * The unsigned, unhashed PDU on the room's current head (prev and auth events, depth, time;
+   * `origin` for rooms whose event IDs are chosen by servers, and no `event_id`: the sender's
+   * server mints it). It passed the auth rules against the current state.
+   */
+  readonly event: JsonObject;
+}
+
+/** An invite another server sent us for one of our users (`PUT /invite`), already signed by us. */
+export interface PerformReceiveInviteRequest {
+  readonly event: JsonObject;
+  readonly roomVersion: string;
+  /** The stripped state the inviting server sent, kept as the event's `unsigned.invite_room_state`. */
+  readonly inviteRoomState: readonly JsonObject[];
+  /** The inviting server: its signature is checked. */
+  readonly origin: string;
+}
+export interface PerformReceiveInviteResponse {
+  readonly eventId: string;
+  /** Stored as an outlier (a local user is joined: the invite reaches the room's DAG through `/send`). */
+  readonly outlier: boolean;
+}
+
 // ---------------------------------------------------------------- history visibility, time, deactivation
 
 /**
@@ -592,6 +632,8 @@ export interface FederationRoomserverAPI
   queryAuthChain(req: QueryAuthChainRequest): Promise<QueryAuthChainResponse>;
   queryBackfill(req: QueryBackfillRequest): Promise<QueryBackfillResponse>;
   queryMissingEvents(req: QueryMissingEventsRequest): Promise<QueryMissingEventsResponse>;
+  queryEventTemplate(req: QueryEventTemplateRequest): Promise<QueryEventTemplateResponse>;
+  performReceiveInvite(req: PerformReceiveInviteRequest): Promise<PerformReceiveInviteResponse>;
 }
 
 /** What the userapi calls (its user directory reads rooms it first sees mid-stream). */
@@ -637,4 +679,6 @@ export const RoomserverAPIMethods = {
   queryAuthChain: true,
   queryBackfill: true,
   queryMissingEvents: true,
+  queryEventTemplate: true,
+  performReceiveInvite: true,
 } as const satisfies Record<keyof RoomserverAPI, true>;

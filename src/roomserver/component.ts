@@ -1,9 +1,10 @@
 /**
  * The roomserver as a component: opens its database, migrates it, and serves its internal API.
- * It has no public routes; other components call it. Other servers' keys come with the
- * federationapi later: until then only our own signatures can be verified.
+ * It has no public routes; other components call it. Other servers' keys, remote joins and
+ * invites go through the federationapi when the deployment has one.
  */
-import type { ComponentDefinition } from '../setup/component.js';
+import type { RoomserverFederationAPI } from '../federationapi/api.js';
+import type { ComponentContext, ComponentDefinition } from '../setup/component.js';
 import { roomserverInternalApi } from './inthttp.js';
 import { createRoomserverInternalAPI } from './internal/index.js';
 import { openRoomserverStorage } from './storage/index.js';
@@ -25,7 +26,27 @@ export const roomserverComponent: ComponentDefinition = {
       signingKey: ctx.signingKey,
       defaultRoomVersion: ctx.config.rooms.default_version,
       logger: ctx.logger,
+      federation: lazyFederation(ctx),
     });
     return { api, publicRoutes: [], stop: async () => {} };
   },
 };
+
+/**
+ * The federationapi, looked up on first use: a deployment without one (no local component, no
+ * `components.federationapi` peer) still runs, with only local rooms and our own signatures.
+ */
+function lazyFederation(ctx: ComponentContext): () => RoomserverFederationAPI | undefined {
+  let resolved: RoomserverFederationAPI | undefined;
+  let missing = false;
+  return () => {
+    if (resolved || missing) return resolved;
+    try {
+      resolved = ctx.api<RoomserverFederationAPI>('federationapi');
+    } catch (e) {
+      missing = true;
+      ctx.logger.info({ err: e instanceof Error ? e.message : String(e) }, 'roomserver: no federationapi; remote rooms and keys are unavailable');
+    }
+    return resolved;
+  };
+}

@@ -9,15 +9,8 @@ import Type from 'typebox';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { profileContent } from './room-membership.js';
+import { ServerListQuery, serverNames } from './server-list-query.js';
 
-/** A repeated query parameter arrives as a list, a single one as a string. */
-const ServerList = Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())]));
-
-/** The servers named by `via` (v1.12) and the older `server_name`, in that order, without repeats. */
-function serverNames(query: { via?: string | string[]; server_name?: string | string[] }): string[] {
-  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-  return [...new Set([...list(query.via), ...list(query.server_name)])];
-}
 
 export function postKnock(deps: ClientRouteDeps): AnyRoute {
   return defineRoute({
@@ -27,7 +20,7 @@ export function postKnock(deps: ClientRouteDeps): AnyRoute {
     rateLimit: 'default',
     schema: {
       params: Type.Object({ roomIdOrAlias: Type.String() }),
-      query: Type.Object({ via: ServerList, server_name: ServerList }),
+      query: ServerListQuery,
       body: Type.Object({ reason: Type.Optional(Type.String()) }),
     },
     handler: async ({ params, query, body, requester }) => {

@@ -2,8 +2,9 @@
  * Membership endpoints for local users in local rooms: `POST /join/{roomIdOrAlias}`,
  * `POST /rooms/{roomId}/join|leave|invite|kick|ban|unban`. Joins carry the user's display name
  * and avatar from their profile (as do invites of local users, so the invitee shows by name);
- * the roomserver builds the `m.room.member` event and its auth rules decide. Joining rooms only
- * other servers are in, and `via`/`server_name`, come with federation.
+ * the roomserver builds the `m.room.member` event and its auth rules decide. A room only other
+ * servers are in is joined through the federationapi, via the servers the client names
+ * (`via`/`server_name`) and those the roomserver knows of.
  */
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
@@ -14,6 +15,7 @@ import type { PerformMembershipRequest } from '../../roomserver/api.js';
 import type { ClientUserAPI } from '../../userapi/api.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
+import { ServerListQuery, serverNames } from './server-list-query.js';
 
 const Reason = Type.Object({ reason: Type.Optional(Type.String()) });
 const Target = Type.Object({ user_id: Type.String(), reason: Type.Optional(Type.String()) });
@@ -31,11 +33,11 @@ export async function profileContent(userApi: ClientUserAPI, userId: string): Pr
 
 export function roomMembershipRoutes(deps: ClientRouteDeps): AnyRoute[] {
   const rs = deps.roomserverApi;
-  async function join(roomIdOrAlias: string, requester: Requester, reason: string | undefined): Promise<object> {
+  async function join(roomIdOrAlias: string, requester: Requester, reason: string | undefined, via: readonly string[] = []): Promise<object> {
     const userId = requester.userId;
     const content = { ...(await profileContent(deps.userApi, userId)), ...(reason !== undefined ? { reason } : {}) };
     // Guests may join (spec, guest access); the roomserver admits them only where guest access is can_join.
-    const { roomId } = await rs.performJoin({ roomIdOrAlias, userId, content, ...(requester.isGuest ? { isGuest: true } : {}) });
+    const { roomId } = await rs.performJoin({ roomIdOrAlias, userId, content, serverNames: via, ...(requester.isGuest ? { isGuest: true } : {}) });
     return { room_id: roomId };
   }
   const targetRoute = (action: Exclude<PerformMembershipRequest['action'], 'leave'>): AnyRoute =>
@@ -60,8 +62,8 @@ export function roomMembershipRoutes(deps: ClientRouteDeps): AnyRoute[] {
       path: '/_matrix/client/v3/join/:roomIdOrAlias',
       auth: 'user-or-guest',
       rateLimit: 'default',
-      schema: { params: Type.Object({ roomIdOrAlias: Type.String() }), body: Reason },
-      handler: async ({ params, body, requester }) => join(params.roomIdOrAlias, requester!, body.reason),
+      schema: { params: Type.Object({ roomIdOrAlias: Type.String() }), query: ServerListQuery, body: Reason },
+      handler: async ({ params, query, body, requester }) => join(params.roomIdOrAlias, requester!, body.reason, serverNames(query)),
     }),
     defineRoute({
       method: 'POST',

@@ -4,6 +4,8 @@
  */
 import { sql } from 'kysely';
 import type { Migration } from '../../internal/sqlutil/run-migrations.js';
+import { receivedTransactionsMigration } from './received-transactions-migration.js';
+import { queueMigration } from './queue-migration.js';
 
 const createServerKeys: Migration = {
   version: 1,
@@ -23,4 +25,4 @@ const createServerKeys: Migration = {
 };
 
 /** Every migration of the federationapi, in order. */
-export const FEDERATIONAPI_MIGRATIONS: readonly Migration[] = [createServerKeys];
+export const FEDERATIONAPI_MIGRATIONS: readonly Migration[] = [createServerKeys, receivedTransactionsMigration(2), queueMigration(3)];

@@ -23,7 +23,21 @@ export interface ServerKeysTable {
   fetched_at: number;
 }
 
+/**
+ * `federationapi_received_txns`: the answer to each transaction (`PUT /send/{txnId}`) another
+ * server sent us, so a retry gets the same answer without being processed again.
+ */
+export interface ReceivedTransactionsTable {
+  origin: string;
+  txn_id: string;
+  /** The answer as sent (`{"pdus": {…}}`). */
+  response_json: string;
+  /** When we received (and answered) it, ms since the epoch. */
+  received_at: number;
+}
+
 /** Every federationapi table, for `typedDb`. */
 export interface FederationapiTables {
   federationapi_server_keys: ServerKeysTable;
+  federationapi_received_txns: ReceivedTransactionsTable;
 }

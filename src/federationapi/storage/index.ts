@@ -10,6 +10,8 @@ import type { ServerKeys } from '../../matrix/server-keys.js';
 import { FEDERATIONAPI_MIGRATIONS } from './federationapi-migrations.js';
 import type { FederationapiTables, ServerKeysTable } from './federationapi-tables.js';
 import * as serverKeys from './server-keys-table.js';
+import { createReceivedTransactionsStorage, type ReceivedTransactionsStorage } from './received-transactions-storage.js';
+import { createQueueStorage, type QueueStorage } from './queue-storage.js';
 
 /** One stored key of a remote server. */
 export interface StoredServerKey {
@@ -43,6 +45,20 @@ export interface FederationStorage {
   getServerKey(serverName: string, keyId: string): Promise<StoredServerKey | undefined>;
   /** The distinct stored responses of a server (for notary answers), the one valid longest first. */
   getServerKeysResponses(serverName: string): Promise<StoredKeysResponse[]>;
+  /** Answered `/send` transactions (`received-transactions-storage.ts`). */
+  getReceivedTransaction: ReceivedTransactionsStorage['getReceivedTransaction'];
+  storeReceivedTransaction: ReceivedTransactionsStorage['storeReceivedTransaction'];
+  pruneReceivedTransactions: ReceivedTransactionsStorage['pruneReceivedTransactions'];
+  /** The outbound sender's queues and destination health (`queue-storage.ts`). */
+  queuePdus: QueueStorage['queuePdus'];
+  queueEdus: QueueStorage['queueEdus'];
+  pendingTransaction: QueueStorage['pendingTransaction'];
+  deleteDelivered: QueueStorage['deleteDelivered'];
+  destinationsWithPending: QueueStorage['destinationsWithPending'];
+  destinationHealth: QueueStorage['destinationHealth'];
+  setDestinationHealth: QueueStorage['setDestinationHealth'];
+  clearDestinationHealth: QueueStorage['clearDestinationHealth'];
+  blacklistedDestinations: QueueStorage['blacklistedDestinations'];
 }
 
 /** Migrates the database and returns the storage over it. */
@@ -55,6 +71,8 @@ export async function openFederationStorage(database: Database): Promise<Federat
 export function createFederationStorage(database: Database): FederationStorage {
   const db = typedDb<FederationapiTables>(database);
   return {
+    ...createReceivedTransactionsStorage(db),
+    ...createQueueStorage(database),
     async storeServerKeys(keys, fetchedAt) {
       const keyJson = JSON.stringify(keys.json);
       const base = { server_name: keys.serverName, valid_until_ts: keys.validUntilTs, key_json: keyJson, fetched_at: fetchedAt };

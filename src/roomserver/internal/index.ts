@@ -38,10 +38,23 @@ import { queryAuthChain } from './query-auth-chain.js';
 import { queryBackfill } from './query-backfill.js';
 import { queryMissingEvents } from './query-missing-events.js';
 import { queryStateBeforeEvent } from './query-state-before-event.js';
+import { queryEventTemplate } from './query-event-template.js';
+import { performReceiveInvite } from './perform-receive-invite.js';
 import { createRoomQueue } from './room-queue.js';
+import type { RoomserverFederationAPI } from '../../federationapi/api.js';
 import type { LoadedEvent, RoomserverInternalContext, VerifyKeyLookup } from './roomserver-internal-context.js';
 
 export type { VerifyKeyLookup };
+
+/** Remote keys from the federationapi's key ring; none when there is no federationapi. */
+function keyRingLookup(federation: () => RoomserverFederationAPI | undefined): VerifyKeyLookup {
+  return async (serverName, keyId, at) => {
+    const fed = federation();
+    if (!fed) return undefined;
+    const { publicKey } = await fed.queryServerKey({ serverName, keyId, ...(at ?? {}) });
+    return publicKey ?? undefined;
+  };
+}
 
 export interface RoomserverInternalOptions {
   readonly storage: RoomserverStorage;
@@ -55,8 +68,13 @@ export interface RoomserverInternalOptions {
   /** This server's name and signing key: local events are built and signed with them. */
   readonly serverName: string;
   readonly signingKey: SigningKey;
-  /** Other servers' public keys, for signatures on events from federation; none known by default. */
+  /**
+   * Other servers' public keys, for signatures on events from federation. Default: the
+   * federationapi's key ring when `federation` gives one, else none.
+   */
   readonly verifyKeys?: VerifyKeyLookup;
+  /** The federationapi (resolved on use; undefined when the deployment has none). */
+  readonly federation?: () => RoomserverFederationAPI | undefined;
   readonly logger?: Logger;
   /** The clock; `Date.now` by default. */
   readonly now?: () => number;
@@ -69,11 +87,12 @@ export interface RoomserverInternalOptions {
 /** Builds the implementation of {@link RoomserverAPI}. */
 export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): RoomserverAPI {
   const { outbox, logger } = opts;
+  const federation = opts.federation ?? (() => undefined);
   const ctx: RoomserverInternalContext = {
     storage: opts.storage,
     serverName: opts.serverName,
     signingKey: opts.signingKey,
-    verifyKeys: opts.verifyKeys ?? (async () => undefined),
+    verifyKeys: opts.verifyKeys ?? keyRingLookup(federation),
     now: opts.now ?? Date.now,
     queue: createRoomQueue(),
     events: boundedCache<string, LoadedEvent>(opts.eventCacheSize ?? 50_000),
@@ -85,6 +104,7 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
       }
     },
     logger,
+    federation,
   };
   const { records } = opts;
   return {
@@ -121,6 +141,8 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     queryAuthChain: (req) => queryAuthChain(ctx, req),
     queryBackfill: (req) => queryBackfill(ctx, req),
     queryMissingEvents: (req) => queryMissingEvents(ctx, req),
+    queryEventTemplate: (req) => queryEventTemplate(ctx, req),
+    performReceiveInvite: (req) => performReceiveInvite(ctx, req),
   };
 }
 

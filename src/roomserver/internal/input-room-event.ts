@@ -9,7 +9,7 @@
 import { checkAuthEvents } from '../../matrix/auth/check-auth-events.js';
 import { checkEventAuth, type AuthDecision } from '../../matrix/auth/check-event-auth.js';
 import { lookupFromEvents } from '../../matrix/auth/auth-state-lookup.js';
-import type { RoomEvent } from '../../matrix/room-event.js';
+import { stateMapKey, type RoomEvent } from '../../matrix/room-event.js';
 import type { EventRejection, InputRoomEvent, InputResult } from '../api.js';
 import { applyRedaction, applyWaitingRedactions } from './apply-redactions.js';
 import { authStateAt, authStateIn } from './auth-state.js';
@@ -52,8 +52,11 @@ export async function inputVerifiedEvent(ctx: RoomserverInternalContext, input: 
   const room = await ctx.storage.getRoomInfo(event.roomId);
   if (room?.hasState) {
     const current = await authStateAt(ctx, { currentOf: event.roomId }, event, rv);
+    // A current state without a create event is no room's state: only an invite received for a
+    // room we were never in (perform-receive-invite.ts). The first real event replaces it.
+    const real = current !== undefined && current.entries.has(stateMapKey('m.room.create', ''));
     // A second create event passes rule 1 on any state; it can never join a room that has one.
-    if (event.type === 'm.room.create' || (current && !checkEventAuth(event, current.lookup).allowed)) {
+    if ((real && event.type === 'm.room.create') || (real && !checkEventAuth(event, current.lookup).allowed)) {
       await persistEvent(ctx, { event, stateBefore: before.input, softFailed: true });
       return result(event, null, true);
     }

@@ -1,26 +1,57 @@
 /**
- * `performJoin`: a local user joins a room this server is in, by room ID or by one of our
- * aliases. The join rules are enforced by the auth rules on the send path (an invite-only room
- * without an invite is `M_FORBIDDEN`). Joining a room only other servers are in (a remote join:
- * make_join/send_join) arrives with the federationapi.
+ * `performJoin`: a local user joins a room by room ID or alias. When a local user is already
+ * joined here, the join is an ordinary local send whose auth rules enforce the join rules (an
+ * invite-only room without an invite is `M_FORBIDDEN`). Otherwise this server is not in the
+ * room, and the federationapi joins through another server (make_join/send_join): the servers
+ * the client named, those of the alias, the server of the user's invite, the room ID's server.
  */
 import { MatrixError } from '../../internal/errors/matrix-error.js';
+import { domainOf } from '../../matrix/ids/domain-of.js';
 import type { PerformJoinRequest, PerformJoinResponse } from '../api.js';
 import { performSendEvents } from './perform-send-events.js';
-import { resolveRoomId } from './resolve-room-id.js';
+import { resolveRoom } from './resolve-room-id.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
 /** Sends the user's join; the room ID and the join event's ID. */
 export async function performJoin(ctx: RoomserverInternalContext, req: PerformJoinRequest): Promise<PerformJoinResponse> {
-  const roomId = await resolveRoomId(ctx, req.roomIdOrAlias);
+  const { roomId, servers } = await resolveRoom(ctx, req.roomIdOrAlias);
   const room = await ctx.storage.getRoomInfo(roomId);
-  if (!room?.hasState) throw MatrixError.notFound(`Room ${roomId} is not known to this server (remote joins need federation, not available yet)`);
-  if (req.isGuest === true) await requireGuestAccess(ctx, roomId);
   const content = { ...(req.content ?? {}), membership: 'join' };
-  const { eventIds } = await performSendEvents(ctx, {
-    events: [{ roomId, type: 'm.room.member', stateKey: req.userId, sender: req.userId, content }],
-  });
-  return { roomId, eventId: eventIds[0]! };
+  if (room?.hasState && (await canJoinLocally(ctx, roomId))) {
+    if (req.isGuest === true) await requireGuestAccess(ctx, roomId);
+    const { eventIds } = await performSendEvents(ctx, {
+      events: [{ roomId, type: 'm.room.member', stateKey: req.userId, sender: req.userId, content }],
+    });
+    return { roomId, eventId: eventIds[0]! };
+  }
+  const federation = ctx.federation();
+  if (!federation) throw MatrixError.notFound(`Room ${roomId} is not known to this server, and it does not federate`);
+  // Guests never join over federation: the remote room's guest access is not ours to judge.
+  if (req.isGuest === true) throw MatrixError.guestAccessForbidden('Guests may not join rooms on other servers');
+  const invite = room?.hasState ? await ctx.storage.getMembership(roomId, req.userId) : undefined;
+  const inviter = invite?.membership === 'invite' ? domainOf(invite.sender) : undefined;
+  const candidates = [...(req.serverNames ?? []), ...servers, ...(inviter ? [inviter] : []), ...roomIdServer(roomId)];
+  const { eventId } = await federation.performJoin({ roomId, userId: req.userId, serverNames: candidates, content });
+  return { roomId, eventId };
+}
+
+/**
+ * Whether the join can be built on our copy of the room: a user of this server is joined now,
+ * or nobody anywhere is (a room everyone left can only be rejoined here) and our copy is a real
+ * room state — not just an invite received for a room we were never in.
+ */
+async function canJoinLocally(ctx: RoomserverInternalContext, roomId: string): Promise<boolean> {
+  const servers = await ctx.storage.getJoinedServers(roomId);
+  if (servers.includes(ctx.serverName)) return true;
+  if (servers.length > 0) return false;
+  const create = await ctx.storage.getStateEvents({ currentOf: roomId }, { tuples: [['m.room.create', '']] });
+  return (create?.length ?? 0) > 0;
+}
+
+/** The server in a v1–v11 room ID (`!x:server`); v12 room IDs name no server. */
+function roomIdServer(roomId: string): string[] {
+  const d = domainOf(roomId);
+  return d === undefined ? [] : [d];
 }
 
 /**

@@ -8,6 +8,7 @@
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { JsonObject } from '../../matrix/json.js';
 import type { PerformMembershipRequest, PerformMembershipResponse } from '../api.js';
+import { performRemoteLeave } from './perform-remote-leave.js';
 import { performSendEvents } from './perform-send-events.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
@@ -30,6 +31,11 @@ export async function performMembership(ctx: RoomserverInternalContext, req: Per
       if (req.target !== req.sender) throw MatrixError.invalidParam('Only the user themselves can leave');
       // Leaving twice is not an error for the client: the first leave stands.
       if (was === 'leave' && current) return { eventId: current.eventId };
+      // An invite or knock for a room no user of ours is in is answered through a server that is.
+      if ((was === 'invite' || was === 'knock') && current && !(await hasLocalMember(ctx, req.roomId))) {
+        const content = req.reason !== undefined ? { reason: req.reason } : undefined;
+        return { eventId: await performRemoteLeave(ctx, { roomId: req.roomId, userId: req.target, current, content }) };
+      }
       break;
     case 'invite':
       if (was === 'join') throw MatrixError.forbidden(`${req.target} is already in the room`);
@@ -53,4 +59,9 @@ export async function performMembership(ctx: RoomserverInternalContext, req: Per
     events: [{ roomId: req.roomId, type: 'm.room.member', stateKey: req.target, sender: req.sender, content }],
   });
   return { eventId: eventIds[0]! };
+}
+
+/** Whether a user of this server is joined to the room (so our copy of it can take a local event). */
+async function hasLocalMember(ctx: RoomserverInternalContext, roomId: string): Promise<boolean> {
+  return (await ctx.storage.getJoinedServers(roomId)).includes(ctx.serverName);
 }

@@ -4,7 +4,8 @@
  * DAG. A transaction ID seen before returns the event it produced. An `m.room.create` for a
  * room that does not exist yet creates it (v1–v11: the caller names the room; v12: the room ID
  * is derived from the create event, the caller passes `roomId: ''`). Invites and knocks carry
- * the room's stripped state in `unsigned` (stripped-state.ts).
+ * the room's stripped state in `unsigned` (stripped-state.ts); an invite of another server's user
+ * is first countersigned by that server (countersign-remote-invite.ts).
  */
 import { checkEventAuth } from '../../matrix/auth/check-event-auth.js';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
@@ -16,6 +17,7 @@ import { applyRedaction } from './apply-redactions.js';
 import { authStateAt, type AuthState } from './auth-state.js';
 import { buildLocalEvent, MAX_LOCAL_PREV_EVENTS } from './build-local-event.js';
 import { checkLocalEventContent } from './check-local-event-content.js';
+import { countersignRemoteInvite } from './countersign-remote-invite.js';
 import { loadEvents } from './load-events.js';
 import { persistEvent } from './persist-event.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
@@ -44,7 +46,7 @@ async function sendEvent(ctx: RoomserverInternalContext, proto: ProtoEvent): Pro
     ]);
     const built = buildLocalEvent(ctx, proto, rv, [...prevs.values()], auth!);
     authorise(built, auth!);
-    const event = await withStrippedState(ctx, built);
+    const event = await countersignRemoteInvite(ctx, await withStrippedState(ctx, built));
     // A just-built event is nobody's prev event yet, so the new extremities are known without asking storage.
     const prevSet = new Set(event.prevEvents);
     const forwardExtremities = [...room.forwardExtremities.filter((id) => !prevSet.has(id)), event.eventId];

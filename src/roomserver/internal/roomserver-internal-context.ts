@@ -8,13 +8,16 @@ import type { SigningKey } from '../../matrix/signing-key.js';
 import type { RoomEvent } from '../../matrix/room-event.js';
 import type { BoundedCache } from '../../internal/util/bounded-cache.js';
 import type { RoomserverStorage } from '../storage/index.js';
+import type { RoomserverFederationAPI } from '../../federationapi/api.js';
 import type { RoomQueue } from './room-queue.js';
 
 /**
- * The public key (unpadded base64) of `serverName`'s key `keyId`, or undefined when unknown.
- * Federation's key fetcher provides it later; tests pass a fixed table.
+ * The public key (unpadded base64) of `serverName`'s key `keyId`, or undefined when unknown or
+ * not valid for `at` (when the signature was made, and until when the key must be valid: the
+ * room version's key-validity rule). The federationapi's key ring in a server; tests pass a
+ * fixed table.
  */
-export type VerifyKeyLookup = (serverName: string, keyId: string) => Promise<string | undefined>;
+export type VerifyKeyLookup = (serverName: string, keyId: string, at?: { readonly atTs: number; readonly minimumValidUntilTs: number }) => Promise<string | undefined>;
 
 /** A stored event, parsed, with the flags the input pipeline needs. */
 export interface LoadedEvent {
@@ -44,4 +47,9 @@ export interface RoomserverInternalContext {
    */
   flushOutbox(): Promise<void>;
   readonly logger: Logger | undefined;
+  /**
+   * The federationapi, for what needs another server (remote joins, invites of remote users,
+   * leaving rooms known only from an invite); undefined when this deployment has none.
+   */
+  federation(): RoomserverFederationAPI | undefined;
 }

@@ -1,8 +1,8 @@
 /**
  * The state before an incoming event, from its prev events: the state after the one prev event
  * (shared with it in storage), or the resolution of the states after each when there are
- * several that differ. When a prev event is unknown the caller may supply the state (fetched
- * over federation) as event IDs; otherwise the event cannot be placed yet.
+ * several that differ. The caller may supply the state (fetched over federation) as event IDs,
+ * which then wins; without it an event with an unknown prev event cannot be placed yet.
  */
 import { stateMapKey, type RoomEvent } from '../../matrix/room-event.js';
 import type { StateInput } from '../storage/index.js';
@@ -24,13 +24,16 @@ export async function stateBeforeEvent(
   event: RoomEvent,
   suppliedStateIds: readonly string[] | undefined,
 ): Promise<StateBefore> {
+  // State the caller fetched from a server in the room (a send_join answer, a gap filled with
+  // /state_ids) is the state before the event: our own copy of its prev events may hold less —
+  // an invite received for a room we were not in is stored with no state before it.
+  if (suppliedStateIds) return suppliedState(ctx, suppliedStateIds);
   const prevs = await loadEvents(ctx, event.prevEvents);
   const missing = event.prevEvents.filter((id) => {
     const p = prevs.get(id);
     return !p || p.outlier || p.rejected;
   });
   if (missing.length > 0 || event.prevEvents.length === 0) {
-    if (suppliedStateIds) return suppliedState(ctx, suppliedStateIds);
     return event.prevEvents.length === 0 ? { ok: true, input: {}, state: new Map() } : { ok: false, missing };
   }
   const [first] = event.prevEvents;

@@ -56,7 +56,7 @@ async function checkSignatures(ctx: RoomserverInternalContext, event: RoomEvent)
     const keyIds = isJsonObject(mine) ? Object.keys(mine).filter((k) => k.startsWith('ed25519:')) : [];
     let check: EventSignatureCheck | undefined;
     for (const keyId of keyIds) {
-      const publicKey = await publicKeyOf(ctx, server, keyId);
+      const publicKey = await publicKeyOf(ctx, server, keyId, event);
       if (publicKey !== undefined) {
         check = { serverName: server, keyId, publicKey };
         break;
@@ -69,7 +69,12 @@ async function checkSignatures(ctx: RoomserverInternalContext, event: RoomEvent)
   return result.ok ? undefined : { rule: 'signatures/invalid', reason: result.reason };
 }
 
-async function publicKeyOf(ctx: RoomserverInternalContext, server: string, keyId: string): Promise<string | undefined> {
+/**
+ * The key to check `event`'s signature with: ours locally, others' from the key ring, valid
+ * when the event was sent (v5+ also need `valid_until_ts` at least then; v1–4 ignore it).
+ */
+async function publicKeyOf(ctx: RoomserverInternalContext, server: string, keyId: string, event: RoomEvent): Promise<string | undefined> {
   if (server === ctx.serverName) return keyId === ctx.signingKey.keyId ? ctx.signingKey.publicKeyBase64 : undefined;
-  return ctx.verifyKeys(server, keyId);
+  const ts = event.originServerTs;
+  return ctx.verifyKeys(server, keyId, { atTs: ts, minimumValidUntilTs: event.roomVersion.enforceKeyValidity ? ts : 0 });
 }

@@ -1,0 +1,96 @@
+/**
+ * The federationapi's internal API: what other components ask of the server that talks to other
+ * servers. The roomserver checks remote signatures with `queryServerKey` and hands every
+ * membership change that needs another server (joining, inviting a remote user, leaving a room
+ * known only from an invite, resolving a remote alias) to the `perform…` calls, which run the
+ * server-server handshakes. Every request and response is plain JSON.
+ */
+import type { JsonObject } from '../matrix/json.js';
+
+export interface QueryServerKeyRequest {
+  readonly serverName: string;
+  readonly keyId: string;
+  /** When the signature was made (an event's `origin_server_ts`); omit for "now". */
+  readonly atTs?: number;
+  /** The key must be valid until at least this time (0: any; see the key ring). */
+  readonly minimumValidUntilTs?: number;
+}
+
+export interface QueryServerKeyResponse {
+  /** The unpadded base64 ed25519 public key, or null when none could be found or trusted. */
+  readonly publicKey: string | null;
+}
+
+export interface PerformJoinRequest {
+  readonly roomId: string;
+  readonly userId: string;
+  /** Servers to try in order (`via`, the alias's servers, the inviter's server…). */
+  readonly serverNames: readonly string[];
+  /** Extra member content: `displayname`, `avatar_url`, `reason`. */
+  readonly content?: JsonObject;
+}
+
+export interface PerformJoinResponse {
+  readonly roomId: string;
+  readonly eventId: string;
+  /** The resident server that accepted the join. */
+  readonly joinedVia: string;
+}
+
+export interface PerformInviteRequest {
+  /** The invite, built and signed by us, not stored yet. */
+  readonly event: JsonObject;
+  readonly roomVersion: string;
+  /** The stripped state the invitee's server shows its user. */
+  readonly inviteRoomState: readonly JsonObject[];
+}
+
+export interface PerformInviteResponse {
+  /** The invite as the invitee's server returned it: our signature and theirs. */
+  readonly event: JsonObject;
+}
+
+export interface PerformLeaveRequest {
+  readonly roomId: string;
+  readonly userId: string;
+  /** Servers to ask for `make_leave`, in order (the inviter's server first). */
+  readonly serverNames: readonly string[];
+  readonly content?: JsonObject;
+}
+
+export interface PerformLeaveResponse {
+  readonly eventId: string;
+  /** The leave as sent, for the roomserver to record. */
+  readonly event: JsonObject;
+  readonly roomVersion: string;
+}
+
+export interface QueryRemoteAliasRequest {
+  readonly alias: string;
+}
+
+export interface QueryRemoteAliasResponse {
+  /** null when the alias's server says it does not exist. */
+  readonly roomId: string | null;
+  readonly servers: readonly string[];
+}
+
+/** What the roomserver calls. */
+export interface RoomserverFederationAPI {
+  queryServerKey(req: QueryServerKeyRequest): Promise<QueryServerKeyResponse>;
+  performJoin(req: PerformJoinRequest): Promise<PerformJoinResponse>;
+  performInvite(req: PerformInviteRequest): Promise<PerformInviteResponse>;
+  performLeave(req: PerformLeaveRequest): Promise<PerformLeaveResponse>;
+  queryRemoteAlias(req: QueryRemoteAliasRequest): Promise<QueryRemoteAliasResponse>;
+}
+
+/** The whole API, as served over inthttp. */
+export type FederationAPI = RoomserverFederationAPI;
+
+export const FederationAPIMethods = {
+  queryServerKey: true,
+  performJoin: true,
+  performInvite: true,
+  performLeave: true,
+  queryRemoteAlias: true,
+} as const satisfies Record<keyof FederationAPI, true>;

@@ -1,0 +1,34 @@
+/**
+ * The EDUs of a transaction. None can fail the transaction: a malformed or unbelievable EDU is
+ * logged and skipped. Typing and receipts go on the bus; presence is ignored for now (the
+ * userapi only takes presence for local users), as are device list updates, signing key
+ * updates and to-device messages (their consumers do not exist yet) and unknown types.
+ */
+import type { JsonObject } from '../../matrix/json.js';
+import type { SendTransactionDeps } from '../routing/send-transaction-deps.js';
+import { createEduChecks } from './edu-checks.js';
+import { handleReceiptEdu } from './receipt-edu.js';
+import { handleTypingEdu } from './typing-edu.js';
+
+/** Handles `edus` sent by `origin`, one after the other (their order matters for typing). */
+export async function processEdus(deps: SendTransactionDeps, origin: string, edus: readonly JsonObject[]): Promise<void> {
+  if (edus.length === 0) return;
+  const checks = createEduChecks(deps.sendRoomserverApi, origin);
+  const log = deps.logger;
+  for (const edu of edus) {
+    const type = edu.edu_type;
+    try {
+      if (type === 'm.typing') {
+        const ignored = await handleTypingEdu(deps, checks, edu.content);
+        if (ignored !== undefined) log?.debug({ origin, reason: ignored }, 'federation /send: ignored a typing EDU');
+      } else if (type === 'm.receipt') {
+        const { dropped } = await handleReceiptEdu(deps, checks, edu.content);
+        if (dropped.length > 0) log?.debug({ origin, dropped }, 'federation /send: dropped receipts');
+      } else {
+        log?.debug({ origin, eduType: type }, 'federation /send: EDU type not handled yet');
+      }
+    } catch (e) {
+      log?.warn({ origin, eduType: type, err: (e as Error).message }, 'federation /send: an EDU failed');
+    }
+  }
+}

@@ -1,0 +1,21 @@
+/** The federationapi's internal API: one operation per file, bound to a shared context. */
+import type { FederationAPI } from '../api.js';
+import type { FederationInternalContext } from './federation-internal-context.js';
+import { performInvite } from './perform-invite.js';
+import { performJoin } from './perform-join.js';
+import { performLeave } from './perform-leave.js';
+import { queryRemoteAlias } from './query-remote-alias.js';
+import { queryServerKey } from './query-server-key.js';
+
+export type { FederationInternalContext };
+
+/** Builds the API over `ctx`. */
+export function createFederationInternalAPI(ctx: FederationInternalContext): FederationAPI {
+  return {
+    queryServerKey: (req) => queryServerKey(ctx.keyRing, req),
+    performJoin: (req) => performJoin(ctx, req),
+    performInvite: (req) => performInvite(ctx, req),
+    performLeave: (req) => performLeave(ctx, req),
+    queryRemoteAlias: (req) => queryRemoteAlias(ctx, req),
+  };
+}

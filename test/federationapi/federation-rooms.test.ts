@@ -1,0 +1,150 @@
+/**
+ * Rooms across two real Axon servers federating over HTTPS (`startFederatedPair`): a room made
+ * on A is joined from B (make_join/send_join through A), messages and state changes travel both
+ * ways through the per-destination queues and `/send`, and membership changes (leave, ban,
+ * invite across) take effect on both sides. Everything between the servers is real: discovery,
+ * TLS against the test CA, X-Matrix, the key rings, the roomservers' checks.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { okBody, type TestUser } from '../clientapi/client-test-server.js';
+import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair, type FederatedServer } from '../harness/start-federated-pair.js';
+
+const skip = federatedPairUnavailableReason();
+if (skip) console.log(`# skipping the federated room tests: ${skip}`);
+
+/** Polls `check` until it returns a value (not undefined) or the time is up. */
+async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await check();
+    if (got !== undefined) return got;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface RoomEventJson {
+  readonly event_id: string;
+  readonly type: string;
+  readonly sender: string;
+  readonly state_key?: string;
+  readonly content: Record<string, unknown>;
+}
+
+/** The newest `limit` events of the room as `user` sees them on `server`. */
+async function recentEvents(server: FederatedServer, user: TestUser, roomId: string, limit = 50): Promise<RoomEventJson[]> {
+  const res = await server.client.call('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=${limit}`, { token: user.accessToken });
+  if (res.status !== 200) return [];
+  return (res.body.chunk as RoomEventJson[]).slice().reverse();
+}
+
+/** The event with this body, once `user` on `server` sees it. */
+function seesMessage(server: FederatedServer, user: TestUser, roomId: string, body: string): Promise<RoomEventJson> {
+  return eventually(`"${body}" on ${server.serverName}`, async () => (await recentEvents(server, user, roomId)).find((e) => e.content.body === body));
+}
+
+async function send(server: FederatedServer, user: TestUser, roomId: string, body: string): Promise<string> {
+  const txn = `t${Math.random().toString(36).slice(2)}`;
+  const res = await server.client.call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`, {
+    token: user.accessToken,
+    body: { msgtype: 'm.text', body },
+  });
+  return okBody(res).event_id as string;
+}
+
+async function membership(server: FederatedServer, user: TestUser, roomId: string, target: string): Promise<string | undefined> {
+  const res = await server.client.call('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(target)}`, { token: user.accessToken });
+  return res.status === 200 ? (res.body.membership as string) : undefined;
+}
+
+describe('rooms across two federating Axon servers', { skip, timeout: 180_000 }, () => {
+  let pair: FederatedPair;
+  let alice: TestUser; // on A
+  let bob: TestUser; // on B
+  let roomId: string;
+
+  before(async () => {
+    pair = await startFederatedPair();
+    alice = await pair.a.client.register('alice');
+    bob = await pair.b.client.register('bob');
+    const created = await pair.a.client.call('POST', '/_matrix/client/v3/createRoom', {
+      token: alice.accessToken,
+      body: { preset: 'public_chat', name: 'Across', topic: 'first topic' },
+    });
+    roomId = okBody(created).room_id as string;
+  });
+  after(async () => {
+    await pair?.stop();
+  });
+
+  it('B joins a room of A through make_join/send_join and has its state', async () => {
+    const res = await pair.b.client.call('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?server_name=${encodeURIComponent(pair.a.serverName)}`, {
+      token: bob.accessToken,
+      body: {},
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.room_id, roomId);
+    const name = await pair.b.client.call('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.name/`, { token: bob.accessToken });
+    assert.deepEqual(okBody(name), { name: 'Across' });
+    assert.equal(await membership(pair.b, bob, roomId, alice.userId), 'join');
+    assert.equal(await membership(pair.b, bob, roomId, bob.userId), 'join');
+    // A learns of the join as the resident server that accepted it.
+    assert.equal(await membership(pair.a, alice, roomId, bob.userId), 'join');
+  });
+
+  it('messages travel both ways', async () => {
+    const fromA = await send(pair.a, alice, roomId, 'hello from A');
+    const seenOnB = await seesMessage(pair.b, bob, roomId, 'hello from A');
+    assert.equal(seenOnB.event_id, fromA);
+    assert.equal(seenOnB.sender, alice.userId);
+    const fromB = await send(pair.b, bob, roomId, 'hello from B');
+    const seenOnA = await seesMessage(pair.a, alice, roomId, 'hello from B');
+    assert.equal(seenOnA.event_id, fromB);
+    assert.equal(seenOnA.sender, bob.userId);
+  });
+
+  it('a state change on one side is the current state on the other', async () => {
+    const res = await pair.a.client.call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.topic/`, {
+      token: alice.accessToken,
+      body: { topic: 'second topic' },
+    });
+    okBody(res);
+    const topic = await eventually('the topic on B', async () => {
+      const r = await pair.b.client.call('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.topic/`, { token: bob.accessToken });
+      return r.status === 200 && r.body.topic === 'second topic' ? r.body.topic : undefined;
+    });
+    assert.equal(topic, 'second topic');
+  });
+
+  it('a leave from B reaches A, and a ban from A reaches B', async () => {
+    okBody(await pair.b.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/leave`, { token: bob.accessToken, body: {} }));
+    assert.equal(await eventually('the leave on A', async () => ((await membership(pair.a, alice, roomId, bob.userId)) === 'leave' ? 'leave' : undefined)), 'leave');
+    // B rejoins, then A bans: B's server must learn of it although B's user is no longer joined.
+    okBody(await pair.b.client.call('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?via=${encodeURIComponent(pair.a.serverName)}`, { token: bob.accessToken, body: {} }));
+    okBody(await pair.a.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/ban`, { token: alice.accessToken, body: { user_id: bob.userId, reason: 'test' } }));
+    assert.equal(await eventually('the ban on B', async () => ((await membership(pair.b, bob, roomId, bob.userId)) === 'ban' ? 'ban' : undefined)), 'ban');
+    const again = await pair.b.client.call('POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?via=${encodeURIComponent(pair.a.serverName)}`, { token: bob.accessToken, body: {} });
+    assert.equal(again.status, 403, JSON.stringify(again.body));
+  });
+
+  it('A invites a user of B, who sees the invite in sync and joins', async () => {
+    const carol = await pair.b.client.register('carol');
+    const created = await pair.a.client.call('POST', '/_matrix/client/v3/createRoom', { token: alice.accessToken, body: { preset: 'private_chat', name: 'Private' } });
+    const privateRoom = okBody(created).room_id as string;
+    const inv = await pair.a.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(privateRoom)}/invite`, { token: alice.accessToken, body: { user_id: carol.userId } });
+    assert.equal(inv.status, 200, JSON.stringify(inv.body));
+    const invited = await eventually('the invite in carol\'s sync', async () => {
+      const s = await pair.b.client.call('GET', '/_matrix/client/v3/sync?timeout=0', { token: carol.accessToken });
+      const rooms = (s.body.rooms as { invite?: Record<string, { invite_state: { events: RoomEventJson[] } }> } | undefined)?.invite;
+      return rooms?.[privateRoom];
+    });
+    const names = invited.invite_state.events.filter((e) => e.type === 'm.room.name').map((e) => e.content.name);
+    assert.deepEqual(names, ['Private']);
+    const joined = await pair.b.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(privateRoom)}/join`, { token: carol.accessToken, body: {} });
+    assert.equal(joined.status, 200, JSON.stringify(joined.body));
+    assert.equal(await eventually('carol joined on A', async () => ((await membership(pair.a, alice, privateRoom, carol.userId)) === 'join' ? 'join' : undefined)), 'join');
+    await send(pair.b, carol, privateRoom, 'thanks for the invite');
+    await seesMessage(pair.a, alice, privateRoom, 'thanks for the invite');
+  });
+});
