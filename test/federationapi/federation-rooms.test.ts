@@ -8,55 +8,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { okBody, type TestUser } from '../clientapi/client-test-server.js';
-import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair, type FederatedServer } from '../harness/start-federated-pair.js';
+import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair } from '../harness/start-federated-pair.js';
+import { eventually, membership, seesMessage, send, type RoomEventJson } from './federated-room-kit.js';
 
 const skip = federatedPairUnavailableReason();
 if (skip) console.log(`# skipping the federated room tests: ${skip}`);
-
-/** Polls `check` until it returns a value (not undefined) or the time is up. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const got = await check();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-interface RoomEventJson {
-  readonly event_id: string;
-  readonly type: string;
-  readonly sender: string;
-  readonly state_key?: string;
-  readonly content: Record<string, unknown>;
-}
-
-/** The newest `limit` events of the room as `user` sees them on `server`. */
-async function recentEvents(server: FederatedServer, user: TestUser, roomId: string, limit = 50): Promise<RoomEventJson[]> {
-  const res = await server.client.call('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=${limit}`, { token: user.accessToken });
-  if (res.status !== 200) return [];
-  return (res.body.chunk as RoomEventJson[]).slice().reverse();
-}
-
-/** The event with this body, once `user` on `server` sees it. */
-function seesMessage(server: FederatedServer, user: TestUser, roomId: string, body: string): Promise<RoomEventJson> {
-  return eventually(`"${body}" on ${server.serverName}`, async () => (await recentEvents(server, user, roomId)).find((e) => e.content.body === body));
-}
-
-async function send(server: FederatedServer, user: TestUser, roomId: string, body: string): Promise<string> {
-  const txn = `t${Math.random().toString(36).slice(2)}`;
-  const res = await server.client.call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${txn}`, {
-    token: user.accessToken,
-    body: { msgtype: 'm.text', body },
-  });
-  return okBody(res).event_id as string;
-}
-
-async function membership(server: FederatedServer, user: TestUser, roomId: string, target: string): Promise<string | undefined> {
-  const res = await server.client.call('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(target)}`, { token: user.accessToken });
-  return res.status === 200 ? (res.body.membership as string) : undefined;
-}
 
 describe('rooms across two federating Axon servers', { skip, timeout: 180_000 }, () => {
   let pair: FederatedPair;
