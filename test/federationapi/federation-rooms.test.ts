@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { okBody, type TestUser } from '../clientapi/client-test-server.js';
-import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair } from '../harness/start-federated-pair.js';
+import { federatedPairUnavailableReason, startFederatedPair, type FederatedPair, type FederatedServer } from '../harness/start-federated-pair.js';
 import { eventually, membership, seesMessage, send, type RoomEventJson } from './federated-room-kit.js';
 
 const skip = federatedPairUnavailableReason();
@@ -58,6 +58,27 @@ describe('rooms across two federating Axon servers', { skip, timeout: 180_000 },
     const seenOnA = await seesMessage(pair.a, alice, roomId, 'hello from B');
     assert.equal(seenOnA.event_id, fromB);
     assert.equal(seenOnA.sender, bob.userId);
+  });
+
+  it('typing and read receipts travel both ways as EDUs', async () => {
+    const ephemeralOf = async (server: FederatedServer, user: TestUser, type: string): Promise<Record<string, unknown>[]> => {
+      const s = await server.client.call('GET', '/_matrix/client/v3/sync?timeout=0', { token: user.accessToken });
+      const join = (s.body.rooms as { join?: Record<string, { ephemeral?: { events: { type: string; content: Record<string, unknown> }[] } }> } | undefined)?.join;
+      return (join?.[roomId]?.ephemeral?.events ?? []).filter((e) => e.type === type).map((e) => e.content);
+    };
+    const typing = await pair.a.client.call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/typing/${encodeURIComponent(alice.userId)}`, { token: alice.accessToken, body: { typing: true, timeout: 20_000 } });
+    okBody(typing);
+    const seenTyping = await eventually('alice typing on B', async () => (await ephemeralOf(pair.b, bob, 'm.typing')).find((c) => (c.user_ids as string[]).includes(alice.userId)));
+    assert.deepEqual(seenTyping.user_ids, [alice.userId]);
+    const msg = await send(pair.a, alice, roomId, 'read me');
+    await seesMessage(pair.b, bob, roomId, 'read me');
+    okBody(await pair.b.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/receipt/m.read/${encodeURIComponent(msg)}`, { token: bob.accessToken, body: {} }));
+    const receipt = await eventually("bob's receipt on A", async () => {
+      const all = await ephemeralOf(pair.a, alice, 'm.receipt');
+      const byEvent = all.map((c) => c[msg] as { 'm.read'?: Record<string, { ts: number }> } | undefined).find((r) => r?.['m.read']?.[bob.userId] !== undefined);
+      return byEvent?.['m.read']?.[bob.userId];
+    });
+    assert.equal(typeof receipt.ts, 'number');
   });
 
   it('a state change on one side is the current state on the other', async () => {
