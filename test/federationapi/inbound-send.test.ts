@@ -10,6 +10,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { buildEvent } from '../../src/matrix/build-event.js';
+import { computeEventId } from '../../src/matrix/event-id.js';
+import { hashSignAndIdentifyEvent } from '../../src/matrix/sign-event.js';
 import type { JsonObject } from '../../src/matrix/json.js';
 import type { RoomEvent } from '../../src/matrix/room-event.js';
 import { roomVersion } from '../../src/matrix/room-version.js';
@@ -102,6 +104,33 @@ describeRoomserverApi('federation /send', (api, env) => {
       assert.equal((await stored(api(), grab.eventId))?.rejected, true);
       const pl = await api().queryState({ roomId: r.roomId, stateTuples: [['m.room.power_levels', '']] });
       assert.equal(pl.events[0]?.eventId, r.powerId);
+    });
+  });
+
+  it('refuses an oversize PDU and malformed ones per PDU, leaving the room state as it was', async () => {
+    const r = await roomWithRob(api(), env().remoteKey);
+    const stateBefore = (await api().queryState({ roomId: r.roomId })).events.map((e) => e.eventId).sort();
+    const small = await remoteEvent(api(), r.roomId, env().remoteKey, { type: 'm.room.topic', stateKey: '', sender: ROB, content: { topic: 'small' } });
+    // Built by hand: our own builder refuses to make an event over 64 KiB.
+    const unsignedHuge: JsonObject = { ...small.json, content: { topic: 'x'.repeat(70_000) } };
+    delete unsignedHuge.hashes;
+    delete unsignedHuge.signatures;
+    const { signed: hugeJson, eventId: hugeId } = hashSignAndIdentifyEvent(unsignedHuge, small.roomVersion, REMOTE, env().remoteKey);
+    const huge = { json: hugeJson, eventId: hugeId ?? computeEventId(hugeJson, small.roomVersion) };
+    const noType: JsonObject = { ...small.json };
+    delete noType.type;
+    const wrongRoom: JsonObject = { ...small.json, room_id: 42 };
+    await withApp(async (app) => {
+      const res = await app.send('t-malformed', txn([huge.json, noType, wrongRoom]));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const pdus = res.body.pdus as Record<string, { error?: string }>;
+      assert.equal(pdus[huge.eventId]?.error, 'format: Event is larger than 65536 bytes');
+      assert.equal(pdus[computeEventId(noType, small.roomVersion)]?.error, 'format: Event field "type" must be a string');
+      // A PDU without a usable room ID cannot be placed in any room's answer: it is left out (as Synapse does).
+      assert.equal(Object.keys(pdus).length, 2);
+      assert.equal(await stored(api(), huge.eventId), undefined);
+      const stateAfter = (await api().queryState({ roomId: r.roomId })).events.map((e) => e.eventId).sort();
+      assert.deepEqual(stateAfter, stateBefore);
     });
   });
 
