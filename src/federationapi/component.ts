@@ -9,6 +9,7 @@
  */
 import type { OldVerifyKey } from '../matrix/server-keys.js';
 import type { RoomserverAPI } from '../roomserver/api.js';
+import type { UserAPI } from '../userapi/api.js';
 import { federationapiInternalApi } from './inthttp.js';
 import { createFederationInternalAPI } from './internal/index.js';
 import { startFederationSender } from './consumers/start-federation-sender.js';
@@ -98,6 +99,7 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
           logger: ctx.logger,
           bus: ctx.bus,
           userApi: ctx.api<QueryUserAPI & DirectoryUserAPI>('userapi'),
+          presenceUserApi: ctx.api<Pick<UserAPI, 'performRemotePresenceUpdate'>>('userapi'),
           roomserverApi: roomserver,
           readRoomserverApi: roomserver,
           sendRoomserverApi: roomserver,

@@ -414,13 +414,25 @@ export interface UserPresence {
 export interface PerformPresenceUpdateResponse {
   readonly presence: UserPresence;
 }
+/** Another server's user's presence, from an `m.presence` EDU. */
+export interface PerformRemotePresenceUpdateRequest {
+  readonly userId: string;
+  readonly presence: PresenceState;
+  readonly statusMsg?: string | null;
+  /** Their last activity (now minus the EDU's `last_active_ago`); null keeps what we had. */
+  readonly lastActiveTs: number | null;
+}
+export interface PerformRemotePresenceUpdateResponse {
+  readonly streamPosition: number;
+}
 export interface QueryPresenceRequest {
   readonly userIds: readonly string[];
 }
 export interface QueryPresenceResponse {
   /**
    * One entry per distinct local user asked for that has an account, in the order asked (a
-   * user who never set presence is `offline`); remote and unknown users are left out.
+   * user who never set presence is `offline`), and per remote user whose server sent us their
+   * presence; other remote users and unknown local users are left out.
    */
   readonly presences: readonly UserPresence[];
 }
@@ -514,6 +526,8 @@ export interface ClientUserAPI {
   /** Sets a local user's presence and announces it on `OutputPresenceEvent`; `online` records activity now. */
   performPresenceUpdate(req: PerformPresenceUpdateRequest): Promise<PerformPresenceUpdateResponse>;
   queryPresence(req: QueryPresenceRequest): Promise<QueryPresenceResponse>;
+  /** Records a remote user's presence from their server's EDU and announces it on `OutputPresenceEvent`. */
+  performRemotePresenceUpdate(req: PerformRemotePresenceUpdateRequest): Promise<PerformRemotePresenceUpdateResponse>;
   /**
    * Searches the user directory: users sharing a room with the searcher, users in public rooms
    * and, with `user_directory.search_all_users`, every local user; never deactivated users.
@@ -578,6 +592,7 @@ export const UserAPIMethods = {
   performSharedSecretNonceUse: true,
   performPresenceUpdate: true,
   queryPresence: true,
+  performRemotePresenceUpdate: true,
   querySearchUserDirectory: true,
   performFilterCreate: true,
   queryFilter: true,

@@ -81,6 +81,19 @@ describe('rooms across two federating Axon servers', { skip, timeout: 180_000 },
     assert.equal(typeof receipt.ts, 'number');
   });
 
+  it("presence travels as an EDU: B's user sees A's user's status", async () => {
+    okBody(await pair.a.client.call('PUT', `/_matrix/client/v3/presence/${encodeURIComponent(alice.userId)}/status`, { token: alice.accessToken, body: { presence: 'unavailable', status_msg: 'across the wire' } }));
+    const seen = await eventually("alice's presence on B", async () => {
+      const s = await pair.b.client.call('GET', '/_matrix/client/v3/sync?timeout=0', { token: bob.accessToken });
+      const events = ((s.body.presence as { events?: { sender: string; content: Record<string, unknown> }[] } | undefined)?.events ?? []);
+      return events.find((e) => e.sender === alice.userId && e.content.status_msg === 'across the wire');
+    });
+    assert.equal(seen.content.presence, 'unavailable');
+    const direct = await pair.b.client.call('GET', `/_matrix/client/v3/presence/${encodeURIComponent(alice.userId)}/status`, { token: bob.accessToken });
+    assert.equal(direct.status, 200, JSON.stringify(direct.body));
+    assert.equal(direct.body.status_msg, 'across the wire');
+  });
+
   it('a state change on one side is the current state on the other', async () => {
     const res = await pair.a.client.call('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.topic/`, {
       token: alice.accessToken,

@@ -73,12 +73,12 @@ export function presenceRoutes(deps: ClientRouteDeps): AnyRoute[] {
         if (!target.ok) throw MatrixError.invalidParam(`${params.userId} is not a valid user ID: ${target.reason}`);
         if (!enabled()) return { presence: 'offline' };
         const local = target.value.serverName === deps.config.server_name;
-        const found = local ? (await deps.userApi.queryPresence({ userIds: [params.userId] })).presences[0] : undefined;
+        const found = (await deps.userApi.queryPresence({ userIds: [params.userId] })).presences[0];
         if (local && !found) throw MatrixError.notFound(`Unknown user ${params.userId}`);
         if (requester!.userId !== params.userId && !(await shareJoinedRoom(deps.roomserverApi, requester!.userId, params.userId))) {
           throw MatrixError.forbidden('You are not allowed to see their presence');
         }
-        // Remote users' presence arrives over federation, which is not there yet: they read as offline.
+        // A remote user we never heard about (their server sends presence EDUs) reads as offline.
         return found ? presenceBody(found) : { presence: 'offline' };
       },
     }),

@@ -1,12 +1,13 @@
 /**
  * The EDUs of a transaction. None can fail the transaction: a malformed or unbelievable EDU is
- * logged and skipped. Typing and receipts go on the bus; presence is ignored for now (the
- * userapi only takes presence for local users), as are device list updates, signing key
- * updates and to-device messages (their consumers do not exist yet) and unknown types.
+ * logged and skipped. Typing and receipts go on the bus, presence through the userapi; device
+ * list updates, signing key updates and to-device messages are ignored until end-to-end
+ * encryption lands, as are unknown types.
  */
 import type { JsonObject } from '../../matrix/json.js';
 import type { SendTransactionDeps } from '../routing/send-transaction-deps.js';
 import { createEduChecks } from './edu-checks.js';
+import { handlePresenceEdu } from './presence-edu.js';
 import { handleReceiptEdu } from './receipt-edu.js';
 import { handleTypingEdu } from './typing-edu.js';
 
@@ -24,6 +25,9 @@ export async function processEdus(deps: SendTransactionDeps, origin: string, edu
       } else if (type === 'm.receipt') {
         const { dropped } = await handleReceiptEdu(deps, checks, edu.content);
         if (dropped.length > 0) log?.debug({ origin, dropped }, 'federation /send: dropped receipts');
+      } else if (type === 'm.presence') {
+        const dropped = await handlePresenceEdu(deps, origin, edu.content);
+        if (dropped.length > 0) log?.debug({ origin, dropped }, 'federation /send: dropped presence updates');
       } else {
         log?.debug({ origin, eduType: type }, 'federation /send: EDU type not handled yet');
       }

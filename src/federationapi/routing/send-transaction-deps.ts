@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../../internal/bus/bus.js';
 import type { RoomserverAPI } from '../../roomserver/api.js';
+import type { UserAPI } from '../../userapi/api.js';
 import type { FederationClient } from '../client/federation-client.js';
 import type { ReceivedTransactionsStorage } from '../storage/received-transactions-storage.js';
 
@@ -25,6 +26,8 @@ export interface SendTransactionDeps {
   /** The clock. */
   readonly now: () => number;
   readonly logger?: Logger;
+  /** Records remote users' presence (`m.presence` EDUs); without it they are dropped. */
+  readonly presenceUserApi?: Pick<UserAPI, 'performRemotePresenceUpdate'>;
   /** Called with the origin of every authenticated transaction (e.g. to reset its backoff). */
   readonly heardFrom?: (origin: string) => void;
   /** Most events fetched from the origin while processing one transaction; 500. */

@@ -19,6 +19,7 @@ import { performDeviceUpdate, performLastSeenUpdate } from './perform-device-upd
 import { performFilterCreate } from './perform-filter-create.js';
 import { performPasswordUpdate } from './perform-password-update.js';
 import { performPresenceUpdate } from './perform-presence-update.js';
+import { performRemotePresenceUpdate } from './perform-remote-presence-update.js';
 import { performTokenRefresh } from './perform-token-refresh.js';
 import { performProfileUpdate, queryProfile } from './profiles.js';
 import { performPushRuleUpdate, queryPushRules } from './push-rules.js';
@@ -117,6 +118,7 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     performSharedSecretNonce: (req) => performSharedSecretNonce(ctx, req),
     performSharedSecretNonceUse: (req) => performSharedSecretNonceUse(ctx, req),
     performPresenceUpdate: (req) => performPresenceUpdate(ctx, req),
+    performRemotePresenceUpdate: (req) => performRemotePresenceUpdate(ctx, req),
     queryPresence: (req) => queryPresence(ctx, req),
     querySearchUserDirectory: (req) => querySearchUserDirectory(ctx, req),
     performFilterCreate: (req) => performFilterCreate(ctx, req),

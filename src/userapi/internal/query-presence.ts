@@ -11,17 +11,29 @@ import type { UserInternalContext } from './user-internal-context.js';
 export const CURRENTLY_ACTIVE_WINDOW_MS = 60_000;
 
 /**
- * The presence of each distinct local user asked for that has an account. A user who never set
- * presence, and a deactivated one, is `offline`.
+ * The presence of each distinct user asked for: local users with an account (one who never set
+ * presence, or is deactivated, is `offline`), and remote users whose server told us theirs
+ * (stored under their full ID, see perform-remote-presence-update.ts); others are left out.
  */
 export async function queryPresence(ctx: UserInternalContext, req: QueryPresenceRequest): Promise<QueryPresenceResponse> {
   const userIds = [...new Set(req.userIds)];
-  const accounts = await Promise.all(userIds.map((u) => findAccount(ctx, u)));
-  const active = accounts.flatMap((a) => (a && !a.deactivated ? [a.localpart] : []));
-  const stored = new Map((await ctx.storage.getPresence(active)).map((p) => [p.localpart, p]));
+  const suffix = `:${ctx.serverName}`;
+  const isLocal = (u: string): boolean => u.endsWith(suffix);
+  const accounts = await Promise.all(userIds.map((u) => (isLocal(u) ? findAccount(ctx, u) : Promise.resolve(undefined))));
+  const keys = userIds.flatMap((u, i) => {
+    if (!isLocal(u)) return [u];
+    const a = accounts[i];
+    return a && !a.deactivated ? [a.localpart] : [];
+  });
+  const stored = new Map((await ctx.storage.getPresence(keys)).map((p) => [p.localpart, p]));
   const now = ctx.now();
   const presences: UserPresence[] = [];
   userIds.forEach((userId, i) => {
+    if (!isLocal(userId)) {
+      const remote = stored.get(userId);
+      if (remote) presences.push(presenceView(userId, remote, now));
+      return;
+    }
     const account = accounts[i];
     if (!account) return;
     const p = account.deactivated ? undefined : stored.get(account.localpart);
