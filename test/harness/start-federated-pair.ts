@@ -77,15 +77,22 @@ export async function startFederatedPair(config: Record<string, unknown> = {}): 
   }
 }
 
-interface ServerSetup {
+/** Where and how {@link startFederatedServer} starts one server. */
+export interface ServerSetup {
+  /** Names its certificate and signing key files (unique per CA and dir). */
   readonly label: string;
+  /** The loopback address of its federation listener, e.g. `127.0.0.1`. */
   readonly ip: string;
+  /** Issues its certificate; the only CA it trusts for outbound federation. */
   readonly ca: TestCa;
+  /** Holds its signing key (the caller deletes it). */
   readonly dir: string;
+  /** Merged into its config (top-level keys replace). */
   readonly config: Record<string, unknown>;
 }
 
-async function startFederatedServer(s: ServerSetup): Promise<FederatedServer> {
+/** Starts ONE federating Axon server (e.g. to pair it with another implementation); `stop` it via `client.stop()`. */
+export async function startFederatedServer(s: ServerSetup): Promise<FederatedServer> {
   const cert = s.ca.issue(s.label, [], [s.ip]);
   const signingKeyPath = join(s.dir, `${s.label}.signing.key`);
   for (let attempt = 1; ; attempt++) {

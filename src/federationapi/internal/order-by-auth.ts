@@ -19,7 +19,10 @@ export function orderByAuth(events: readonly IdentifiedEvent[]): IdentifiedEvent
   const out: IdentifiedEvent[] = [];
   const visiting = new Set<string>();
   // Iterative depth-first walk: an auth chain can be thousands deep (power-level chains).
-  for (const root of events) {
+  // Shallowest first: the create event (depth 1) leads even where nothing cites it (v12 rooms,
+  // whose events imply it through the room ID instead of listing it).
+  const roots = [...events].sort((a, b) => depthOf(a.json) - depthOf(b.json));
+  for (const root of roots) {
     if (placed.has(root.eventId)) continue;
     const stack: { e: IdentifiedEvent; next: number; deps: string[] }[] = [{ e: root, next: 0, deps: authIds(root.json) }];
     visiting.add(root.eventId);
@@ -54,4 +57,8 @@ export function authIds(json: JsonObject): string[] {
     else if (isJsonObject(r)) continue;
   }
   return ids;
+}
+
+function depthOf(json: JsonObject): number {
+  return typeof json.depth === 'number' ? json.depth : Number.MAX_SAFE_INTEGER;
 }
