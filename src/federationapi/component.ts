@@ -76,7 +76,7 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
       const roomserver = ctx.api<RoomserverAPI>('roomserver');
       // The sender needs the network: with federation off (or a test transport) nothing is sent.
       const sender = client
-        ? await startFederationSender({ bus: ctx.bus, storage, client, roomserver, serverName, logger: ctx.logger, now })
+        ? await startFederationSender({ bus: ctx.bus, storage, client, roomserver, serverName, logger: ctx.logger, now, shard: fed.sender_shard })
         : undefined;
       const authenticator = createFederationAuthenticator({ serverName, keys: requestKeyLookup(keyRing), now });
       const api = createFederationInternalAPI({

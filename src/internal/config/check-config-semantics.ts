@@ -22,6 +22,8 @@ export function checkConfigSemantics(cfg: AxonConfig): void {
   if (!isKnownRoomVersion(cfg.rooms.default_version)) {
     fail('rooms.default_version', `room version "${cfg.rooms.default_version}" is not supported (1–12)`);
   }
+  const shard = cfg.federation.sender_shard;
+  if (shard.index >= shard.count) fail('federation.sender_shard.index', `shard ${shard.index} does not exist with count ${shard.count} (indexes run 0 … ${shard.count - 1})`);
   for (const key of ['allow_networks', 'deny_networks'] as const) {
     cfg.federation[key].forEach((cidr, i) => {
       if (!/^[0-9A-Fa-f:.]+\/\d{1,3}$/.test(cidr)) fail(`federation.${key}.${i}`, `"${cidr}" is not a CIDR like 10.0.0.0/8`);

@@ -222,6 +222,18 @@ export const ConfigSchema = Type.Object(
               'Notary servers asked for a server\'s keys when it cannot be reached directly. None by default: Axon does not trust matrix.org (or anyone) unless listed, e.g. [{server_name: matrix.org, verify_keys: {"ed25519:auto": Noi6WqcDj0QmPxCNQqgezwTlBKrfqehY1u2FyWP9uYw}}].',
           },
         ),
+        sender_shard: Type.Object(
+          {
+            index: Type.Integer({ minimum: 0, default: 0, description: 'This instance\'s shard, 0 … count − 1.' }),
+            count: Type.Integer({ minimum: 1, default: 1, description: 'How many federationapi instances share the outbound destinations.' }),
+          },
+          {
+            ...strict,
+            default: {},
+            description:
+              'Splits outbound federation between federationapi instances: a destination belongs to the instance whose index is a hash of its name modulo count. Every instance needs the same count and its own index.',
+          },
+        ),
       },
       { ...strict, default: {}, description: 'Federation and outbound requests.' },
     ),

@@ -78,6 +78,10 @@ describe('config loading', () => {
       configError(() => configFromObject({ server_name: 'a.org', rooms: { default_version: '99' } })).message,
       /rooms\.default_version: room version "99" is not supported/,
     );
+    assert.match(
+      configError(() => configFromObject({ server_name: 'a.org', federation: { sender_shard: { index: 2, count: 2 } } })).message,
+      /federation\.sender_shard\.index: shard 2 does not exist with count 2/,
+    );
     const e = configError(() =>
       configFromObject({ server_name: 'a.org', database: { components: { syncapi: { connection_string: 'postgres://u:secret@[bad' } } } }),
     );
