@@ -250,6 +250,22 @@ function suite(ctx: BackendContext): void {
     );
   });
 
+  it('joins a room of 6,000 members in one head move (membership rows written in chunks under the bind limit)', async () => {
+    const roomId = '!crowd:b.test';
+    const create = testEvent({ roomId, type: 'm.room.create', stateKey: '', sender: BOB, depth: 1 });
+    const members = Array.from({ length: 6_000 }, (_, i) =>
+      testEvent({ roomId, type: 'm.room.member', stateKey: `@m${i}:b.test`, sender: `@m${i}:b.test`, content: { membership: 'join' }, prevEvents: [create.eventId], authEvents: [create.eventId], depth: 2 }),
+    );
+    await s.storeOutliers([create, ...members]);
+    const state = new Map([[stateMapKey('m.room.create', ''), create.eventId], ...members.map((m): [string, string] => [stateMapKey('m.room.member', m.stateKey!), m.eventId])]);
+    const join = testEvent({ roomId, type: 'm.room.member', stateKey: ALICE, sender: ALICE, content: { membership: 'join' }, prevEvents: [members[0]!.eventId], authEvents: [create.eventId], depth: 3 });
+    await s.storeEvent({ event: join, stateBefore: { changes: state }, updateHead: {} });
+    const joined = await s.getMembers(roomId);
+    assert.equal(joined.length, 6_001);
+    assert.ok(joined.includes('@m5999:b.test') && joined.includes(ALICE));
+    assert.deepEqual(await s.getJoinedServers(roomId), ['a.test', 'b.test']);
+  });
+
   it('queues bus messages in the same transaction, and keeps nothing of a failed one', async () => {
     const topic = { name: `RoomserverStorageTest_${Date.now().toString(36)}` };
     const got: DeliveredMessage<{ eventId: string; pos: number }>[] = [];

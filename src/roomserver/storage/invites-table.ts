@@ -4,6 +4,7 @@
  * An invite is retired once the user's membership moves on (join, leave, ban…).
  */
 import type { JsonObject } from '../../matrix/json.js';
+import { chunkSize, inChunks } from './in-chunks.js';
 import type { StorageContext } from './storage-context.js';
 
 /** A pending invite. */
@@ -46,6 +47,27 @@ export async function retireInvites(ctx: StorageContext, roomId: string, userId:
     .returning('invite_event_id')
     .execute();
   return rows.map((r) => r.invite_event_id).sort();
+}
+
+/**
+ * {@link retireInvites} for many users of one room at once (a join that brings in a whole
+ * member list): one read finds the few with pending invites, only those are updated.
+ */
+export async function retireInvitesOfUsers(ctx: StorageContext, roomId: string, userIds: readonly string[]): Promise<Map<string, string[]>> {
+  const pending = new Set<string>();
+  for (const chunk of inChunks([...new Set(userIds)], chunkSize(ctx.caps))) {
+    const rows = await ctx.db
+      .selectFrom('roomserver_invites')
+      .select('target_user_id')
+      .where('room_id', '=', roomId)
+      .where('retired', '=', 0)
+      .where('target_user_id', 'in', chunk)
+      .execute();
+    for (const r of rows) pending.add(r.target_user_id);
+  }
+  const out = new Map<string, string[]>();
+  for (const userId of [...pending].sort()) out.set(userId, await retireInvites(ctx, roomId, userId));
+  return out;
 }
 
 /** The user's pending invites (all rooms, or one), oldest stored first. */

@@ -5,6 +5,7 @@
  */
 import type { StorageContext } from './storage-context.js';
 import { domainOf } from '../../matrix/ids/domain-of.js';
+import { chunkSize, inChunks } from './in-chunks.js';
 
 /** A membership row to write. */
 export interface MembershipRow {
@@ -27,32 +28,36 @@ export async function upsertMemberships(ctx: StorageContext, roomNid: number, ro
   if (rows.length === 0) return;
   // One row per target: a multi-row upsert may not touch the same key twice on PostgreSQL.
   const byTarget = new Map(rows.map((r) => [r.targetNid, r]));
-  await ctx.db
-    .insertInto('roomserver_membership')
-    .values(
-      [...byTarget.values()].map((r) => ({
-        room_nid: roomNid,
-        target_nid: r.targetNid,
-        target_server: domainOf(r.targetUserId) ?? '',
-        membership: r.membership,
-        sender: r.sender,
-        event_nid: r.eventNid,
-      })),
-    )
-    .onConflict((oc) =>
-      oc.columns(['room_nid', 'target_nid']).doUpdateSet((eb) => ({
-        membership: eb.ref('excluded.membership'),
-        sender: eb.ref('excluded.sender'),
-        event_nid: eb.ref('excluded.event_nid'),
-      })),
-    )
-    .execute();
+  const values = [...byTarget.values()].map((r) => ({
+    room_nid: roomNid,
+    target_nid: r.targetNid,
+    target_server: domainOf(r.targetUserId) ?? '',
+    membership: r.membership,
+    sender: r.sender,
+    event_nid: r.eventNid,
+  }));
+  // A big room's join writes every member at once: stay under the engine's bind-parameter limit.
+  for (const chunk of inChunks(values, chunkSize(ctx.caps, 6))) {
+    await ctx.db
+      .insertInto('roomserver_membership')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['room_nid', 'target_nid']).doUpdateSet((eb) => ({
+          membership: eb.ref('excluded.membership'),
+          sender: eb.ref('excluded.sender'),
+          event_nid: eb.ref('excluded.event_nid'),
+        })),
+      )
+      .execute();
+  }
 }
 
 /** Deletes the rows of `targetNids` in the room (their member event left the current state). */
 export async function deleteMemberships(ctx: StorageContext, roomNid: number, targetNids: readonly number[]): Promise<void> {
   if (targetNids.length === 0) return;
-  await ctx.db.deleteFrom('roomserver_membership').where('room_nid', '=', roomNid).where('target_nid', 'in', targetNids).execute();
+  for (const chunk of inChunks(targetNids, chunkSize(ctx.caps))) {
+    await ctx.db.deleteFrom('roomserver_membership').where('room_nid', '=', roomNid).where('target_nid', 'in', chunk).execute();
+  }
 }
 
 /** The room IDs where the user has `membership`, sorted. */

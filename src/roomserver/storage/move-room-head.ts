@@ -5,7 +5,7 @@
  */
 import type { RoomEvent } from '../../matrix/room-event.js';
 import { isReferenced, selectEventIdsByNid, selectEvents, type EventRef } from './events-table.js';
-import { retireInvites } from './invites-table.js';
+import { retireInvites, retireInvitesOfUsers } from './invites-table.js';
 import { deleteMemberships, upsertMemberships, type MembershipRow } from './membership-table.js';
 import { updateRoomHead, type RoomHeadRow } from './rooms-table.js';
 import { persistStateInput, type StateInput } from './state-input.js';
@@ -106,13 +106,17 @@ async function eventIdsOf(tx: StorageContext, room: RoomHeadRow, refs: ReadonlyM
 }
 
 async function retireSettledInvites(tx: StorageContext, roomId: string, changes: readonly MembershipChange[]): Promise<RetiredInvites[]> {
-  const retired: RetiredInvites[] = [];
-  for (const c of changes) {
-    if (c.membership === 'invite') continue;
-    const eventIds = await retireInvites(tx, roomId, c.userId);
-    if (eventIds.length > 0) retired.push({ userId: c.userId, eventIds });
+  const settled = changes.filter((c) => c.membership !== 'invite').map((c) => c.userId);
+  if (settled.length === 0) return [];
+  if (settled.length === 1) {
+    const eventIds = await retireInvites(tx, roomId, settled[0]!);
+    return eventIds.length > 0 ? [{ userId: settled[0]!, eventIds }] : [];
   }
-  return retired;
+  const byUser = await retireInvitesOfUsers(tx, roomId, settled);
+  return settled.flatMap((userId) => {
+    const eventIds = byUser.get(userId);
+    return eventIds && eventIds.length > 0 ? [{ userId, eventIds }] : [];
+  });
 }
 
 async function syncMemberships(
