@@ -11,12 +11,22 @@ import { startAxon } from '../../test/harness/spawn-axon.js';
 
 export interface BenchServer {
   readonly clientUrl: string;
+  /** The internal listener (`/_axon/internal/…`). */
+  readonly internalUrl: string;
+  /** Its temporary directory (config, database, `signing.key`), deleted by `stop`. */
+  readonly dir: string;
+  /** The server process's ID (e.g. to read its CPU time from /proc). */
+  readonly pid: number;
   /** The server process's resident memory now, in MiB (from /proc). */
   rssMb(): number;
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(name: string): Promise<BenchServer> {
+/**
+ * Starts the server; `overrides(dir)` returns config keys that replace the defaults' top-level
+ * keys (e.g. a federation bench's `server_name`, `listen` and `federation`).
+ */
+export async function startBenchServer(name: string, overrides: (dir: string) => Record<string, unknown> = () => ({})): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), `axon-bench-${name}-`));
   const configPath = join(dir, 'axon.yaml');
   // JSON is YAML.
@@ -30,12 +40,22 @@ export async function startBenchServer(name: string): Promise<BenchServer> {
       media: { path: join(dir, 'media') },
       registration: { enabled: true },
       rate_limiting: { enabled: false },
+      ...overrides(dir),
     }),
   );
-  const server = await startAxon(['--config', configPath], undefined, undefined, true);
-  const pid = server.child.pid;
+  let server;
+  try {
+    server = await startAxon(['--config', configPath], undefined, undefined, true);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const pid = server.child.pid ?? -1;
   return {
     clientUrl: server.clientUrl,
+    internalUrl: server.internalUrl,
+    dir,
+    pid,
     rssMb() {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       const kb = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? NaN);

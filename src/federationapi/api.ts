@@ -65,6 +65,24 @@ export interface PerformLeaveResponse {
   readonly roomVersion: string;
 }
 
+export interface PerformKnockRequest {
+  readonly roomId: string;
+  readonly userId: string;
+  /** Servers to knock through, in order. */
+  readonly serverNames: readonly string[];
+  /** Extra member content: `displayname`, `avatar_url`, `reason`. */
+  readonly content?: JsonObject;
+}
+
+export interface PerformKnockResponse {
+  readonly eventId: string;
+  /** The knock as sent, for the roomserver to record. */
+  readonly event: JsonObject;
+  readonly roomVersion: string;
+  /** The room's stripped state as the resident server gave it (`knock_room_state`). */
+  readonly knockRoomState: readonly JsonObject[];
+}
+
 export interface QueryRemoteAliasRequest {
   readonly alias: string;
 }
@@ -75,13 +93,45 @@ export interface QueryRemoteAliasResponse {
   readonly servers: readonly string[];
 }
 
+export interface PerformBackfillRequest {
+  readonly roomId: string;
+  /** Where to continue from: events we hold whose prev events we lack (`v`). */
+  readonly fromEventIds: readonly string[];
+  /** The most events asked for (the given ones count toward it, as the spec says); ≤ 100. */
+  readonly limit: number;
+  /** Servers to ask in turn (the room's joined servers); ours is skipped. */
+  readonly servers: readonly string[];
+}
+
+export interface BackfilledPdu {
+  readonly eventId: string;
+  /** The PDU as served (parsed in the room's version, in the room; not yet checked). */
+  readonly event: JsonObject;
+}
+
+export interface PerformBackfillResponse {
+  readonly roomVersion: string;
+  /** The server whose events these are; null when none answered with anything new. */
+  readonly origin: string | null;
+  /** Oldest first (by depth, then event ID), without duplicates. */
+  readonly events: readonly BackfilledPdu[];
+  /**
+   * The state before the oldest events whose prev events are neither among `events` nor in our
+   * DAG, fetched from `origin` (`/state_ids`) and already stored as outliers: input those events
+   * with it. Only the first few such events get one.
+   */
+  readonly statesBefore: readonly { readonly eventId: string; readonly stateEventIds: readonly string[] }[];
+}
+
 /** What the roomserver calls. */
 export interface RoomserverFederationAPI {
   queryServerKey(req: QueryServerKeyRequest): Promise<QueryServerKeyResponse>;
   performJoin(req: PerformJoinRequest): Promise<PerformJoinResponse>;
   performInvite(req: PerformInviteRequest): Promise<PerformInviteResponse>;
   performLeave(req: PerformLeaveRequest): Promise<PerformLeaveResponse>;
+  performKnock(req: PerformKnockRequest): Promise<PerformKnockResponse>;
   queryRemoteAlias(req: QueryRemoteAliasRequest): Promise<QueryRemoteAliasResponse>;
+  performBackfill(req: PerformBackfillRequest): Promise<PerformBackfillResponse>;
 }
 
 /** The whole API, as served over inthttp. */
@@ -92,5 +142,7 @@ export const FederationAPIMethods = {
   performJoin: true,
   performInvite: true,
   performLeave: true,
+  performKnock: true,
   queryRemoteAlias: true,
+  performBackfill: true,
 } as const satisfies Record<keyof FederationAPI, true>;

@@ -104,6 +104,7 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
           readRoomserverApi: roomserver,
           sendRoomserverApi: roomserver,
           membershipRoomserverApi: roomserver,
+          thirdPartyRoomserverApi: roomserver,
           federationClient: client ?? NO_FEDERATION_CLIENT,
           receivedTransactions: storage,
         }),

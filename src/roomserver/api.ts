@@ -162,13 +162,13 @@ export interface PerformMembershipResponse {
 
 /** A local user knocking on a room this server is in (room versions with knocking). */
 export interface PerformKnockRequest {
-  /** A room ID, or an alias on this server. */
+  /** A room ID, or an alias (ours, or another server's: asked over federation). */
   readonly roomIdOrAlias: string;
   readonly userId: string;
   readonly reason?: string;
   /** Extra member content: the knocker's `displayname` and `avatar_url`. */
   readonly content?: JsonObject;
-  /** `via`/`server_name`: servers to knock through (unused until federation: only local rooms). */
+  /** `via`/`server_name`: servers to knock through when this server is not in the room. */
   readonly serverNames?: readonly string[];
 }
 
@@ -589,6 +589,29 @@ export interface PerformLeaveAllRoomsResponse {
   readonly failedRoomIds: readonly string[];
 }
 
+// ---------------------------------------------------------------- backfill (history older than we hold)
+
+/** Fetches older events of a room from the servers in it and places them below what we hold. */
+export interface PerformBackfillRequest {
+  readonly roomId: string;
+  /** Where to continue from; the room's earliest backward extremities when absent. */
+  readonly fromEventIds?: readonly string[];
+  /** The most events asked of the other server (≤ 100). */
+  readonly limit: number;
+}
+export interface PerformBackfillResponse {
+  /**
+   * The events newly placed in the room (oldest first), each published as `backfilled_events`;
+   * empty when there was nothing to fetch, no server answered, or nothing new could be placed.
+   */
+  readonly eventIds: readonly string[];
+}
+
+/** What the syncapi calls to page past the history it holds. */
+export interface BackfillRoomserverAPI {
+  performBackfill(req: PerformBackfillRequest): Promise<PerformBackfillResponse>;
+}
+
 // ---------------------------------------------------------------- interfaces
 
 /** What the clientapi calls. */
@@ -640,10 +663,10 @@ export interface FederationRoomserverAPI
 export type UserRoomserverAPI = Pick<ClientRoomserverAPI, 'queryState' | 'queryEvents'>;
 
 /** What the syncapi calls (rooms first seen mid-stream, state it never saw, history visibility, forgotten rooms for `include_leave`). */
-export type SyncRoomserverAPI = Pick<ClientRoomserverAPI, 'queryState' | 'queryEvents' | 'queryEventVisibility' | 'queryForgottenRooms'>;
+export type SyncRoomserverAPI = Pick<ClientRoomserverAPI, 'queryState' | 'queryEvents' | 'queryEventVisibility' | 'queryForgottenRooms'> & BackfillRoomserverAPI;
 
 /** The whole API, as served over inthttp. */
-export type RoomserverAPI = ClientRoomserverAPI & FederationRoomserverAPI;
+export type RoomserverAPI = ClientRoomserverAPI & FederationRoomserverAPI & BackfillRoomserverAPI;
 
 export const RoomserverAPIMethods = {
   inputRoomEvents: true,
@@ -681,4 +704,5 @@ export const RoomserverAPIMethods = {
   queryMissingEvents: true,
   queryEventTemplate: true,
   performReceiveInvite: true,
+  performBackfill: true,
 } as const satisfies Record<keyof RoomserverAPI, true>;

@@ -14,6 +14,8 @@ import { startAccountDataConsumer } from './consumers/userapi.js';
 import { startReceiptConsumer } from './consumers/clientapi-receipts.js';
 import { startTypingConsumer } from './consumers/clientapi-typing.js';
 import { startPresenceConsumer } from './consumers/userapi-presence.js';
+import { startSendToDeviceConsumer } from './consumers/send-to-device.js';
+import { createToDevicePosition } from './sync/to-device-stream-provider.js';
 import { createSyncPresenceUpdater } from './sync/sync-presence-updater.js';
 import { createTypingCache } from './typing-cache.js';
 import { createAccountDataPositions } from './sync/account-data-positions.js';
@@ -51,9 +53,11 @@ export const syncapiComponent: ComponentDefinition = {
     const typingSub = await startTypingConsumer(ctx.bus, { typing, notifier });
     const receipts = await startReceiptConsumer(ctx.bus, { storage, notifier });
     const presence = await startPresenceConsumer(ctx.bus, { storage, notifier });
+    const toDevicePosition = createToDevicePosition(await storage.latestToDevicePosition());
+    const toDevice = await startSendToDeviceConsumer(ctx.bus, { storage, userapi, notifier, position: toDevicePosition, serverName });
     const presenceEnabled = ctx.config.presence.enabled;
     const setPresence = createSyncPresenceUpdater({ userapi, storage, logger: ctx.logger, enabled: presenceEnabled });
-    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled, accountDataPositions });
+    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled, accountDataPositions, toDevicePosition });
     const legacy: LegacyDeps = { storage, roomserver: ctx.api<LegacyRoomserverAPI>('roomserver'), notifier, streams, userapi };
     return {
       publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver }), ...searchRoutes({ storage, roomserver }), ...legacyEventsRoutes(legacy), ...legacyInitialSyncRoutes(legacy), ...roomInitialSyncRoutes(legacy)],
@@ -64,6 +68,7 @@ export const syncapiComponent: ComponentDefinition = {
         await typingSub.stop();
         await receipts.stop();
         await presence.stop();
+        await toDevice.stop();
         typing.close();
       },
     };

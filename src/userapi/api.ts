@@ -5,6 +5,7 @@
  * over the generated inthttp client. Callers get the narrow interface they need
  * (`ClientUserAPI`, `SyncUserAPI`, `FederationUserAPI`).
  */
+import type { JsonObject, JsonValue } from '../matrix/json.js';
 
 /** What kind of account: guests have restricted access, admins may use admin routes. */
 export type AccountType = 'user' | 'guest' | 'admin' | 'appservice';
@@ -477,6 +478,179 @@ export interface QueryFilterResponse {
   readonly filter: Record<string, unknown> | null;
 }
 
+/** A backed-up megolm session key (spec `KeyBackupData`); the server stores `sessionData` unread. */
+export interface KeyBackupSessionKey {
+  readonly firstMessageIndex: number;
+  readonly forwardedCount: number;
+  /** Whether the uploading device had verified the device the key came from. */
+  readonly isVerified: boolean;
+  /** The encrypted key, in the backup algorithm's format. */
+  readonly sessionData: Record<string, unknown>;
+}
+/** Backed-up keys by room ID, then by session ID. */
+export type KeyBackupRooms = Readonly<Record<string, Readonly<Record<string, KeyBackupSessionKey>>>>;
+/** A live backup version (`GET /room_keys/version[/{version}]`). */
+export interface KeyBackupVersion {
+  /** Decimal, increasing with each new backup of the user. */
+  readonly version: string;
+  readonly algorithm: string;
+  readonly authData: Record<string, unknown>;
+  /** Opaque; changes whenever the version's keys change. */
+  readonly etag: string;
+  /** How many keys the version holds. */
+  readonly count: number;
+}
+export interface PerformKeyBackupVersionCreateRequest {
+  readonly userId: string;
+  readonly algorithm: string;
+  readonly authData: Record<string, unknown>;
+}
+export interface PerformKeyBackupVersionCreateResponse {
+  readonly version: string;
+}
+export interface QueryKeyBackupVersionRequest {
+  readonly userId: string;
+  /** The user's current version when absent. */
+  readonly version?: string;
+}
+/** `backup` null when the version is unknown or deleted (or, for the current one, the user has no backup). */
+export interface QueryKeyBackupVersionResponse {
+  readonly backup: KeyBackupVersion | null;
+}
+export interface PerformKeyBackupVersionUpdateRequest {
+  readonly userId: string;
+  readonly version: string;
+  /** Must be the version's algorithm: only `authData` can change. */
+  readonly algorithm: string;
+  readonly authData: Record<string, unknown>;
+}
+export interface KeyBackupVersionRequest {
+  readonly userId: string;
+  readonly version: string;
+}
+export interface PerformKeyBackupKeysUploadRequest {
+  readonly userId: string;
+  readonly version: string;
+  readonly rooms: KeyBackupRooms;
+}
+/** A version's keys after a change (`RoomKeysUpdateResponse`). */
+export interface KeyBackupKeysStateResponse {
+  readonly etag: string;
+  readonly count: number;
+}
+/** Which keys of a version: all, one room's (`roomId`), or one session's (`roomId` and `sessionId`). */
+export interface KeyBackupKeysRequest {
+  readonly userId: string;
+  readonly version: string;
+  readonly roomId?: string;
+  /** Only with `roomId`. */
+  readonly sessionId?: string;
+}
+/** `rooms` null when the version is unknown or deleted; rooms without keys in the scope are left out. */
+export interface QueryKeyBackupKeysResponse {
+  readonly rooms: KeyBackupRooms | null;
+}
+
+// ---------------------------------------------------------------- E2EE keys (device, one-time, fallback, cross-signing)
+
+/** Keys by `<algorithm>:<key id>`, as `/keys/upload` and `/keys/claim` carry them. */
+export type KeysByKeyId = Readonly<Record<string, JsonValue>>;
+
+export interface PerformUploadKeysRequest {
+  readonly userId: string;
+  /** The uploading device (from the access token). */
+  readonly deviceId: string;
+  /** The device's signed `DeviceKeys`; its `user_id`/`device_id` must be the uploader's. */
+  readonly deviceKeys?: JsonObject;
+  readonly oneTimeKeys?: KeysByKeyId;
+  /** At most one per algorithm; replaces the device's previous fallback key of that algorithm. */
+  readonly fallbackKeys?: KeysByKeyId;
+}
+export interface PerformUploadKeysResponse {
+  /** Unclaimed one-time keys of the device per algorithm (algorithms with none left out). */
+  readonly oneTimeKeyCounts: Readonly<Record<string, number>>;
+}
+
+export interface QueryKeysRequest {
+  /** Device IDs wanted per user; an empty list means every device. Remote users are ignored. */
+  readonly userIds: Readonly<Record<string, readonly string[]>>;
+  /** Who asks: only they see their own user-signing key and their signatures of others' master keys. */
+  readonly requestingUserId: string;
+}
+export interface QueryKeysResponse {
+  /**
+   * Device keys by user then device ID, each with `unsigned.device_display_name` when the device
+   * has one. Every local user asked for is present, with `{}` when unknown or keyless.
+   */
+  readonly deviceKeys: Readonly<Record<string, Readonly<Record<string, JsonObject>>>>;
+  readonly masterKeys: Readonly<Record<string, JsonObject>>;
+  readonly selfSigningKeys: Readonly<Record<string, JsonObject>>;
+  /** Only the requesting user's own, when they asked for themselves. */
+  readonly userSigningKeys: Readonly<Record<string, JsonObject>>;
+}
+
+export interface PerformClaimKeysRequest {
+  /** The algorithm wanted, by user then device ID. Remote users are ignored. */
+  readonly oneTimeKeys: Readonly<Record<string, Readonly<Record<string, string>>>>;
+}
+export interface PerformClaimKeysResponse {
+  /** One key per device that had one (a one-time key, else its fallback key), by user, device, key ID. */
+  readonly oneTimeKeys: Readonly<Record<string, Readonly<Record<string, KeysByKeyId>>>>;
+}
+
+export interface QueryOneTimeKeyCountsRequest {
+  readonly userId: string;
+  readonly deviceId: string;
+}
+/** What `/sync` tells a device about its keys. */
+export interface QueryOneTimeKeyCountsResponse {
+  /** `device_one_time_keys_count`: unclaimed one-time keys per algorithm. */
+  readonly oneTimeKeyCounts: Readonly<Record<string, number>>;
+  /** `device_unused_fallback_key_types`: algorithms whose fallback key has not been claimed. */
+  readonly unusedFallbackKeyTypes: readonly string[];
+}
+
+/** `/keys/device_signing/upload`: keys left out stay as they are. */
+export interface PerformUploadDeviceSigningKeysRequest {
+  readonly userId: string;
+  readonly master?: JsonObject;
+  readonly selfSigning?: JsonObject;
+  readonly userSigning?: JsonObject;
+}
+/** Whether an upload of cross-signing keys needs user-interactive auth (spec v1.11's exceptions). */
+export interface QueryDeviceSigningUploadNeedsAuthResponse {
+  /** false when the user has no master key yet, or every key given equals the stored one. */
+  readonly needsAuth: boolean;
+}
+
+export interface PerformUploadKeySignaturesRequest {
+  /** The uploader. */
+  readonly userId: string;
+  /** Signed objects by user then key ID (a device ID or a cross-signing public key). */
+  readonly signatures: Readonly<Record<string, Readonly<Record<string, JsonObject>>>>;
+}
+export interface PerformUploadKeySignaturesResponse {
+  /** Errors by user then key ID (`M_INVALID_SIGNATURE`, `M_NOT_FOUND`, `M_INVALID_PARAM` …). */
+  readonly failures: Readonly<Record<string, Readonly<Record<string, { readonly errcode: string; readonly error: string }>>>>;
+}
+
+export interface QueryKeyChangesRequest {
+  /** Exclusive. */
+  readonly fromPos: number;
+  /** Inclusive. */
+  readonly toPos: number;
+}
+export interface QueryKeyChangesResponse {
+  /** Local users whose device or cross-signing keys changed in (`fromPos`, `toPos`], sorted. */
+  readonly userIds: readonly string[];
+  /** The latest key change position (the `device_list` stream's end). */
+  readonly latestPos: number;
+}
+export type QueryLatestKeyChangePosRequest = Record<string, never>;
+export interface QueryLatestKeyChangePosResponse {
+  readonly position: number;
+}
+
 // ---------------------------------------------------------------- the interfaces
 
 /** What the clientapi calls. */
@@ -537,6 +711,43 @@ export interface ClientUserAPI {
   performFilterCreate(req: PerformFilterCreateRequest): Promise<PerformFilterCreateResponse>;
   /** One of the user's stored filters, as stored (canonical JSON parsed back). */
   queryFilter(req: QueryFilterRequest): Promise<QueryFilterResponse>;
+  /** Creates a key backup version; it becomes the user's current one. M_NOT_FOUND / M_USER_DEACTIVATED for unknown or deactivated users. */
+  performKeyBackupVersionCreate(req: PerformKeyBackupVersionCreateRequest): Promise<PerformKeyBackupVersionCreateResponse>;
+  queryKeyBackupVersion(req: QueryKeyBackupVersionRequest): Promise<QueryKeyBackupVersionResponse>;
+  /** Replaces a version's `auth_data`: M_NOT_FOUND for an unknown or deleted version, M_INVALID_PARAM for another algorithm. */
+  performKeyBackupVersionUpdate(req: PerformKeyBackupVersionUpdateRequest): Promise<EmptyResponse>;
+  /** Deletes a version and its keys; a version deleted before is fine, an unknown one M_NOT_FOUND. */
+  performKeyBackupVersionDelete(req: KeyBackupVersionRequest): Promise<EmptyResponse>;
+  /**
+   * Stores keys in the user's current version, each replacing a stored key of its session only
+   * when better (spec order: verified, then lower first message index, then lower forwarded
+   * count). 403 M_WRONG_ROOM_KEYS_VERSION (with `current_version`) for another version, M_NOT_FOUND without a backup.
+   */
+  performKeyBackupKeysUpload(req: PerformKeyBackupKeysUploadRequest): Promise<KeyBackupKeysStateResponse>;
+  queryKeyBackupKeys(req: KeyBackupKeysRequest): Promise<QueryKeyBackupKeysResponse>;
+  /** Deletes a version's keys in the scope; M_NOT_FOUND for an unknown or deleted version. */
+  performKeyBackupKeysDelete(req: KeyBackupKeysRequest): Promise<KeyBackupKeysStateResponse>;
+  /**
+   * Stores a device's keys: device keys (signed by the device, 400 when they differ from its
+   * stored identity keys), one-time keys (400 for a known key ID with other content) and
+   * fallback keys. Device key changes are announced on `OutputKeyChangeEvent`.
+   */
+  performUploadKeys(req: PerformUploadKeysRequest): Promise<PerformUploadKeysResponse>;
+  /** Local users' device and cross-signing keys (`/keys/query`). */
+  queryKeys(req: QueryKeysRequest): Promise<QueryKeysResponse>;
+  /** Claims local devices' keys: the oldest one-time key, else the fallback key (`/keys/claim`). */
+  performClaimKeys(req: PerformClaimKeysRequest): Promise<PerformClaimKeysResponse>;
+  /** A device's one-time key counts and unused fallback key types (for `/sync`). */
+  queryOneTimeKeyCounts(req: QueryOneTimeKeyCountsRequest): Promise<QueryOneTimeKeyCountsResponse>;
+  /** Validates and stores cross-signing keys (M_INVALID_SIGNATURE, M_MISSING_PARAM, M_FORBIDDEN …). */
+  performUploadDeviceSigningKeys(req: PerformUploadDeviceSigningKeysRequest): Promise<EmptyResponse>;
+  /** Whether `performUploadDeviceSigningKeys` with this request needs UIA first. */
+  queryDeviceSigningUploadNeedsAuth(req: PerformUploadDeviceSigningKeysRequest): Promise<QueryDeviceSigningUploadNeedsAuthResponse>;
+  /** Checks and stores signatures of keys (`/keys/signatures/upload`); per-key failures, never a throw for a bad signature. */
+  performUploadKeySignatures(req: PerformUploadKeySignaturesRequest): Promise<PerformUploadKeySignaturesResponse>;
+  /** Users whose keys changed in a range of the key change log (`/keys/changes`, sync `device_lists`). */
+  queryKeyChanges(req: QueryKeyChangesRequest): Promise<QueryKeyChangesResponse>;
+  queryLatestKeyChangePos(req: QueryLatestKeyChangePosRequest): Promise<QueryLatestKeyChangePosResponse>;
 }
 
 /** What the syncapi calls. */
@@ -545,6 +756,8 @@ export type SyncUserAPI = Pick<
   'queryAccountData' | 'queryAccessToken' | 'queryDevices' | 'queryProfile' | 'queryPresence' | 'queryFilter' | 'performFilterCreate'
   // `set_presence` of `/sync`.
   | 'performPresenceUpdate'
+  // `device_one_time_keys_count` and `device_unused_fallback_key_types` of `/sync`.
+  | 'queryOneTimeKeyCounts'
 >;
 
 /** What the federationapi calls. */
@@ -596,4 +809,20 @@ export const UserAPIMethods = {
   querySearchUserDirectory: true,
   performFilterCreate: true,
   queryFilter: true,
+  performKeyBackupVersionCreate: true,
+  queryKeyBackupVersion: true,
+  performKeyBackupVersionUpdate: true,
+  performKeyBackupVersionDelete: true,
+  performKeyBackupKeysUpload: true,
+  queryKeyBackupKeys: true,
+  performKeyBackupKeysDelete: true,
+  performUploadKeys: true,
+  queryKeys: true,
+  performClaimKeys: true,
+  queryOneTimeKeyCounts: true,
+  performUploadDeviceSigningKeys: true,
+  queryDeviceSigningUploadNeedsAuth: true,
+  performUploadKeySignatures: true,
+  queryKeyChanges: true,
+  queryLatestKeyChangePos: true,
 } as const satisfies Record<keyof UserAPI, true>;

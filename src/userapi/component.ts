@@ -17,7 +17,7 @@ export const userapiComponent: ComponentDefinition = {
     const database = await ctx.database();
     // The outbox first: it also relays what a previous process committed but did not publish.
     const outbox = await ctx.bus.outbox(database, 'userapi');
-    const storage = await openUserStorage(database, { outbox });
+    const storage = await openUserStorage(database, { outbox, serverName: ctx.config.server_name });
     const api = createUserInternalAPI({
       storage,
       serverName: ctx.config.server_name,

@@ -137,4 +137,44 @@ describe('rooms across two federating Axon servers', { skip, timeout: 180_000 },
     await send(pair.b, carol, privateRoom, 'thanks for the invite');
     await seesMessage(pair.a, alice, privateRoom, 'thanks for the invite');
   });
+
+  it('a user of B knocks on a room of A, sees it under knock, and joins once invited', async () => {
+    const dave = await pair.b.client.register('dave');
+    const created = await pair.a.client.call('POST', '/_matrix/client/v3/createRoom', {
+      token: alice.accessToken,
+      body: { preset: 'private_chat', name: 'Knock here', initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'knock' } }] },
+    });
+    const knockRoom = okBody(created).room_id as string;
+    const knocked = await pair.b.client.call('POST', `/_matrix/client/v3/knock/${encodeURIComponent(knockRoom)}?via=${encodeURIComponent(pair.a.serverName)}`, { token: dave.accessToken, body: { reason: 'let me in' } });
+    assert.equal(knocked.status, 200, JSON.stringify(knocked.body));
+    assert.equal(knocked.body.room_id, knockRoom);
+    assert.equal(await eventually('the knock on A', async () => ((await membership(pair.a, alice, knockRoom, dave.userId)) === 'knock' ? 'knock' : undefined)), 'knock');
+    const s = await pair.b.client.call('GET', '/_matrix/client/v3/sync?timeout=0', { token: dave.accessToken });
+    const knockSection = (s.body.rooms as { knock?: Record<string, { knock_state: { events: RoomEventJson[] } }> }).knock?.[knockRoom];
+    assert.ok(knockSection, JSON.stringify(s.body.rooms));
+    assert.deepEqual(knockSection.knock_state.events.filter((e) => e.type === 'm.room.name').map((e) => e.content.name), ['Knock here']);
+    okBody(await pair.a.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knockRoom)}/invite`, { token: alice.accessToken, body: { user_id: dave.userId } }));
+    const joined = await eventually('dave can join', async () => {
+      const r = await pair.b.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(knockRoom)}/join`, { token: dave.accessToken, body: {} });
+      return r.status === 200 ? r : undefined;
+    });
+    assert.equal(joined.body.room_id, knockRoom);
+    assert.equal(await eventually('dave joined on A', async () => ((await membership(pair.a, alice, knockRoom, dave.userId)) === 'join' ? 'join' : undefined)), 'join');
+  });
+
+  it('a user of B rejects an invite from A: the leave goes through make_leave/send_leave', async () => {
+    const erin = await pair.b.client.register('erin');
+    const created = await pair.a.client.call('POST', '/_matrix/client/v3/createRoom', { token: alice.accessToken, body: { preset: 'private_chat', invite: [erin.userId] } });
+    const room = okBody(created).room_id as string;
+    await eventually("the invite in erin's sync", async () => {
+      const s = await pair.b.client.call('GET', '/_matrix/client/v3/sync?timeout=0', { token: erin.accessToken });
+      return (s.body.rooms as { invite?: Record<string, unknown> } | undefined)?.invite?.[room];
+    });
+    const left = await pair.b.client.call('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/leave`, { token: erin.accessToken, body: { reason: 'no thanks' } });
+    assert.equal(left.status, 200, JSON.stringify(left.body));
+    assert.equal(await eventually('the rejection on A', async () => ((await membership(pair.a, alice, room, erin.userId)) === 'leave' ? 'leave' : undefined)), 'leave');
+    const s = await pair.b.client.call('GET', '/_matrix/client/v3/sync?timeout=0', { token: erin.accessToken });
+    const rooms = s.body.rooms as { invite?: Record<string, unknown>; leave?: Record<string, unknown> };
+    assert.equal(rooms.invite?.[room], undefined);
+  });
 });

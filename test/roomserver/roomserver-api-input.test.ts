@@ -124,6 +124,36 @@ describeRoomserverApi('roomserver API: input', (api, env) => {
     assert.deepEqual((await api().queryRoomInfo({ roomId: room.roomId })).latestEventIds, [room.joinRulesId]);
   });
 
+  it('stores a long run of outliers as one batch: later ones may cite earlier ones, rejected ones keep their reason', async () => {
+    const room = await createRoom(api(), '11', ALICE, `!outlierbatch:${SERVER}`);
+    const members = Array.from({ length: 12 }, (_, i) => uid(`m${i}`, REMOTE));
+    const joins: RoomEvent[] = [];
+    for (const m of members) joins.push(await remoteEvent(api(), room.roomId, env().remoteKey, { type: 'm.room.member', stateKey: m, sender: m, content: { membership: 'join' } }));
+    // Cites the first join, which is in this batch and not stored before it.
+    const said = await remoteEvent(api(), room.roomId, env().remoteKey, {
+      type: 'm.room.message',
+      sender: members[0]!,
+      content: { body: 'in the batch' },
+      authEvents: [room.createId, room.powerId, joins[0]!.eventId],
+    });
+    // Not joined per its own auth events: rejected.
+    const grab = await remoteEvent(api(), room.roomId, env().remoteKey, { type: 'm.room.topic', stateKey: '', sender: BOB, content: { topic: 'mine now' }, authEvents: [room.createId, room.powerId] });
+    const inputs = [...joins, said, grab].map((e) => input(e, 'outlier'));
+    const { results } = await api().inputRoomEvents({ inputs });
+    assert.deepEqual(results.slice(0, 13).map((r) => [r.eventId, r.accepted, r.rejection]), [...joins, said].map((e) => [e.eventId, true, null]));
+    assert.equal(results[13]?.eventId, grab.eventId);
+    assert.equal(results[13]?.accepted, false);
+    assert.equal(results[13]?.rejection?.rule, 'sender_not_joined');
+    const stored = (await api().queryEvents({ eventIds: [...joins, said, grab].map((e) => e.eventId) })).events;
+    assert.equal(stored.length, 14);
+    assert.ok(stored.every((e) => e.outlier));
+    assert.deepEqual(stored.filter((e) => e.rejected).map((e) => e.event.type), ['m.room.topic']);
+    // Outliers leave the room alone; a repeat reports the stored verdicts, the rejection's rule included.
+    assert.deepEqual((await api().queryRoomInfo({ roomId: room.roomId })).latestEventIds, [room.joinRulesId]);
+    const again = await api().inputRoomEvents({ inputs });
+    assert.deepEqual(again.results.map((r) => [r.accepted, r.rejection?.rule ?? null]), results.map((r) => [r.accepted, r.rejection?.rule ?? null]));
+  });
+
   it('applies a remote redaction only with the redact level or from the target sender\'s server', async () => {
     const room = await createRoom(api(), '11', ALICE, `!redact:${SERVER}`);
     await joinBob(api(), room.roomId, env().remoteKey);

@@ -15,7 +15,7 @@ import type { RoomEvent } from '../../src/matrix/room-event.js';
 import { roomVersion } from '../../src/matrix/room-version.js';
 import { generateSigningKey, type SigningKey } from '../../src/matrix/signing-key.js';
 import { RoomserverAPIMethods, type RoomserverAPI } from '../../src/roomserver/api.js';
-import { createRoomserverInternalAPI } from '../../src/roomserver/internal/index.js';
+import { createRoomserverInternalAPI, type RoomserverInternalOptions } from '../../src/roomserver/internal/index.js';
 import { OUTPUT_ROOM_EVENT, type OutputRoomEventMessage } from '../../src/roomserver/producers/output-room-event.js';
 import { openRoomserverStorage, type RoomserverStorage } from '../../src/roomserver/storage/index.js';
 import { createRoomserverRecords, type RoomserverRecords } from '../../src/roomserver/storage/roomserver-records.js';
@@ -49,6 +49,8 @@ interface Made {
 export function describeRoomserverApi(
   name: string,
   suite: (api: () => RoomserverAPI, env: () => RoomserverEnv) => void,
+  /** Extra options of the roomserver under test (e.g. a stand-in federationapi). */
+  extra: Pick<RoomserverInternalOptions, 'federation'> = {},
 ): void {
   describeEachBackend(name, (backend) => {
     let current: Made | undefined;
@@ -66,6 +68,7 @@ export function describeRoomserverApi(
           serverName: SERVER,
           signingKey: LOCAL_KEY,
           verifyKeys: async (server, keyId) => (server === REMOTE && keyId === remoteKeyId ? made.env.remoteKey.publicKeyBase64 : undefined),
+          ...extra,
         });
         return { impl, cleanup: () => made.stop() };
       },

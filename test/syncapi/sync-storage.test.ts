@@ -47,6 +47,9 @@ function fakeRoomserver(): SyncRoomserverAPI & { events: Map<string, StoredRoomE
     async queryForgottenRooms() {
       return { roomIds: [] };
     },
+    async performBackfill() {
+      return { eventIds: [] };
+    },
   };
 }
 

@@ -31,7 +31,7 @@ export interface UserapiTestKit {
 export async function openUserapiTestKit(database: Database): Promise<UserapiTestKit> {
   const bus = await createEmbeddedBus({ database, pollIntervalMs: 50 });
   const outbox = await bus.outbox(database, 'userapi');
-  const storage = await openUserStorage(database, { outbox });
+  const storage = await openUserStorage(database, { outbox, serverName: TEST_SERVER_NAME });
   const published: OutputAccountDataMessage[] = [];
   const sub = await bus.subscribe<OutputAccountDataMessage>({
     topic: OutputAccountData,

@@ -12,6 +12,7 @@ import { getRegisterAvailable } from './get-register-available.js';
 import { getRegistrationTokenValidity } from './get-registration-token-validity.js';
 import { getVersions } from './get-versions.js';
 import { getWhoami } from './get-whoami.js';
+import { keysRoutes } from './keys-routes.js';
 import { postAccountDeactivate } from './post-account-deactivate.js';
 import { postAccountPassword } from './post-account-password.js';
 import { postCreateRoom } from './post-create-room.js';
@@ -36,6 +37,9 @@ import { roomReceiptRoutes } from './room-receipts.js';
 import { roomSendRoutes } from './room-send.js';
 import { roomStateRoutes } from './room-state.js';
 import { roomTypingRoutes } from './room-typing.js';
+import { roomKeysKeysRoutes } from './room-keys-keys.js';
+import { roomKeysVersionRoutes } from './room-keys-version.js';
+import { sendToDeviceRoutes } from './send-to-device.js';
 import { roomSummaryRoutes } from './room-summary.js';
 import { postRoomUpgrade } from './room-upgrade.js';
 import { sharedSecretRegister } from './shared-secret-register.js';
@@ -92,7 +96,14 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...roomTypingRoutes(deps),
     ...roomReceiptRoutes(deps),
     ...presenceRoutes(deps),
+    // send-to-device messages (end-to-end encryption's signalling)
+    ...sendToDeviceRoutes(deps),
+    // server-side key backups (end-to-end encryption)
+    ...roomKeysVersionRoutes(deps),
+    ...roomKeysKeysRoutes(deps),
     // OpenID tokens for third parties
     ...openIdRequestTokenRoutes(deps),
+    // end-to-end encryption keys (federation seam: see keys-federation-seam.ts)
+    ...keysRoutes(deps),
   ];
 }

@@ -56,6 +56,7 @@ export async function handleRoomserverOutput(deps: SenderDeps, msg: OutputRoomEv
   switch (msg.type) {
     case 'new_room_event': {
       const ev = msg.event;
+      if (ev.type === 'm.room.member' || msg.addsStateEventIds.some((id) => id !== msg.eventId)) deps.joinedServers?.invalidate(msg.roomId);
       const ours = typeof ev.sender === 'string' && domainOf(ev.sender) === deps.serverName;
       if (!ours && msg.sendAsServer !== deps.serverName) return;
       const destinations = await roomDestinations(deps, msg.roomId);
@@ -69,6 +70,9 @@ export async function handleRoomserverOutput(deps: SenderDeps, msg: OutputRoomEv
       return;
     case 'retire_invite':
       // Local bookkeeping: the membership change that retired it was sent as a new event.
+      return;
+    case 'backfilled_events':
+      // Other servers' old events, fetched from them: nothing to send anyone.
       return;
     default: {
       const never: never = msg;

@@ -4,6 +4,7 @@
  */
 import type { ClientRoomserverAPI } from '../../roomserver/api.js';
 import type { OutboundQueues } from '../queue/outbound-queues.js';
+import type { JoinedServersCache } from './joined-servers-cache.js';
 
 /** The roomserver calls the sender makes. */
 export type SenderRoomserverAPI = Pick<ClientRoomserverAPI, 'queryJoinedServers' | 'queryRoomsForUser'>;
@@ -16,12 +17,14 @@ export interface SenderDeps {
   readonly serverName: string;
   /** The clock (ms). */
   readonly now: () => number;
+  /** Rooms' joined servers, kept by the roomserver consumer (absent: always ask the roomserver). */
+  readonly joinedServers?: JoinedServersCache;
 }
 
 /** The servers with a member joined to the room, other than us. */
 export async function roomDestinations(deps: SenderDeps, roomId: string): Promise<Set<string>> {
-  const { serverNames } = await deps.roomserver.queryJoinedServers({ roomId });
-  const found = new Set(serverNames);
+  const load = async (): Promise<readonly string[]> => (await deps.roomserver.queryJoinedServers({ roomId })).serverNames;
+  const found = new Set(deps.joinedServers ? await deps.joinedServers.get(roomId, load) : await load());
   found.delete(deps.serverName);
   return found;
 }

@@ -17,8 +17,10 @@ import type { QueueStorage } from '../storage/queue-storage.js';
 import { startReceiptsConsumer } from './clientapi-receipts.js';
 import { startTypingConsumer } from './clientapi-typing.js';
 import { startRoomserverConsumer } from './roomserver.js';
+import { createJoinedServersCache } from './joined-servers-cache.js';
 import type { SenderDeps, SenderRoomserverAPI } from './sender-deps.js';
 import { startPresenceConsumer } from './userapi-presence.js';
+import { startSendToDeviceConsumer } from './send-to-device.js';
 
 /** Options of {@link startFederationSender}. */
 export interface FederationSenderOptions {
@@ -49,7 +51,7 @@ export interface FederationSender {
 export async function startFederationSender(o: FederationSenderOptions): Promise<FederationSender> {
   const now = o.now ?? Date.now;
   const queues = createOutboundQueues({ storage: o.storage, client: o.client, serverName: o.serverName, logger: o.logger, now, backoff: o.backoff, shard: o.shard });
-  const deps: SenderDeps = { queues, roomserver: o.roomserver, serverName: o.serverName, now };
+  const deps: SenderDeps = { queues, roomserver: o.roomserver, serverName: o.serverName, now, joinedServers: createJoinedServersCache() };
   // Each instance of a sharded sender needs every message, hence a consumer name of its own.
   const suffix = o.shard !== undefined && o.shard.count > 1 ? `-shard${o.shard.index}of${o.shard.count}` : '';
   await queues.resume();
@@ -59,6 +61,7 @@ export async function startFederationSender(o: FederationSenderOptions): Promise
     subscriptions.push(await startTypingConsumer(o.bus, deps, suffix));
     subscriptions.push(await startReceiptsConsumer(o.bus, deps, suffix));
     subscriptions.push(await startPresenceConsumer(o.bus, deps, suffix));
+    subscriptions.push(await startSendToDeviceConsumer(o.bus, deps, suffix));
   } catch (err) {
     await Promise.all(subscriptions.map((s) => s.stop()));
     await queues.stop();

@@ -1,7 +1,7 @@
 /**
  * The EDUs of a transaction. None can fail the transaction: a malformed or unbelievable EDU is
- * logged and skipped. Typing and receipts go on the bus, presence through the userapi; device
- * list updates, signing key updates and to-device messages are ignored until end-to-end
+ * logged and skipped. Typing, receipts and to-device messages go on the bus, presence through
+ * the userapi; device list updates and signing key updates are ignored until end-to-end
  * encryption lands, as are unknown types.
  */
 import type { JsonObject } from '../../matrix/json.js';
@@ -10,6 +10,7 @@ import { createEduChecks } from './edu-checks.js';
 import { handlePresenceEdu } from './presence-edu.js';
 import { handleReceiptEdu } from './receipt-edu.js';
 import { handleTypingEdu } from './typing-edu.js';
+import { handleToDeviceEdu } from './to-device-edu.js';
 
 /** Handles `edus` sent by `origin`, one after the other (their order matters for typing). */
 export async function processEdus(deps: SendTransactionDeps, origin: string, edus: readonly JsonObject[]): Promise<void> {
@@ -28,6 +29,9 @@ export async function processEdus(deps: SendTransactionDeps, origin: string, edu
       } else if (type === 'm.presence') {
         const dropped = await handlePresenceEdu(deps, origin, edu.content);
         if (dropped.length > 0) log?.debug({ origin, dropped }, 'federation /send: dropped presence updates');
+      } else if (type === 'm.direct_to_device') {
+        const r = await handleToDeviceEdu(deps, origin, edu.content);
+        if (r.ignored !== undefined || r.dropped.length > 0) log?.debug({ origin, reason: r.ignored, dropped: r.dropped }, 'federation /send: to-device messages ignored or dropped');
       } else {
         log?.debug({ origin, eduType: type }, 'federation /send: EDU type not handled yet');
       }

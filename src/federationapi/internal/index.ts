@@ -1,8 +1,10 @@
 /** The federationapi's internal API: one operation per file, bound to a shared context. */
 import type { FederationAPI } from '../api.js';
 import type { FederationInternalContext } from './federation-internal-context.js';
+import { performBackfill } from './perform-backfill.js';
 import { performInvite } from './perform-invite.js';
 import { performJoin } from './perform-join.js';
+import { performKnock } from './perform-knock.js';
 import { performLeave } from './perform-leave.js';
 import { queryRemoteAlias } from './query-remote-alias.js';
 import { queryServerKey } from './query-server-key.js';
@@ -16,6 +18,8 @@ export function createFederationInternalAPI(ctx: FederationInternalContext): Fed
     performJoin: (req) => performJoin(ctx, req),
     performInvite: (req) => performInvite(ctx, req),
     performLeave: (req) => performLeave(ctx, req),
+    performKnock: (req) => performKnock(ctx, req),
     queryRemoteAlias: (req) => queryRemoteAlias(ctx, req),
+    performBackfill: (req) => performBackfill(ctx, req),
   };
 }

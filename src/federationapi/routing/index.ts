@@ -1,6 +1,7 @@
 /** Every public route of the federationapi, as one list. */
 import type { AnyRoute } from '../../internal/httputil/route.js';
 import type { DirectoryRoutesDeps } from './directory-routes-deps.js';
+import { exchangeThirdPartyInviteRoutes, type ThirdPartyInviteRoutesDeps } from './exchange-third-party-invite.js';
 import { keyQueryRoutes } from './key-query.js';
 import type { MembershipRoutesDeps } from './membership-deps.js';
 import { membershipRoutes } from './membership-routes.js';
@@ -21,9 +22,9 @@ import { versionRoutes } from './version.js';
 export type { KeyRoutesDeps, QueryRoutesDeps };
 
 /** What all the routes need. */
-export type FederationapiRouteDeps = KeyRoutesDeps & QueryRoutesDeps & DirectoryRoutesDeps & RoomReadRoutesDeps & SendTransactionDeps & MembershipRoutesDeps;
+export type FederationapiRouteDeps = KeyRoutesDeps & QueryRoutesDeps & DirectoryRoutesDeps & RoomReadRoutesDeps & SendTransactionDeps & MembershipRoutesDeps & ThirdPartyInviteRoutesDeps;
 
 /** Every route: keys, version, queries, directory, room reads, `/send`, membership handshakes. */
 export function federationapiRoutes(deps: FederationapiRouteDeps): AnyRoute[] {
-  return [...keyServerRoutes(deps), ...keyQueryRoutes(deps), ...versionRoutes(), ...queryProfileRoutes(deps), ...queryDirectoryRoutes(deps), ...publicRoomsRoutes(deps), ...spaceHierarchyRoutes(deps), ...openIdUserinfoRoutes(deps), ...roomReadRoutes(deps), ...sendTransactionRoutes(deps), ...membershipRoutes(deps)];
+  return [...keyServerRoutes(deps), ...keyQueryRoutes(deps), ...versionRoutes(), ...queryProfileRoutes(deps), ...queryDirectoryRoutes(deps), ...publicRoomsRoutes(deps), ...spaceHierarchyRoutes(deps), ...openIdUserinfoRoutes(deps), ...roomReadRoutes(deps), ...sendTransactionRoutes(deps), ...membershipRoutes(deps), ...exchangeThirdPartyInviteRoutes(deps)];
 }

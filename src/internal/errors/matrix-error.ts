@@ -169,6 +169,14 @@ export class MatrixError extends Error {
   static internal(msg = 'Internal server error'): MatrixError {
     return new MatrixError(500, 'M_UNKNOWN', msg);
   }
+  /** A key-backup write to a version that is not the user's current backup (403, names the current one). */
+  static wrongRoomKeysVersion(currentVersion: string, msg = 'Wrong backup version'): MatrixError {
+    return new MatrixError(403, 'M_WRONG_ROOM_KEYS_VERSION', msg, { current_version: currentVersion });
+  }
+  /** A key or its signature does not verify (`/keys/upload`, `/keys/device_signing/upload`). */
+  static invalidSignature(msg = 'Invalid signature'): MatrixError {
+    return new MatrixError(400, 'M_INVALID_SIGNATURE', msg);
+  }
   static unavailable(msg: string): MatrixError {
     return new MatrixError(503, 'M_UNKNOWN', msg);
   }

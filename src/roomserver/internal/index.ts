@@ -40,6 +40,7 @@ import { queryMissingEvents } from './query-missing-events.js';
 import { queryStateBeforeEvent } from './query-state-before-event.js';
 import { queryEventTemplate } from './query-event-template.js';
 import { performReceiveInvite } from './perform-receive-invite.js';
+import { performBackfill } from './perform-backfill.js';
 import { createRoomQueue } from './room-queue.js';
 import type { RoomserverFederationAPI } from '../../federationapi/api.js';
 import type { LoadedEvent, RoomserverInternalContext, VerifyKeyLookup } from './roomserver-internal-context.js';
@@ -143,6 +144,7 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     queryMissingEvents: (req) => queryMissingEvents(ctx, req),
     queryEventTemplate: (req) => queryEventTemplate(ctx, req),
     performReceiveInvite: (req) => performReceiveInvite(ctx, req),
+    performBackfill: (req) => performBackfill(ctx, req),
   };
 }
 

@@ -45,7 +45,7 @@ export async function inputVerifiedEvent(ctx: RoomserverInternalContext, input: 
       : await authStateIn(ctx, new Map(), event, rv);
   const rejection = denial(checkEventAuth(event, authBefore!.lookup));
   if (rejection || input.kind === 'backfill') {
-    await persistEvent(ctx, { event, stateBefore: before.input, rejection });
+    await persistEvent(ctx, { event, stateBefore: before.input, rejection, historical: input.kind === 'backfill' });
     return result(event, rejection, false);
   }
 
@@ -68,11 +68,18 @@ export async function inputVerifiedEvent(ctx: RoomserverInternalContext, input: 
   return result(event, null, false);
 }
 
+/** How {@link checkOwnAuthEvents} finds auth events: stored ones, or also a batch not stored yet. */
+export type AuthEventLoader = (ids: readonly string[]) => Promise<Map<string, LoadedEvent>>;
+
 /** Rule 2 and the auth rules against the event's own auth events (plus the implied v12 create event). */
-async function checkOwnAuthEvents(ctx: RoomserverInternalContext, event: RoomEvent): Promise<{ decision: AuthDecision } | { missing: string[] }> {
+export async function checkOwnAuthEvents(
+  ctx: RoomserverInternalContext,
+  event: RoomEvent,
+  load: AuthEventLoader = (ids) => loadEvents(ctx, ids),
+): Promise<{ decision: AuthDecision } | { missing: string[] }> {
   const rv = event.roomVersion;
   const createId = rv.roomIdIsCreateHash && event.type !== 'm.room.create' ? `$${event.roomId.slice(1)}` : undefined;
-  const loaded = await loadEvents(ctx, createId ? [...event.authEvents, createId] : event.authEvents);
+  const loaded = await load(createId ? [...event.authEvents, createId] : event.authEvents);
   const missing = event.authEvents.filter((id) => !loaded.has(id));
   if (createId && !loaded.has(createId)) missing.push(createId);
   if (missing.length > 0) return { missing };
@@ -84,15 +91,15 @@ async function checkOwnAuthEvents(ctx: RoomserverInternalContext, event: RoomEve
   return { decision: checkEventAuth(event, lookupFromEvents([...withCreate.map((l) => l.event), ...authEvents])) };
 }
 
-function denial(d: AuthDecision): EventRejection | undefined {
+export function denial(d: AuthDecision): EventRejection | undefined {
   return d.allowed ? undefined : { rule: d.rule, reason: d.reason };
 }
 
-function result(event: RoomEvent, rejection: EventRejection | null | undefined, softFailed: boolean): InputResult {
+export function result(event: RoomEvent, rejection: EventRejection | null | undefined, softFailed: boolean): InputResult {
   return { eventId: event.eventId, accepted: !rejection, softFailed, rejection: rejection ?? null };
 }
 
 /** An event that could not be checked yet (missing events): not stored, so it can be retried. */
-function notStored(event: RoomEvent, rejection: EventRejection): InputResult {
+export function notStored(event: RoomEvent, rejection: EventRejection): InputResult {
   return { eventId: event.eventId, accepted: false, softFailed: false, rejection };
 }

@@ -10,6 +10,7 @@ import { domainOf } from '../../matrix/ids/domain-of.js';
 import type { PerformJoinRequest, PerformJoinResponse } from '../api.js';
 import { performSendEvents } from './perform-send-events.js';
 import { resolveRoom } from './resolve-room-id.js';
+import { canSendLocally } from './room-residency.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
 /** Sends the user's join; the room ID and the join event's ID. */
@@ -17,7 +18,7 @@ export async function performJoin(ctx: RoomserverInternalContext, req: PerformJo
   const { roomId, servers } = await resolveRoom(ctx, req.roomIdOrAlias);
   const room = await ctx.storage.getRoomInfo(roomId);
   const content = { ...(req.content ?? {}), membership: 'join' };
-  if (room?.hasState && (await canJoinLocally(ctx, roomId))) {
+  if (room?.hasState && (await canSendLocally(ctx, roomId))) {
     if (req.isGuest === true) await requireGuestAccess(ctx, roomId);
     const { eventIds } = await performSendEvents(ctx, {
       events: [{ roomId, type: 'm.room.member', stateKey: req.userId, sender: req.userId, content }],
@@ -33,19 +34,6 @@ export async function performJoin(ctx: RoomserverInternalContext, req: PerformJo
   const candidates = [...(req.serverNames ?? []), ...servers, ...(inviter ? [inviter] : []), ...roomIdServer(roomId)];
   const { eventId } = await federation.performJoin({ roomId, userId: req.userId, serverNames: candidates, content });
   return { roomId, eventId };
-}
-
-/**
- * Whether the join can be built on our copy of the room: a user of this server is joined now,
- * or nobody anywhere is (a room everyone left can only be rejoined here) and our copy is a real
- * room state — not just an invite received for a room we were never in.
- */
-async function canJoinLocally(ctx: RoomserverInternalContext, roomId: string): Promise<boolean> {
-  const servers = await ctx.storage.getJoinedServers(roomId);
-  if (servers.includes(ctx.serverName)) return true;
-  if (servers.length > 0) return false;
-  const create = await ctx.storage.getStateEvents({ currentOf: roomId }, { tuples: [['m.room.create', '']] });
-  return (create?.length ?? 0) > 0;
 }
 
 /** The server in a v1–v11 room ID (`!x:server`); v12 room IDs name no server. */

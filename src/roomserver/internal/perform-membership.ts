@@ -10,6 +10,7 @@ import type { JsonObject } from '../../matrix/json.js';
 import type { PerformMembershipRequest, PerformMembershipResponse } from '../api.js';
 import { performRemoteLeave } from './perform-remote-leave.js';
 import { performSendEvents } from './perform-send-events.js';
+import { hasLocalMember } from './room-residency.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
 const MEMBERSHIP_OF: Readonly<Record<PerformMembershipRequest['action'], string>> = {
@@ -59,9 +60,4 @@ export async function performMembership(ctx: RoomserverInternalContext, req: Per
     events: [{ roomId: req.roomId, type: 'm.room.member', stateKey: req.target, sender: req.sender, content }],
   });
   return { eventId: eventIds[0]! };
-}
-
-/** Whether a user of this server is joined to the room (so our copy of it can take a local event). */
-async function hasLocalMember(ctx: RoomserverInternalContext, roomId: string): Promise<boolean> {
-  return (await ctx.storage.getJoinedServers(roomId)).includes(ctx.serverName);
 }

@@ -18,11 +18,11 @@
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { domainOf } from '../../matrix/ids/domain-of.js';
 import { isJsonObject } from '../../matrix/json.js';
-import { stateMapKey, type RoomEvent } from '../../matrix/room-event.js';
+import type { RoomEvent } from '../../matrix/room-event.js';
 import { roomVersion } from '../../matrix/room-version.js';
 import type { PerformReceiveInviteRequest, PerformReceiveInviteResponse } from '../api.js';
 import { inputVerifiedEvent } from './input-room-event.js';
-import { persistEvent } from './persist-event.js';
+import { recordOutOfRoomMembership } from './room-residency.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 import { verifyIncomingEvent } from './verify-incoming-event.js';
 
@@ -52,12 +52,7 @@ export async function performReceiveInvite(ctx: RoomserverInternalContext, req: 
       const result = await inputVerifiedEvent(ctx, { kind: 'outlier', event: event.json, roomVersion: rv.id, origin: req.origin }, event);
       if (!result.accepted) throw MatrixError.forbidden(`The invite is not allowed: ${result.rejection?.reason ?? 'rejected'}`);
     } else {
-      const key = stateMapKey(event.type, event.stateKey!);
-      await persistEvent(ctx, {
-        event,
-        stateBefore: {},
-        updateHead: { currentState: { base: { current: true }, changes: new Map([[key, event.eventId]]) }, forwardExtremities: room?.forwardExtremities ?? [] },
-      });
+      await recordOutOfRoomMembership(ctx, event);
     }
     await ctx.storage.addInvite({
       inviteEventId: event.eventId,

@@ -14,11 +14,11 @@ import { buildEvent } from '../../matrix/build-event.js';
 import { domainOf } from '../../matrix/ids/domain-of.js';
 import type { JsonObject } from '../../matrix/json.js';
 import { parseEvent } from '../../matrix/parse-event.js';
-import { stateMapKey, type RoomEvent } from '../../matrix/room-event.js';
+import type { RoomEvent } from '../../matrix/room-event.js';
 import { roomVersion } from '../../matrix/room-version.js';
 import type { StoredMembership } from '../storage/index.js';
 import { loadEvents } from './load-events.js';
-import { persistEvent } from './persist-event.js';
+import { recordOutOfRoomMembership } from './room-residency.js';
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
 /** What the leave needs: the room, the user, their current (invite or knock) membership. */
@@ -47,17 +47,7 @@ export async function performRemoteLeave(ctx: RoomserverInternalContext, req: Re
   }
   event ??= localLeave(ctx, req, rv, (await loadEvents(ctx, [req.current.eventId])).get(req.current.eventId)?.event.depth ?? 0);
   const leave = event;
-  await ctx.queue.run(req.roomId, async () => {
-    const now = await ctx.storage.getRoomInfo(req.roomId);
-    await persistEvent(ctx, {
-      event: leave,
-      stateBefore: {},
-      updateHead: {
-        currentState: { base: { current: true }, changes: new Map([[stateMapKey('m.room.member', req.userId), leave.eventId]]) },
-        forwardExtremities: now?.forwardExtremities ?? [],
-      },
-    });
-  });
+  await ctx.queue.run(req.roomId, () => recordOutOfRoomMembership(ctx, leave));
   return leave.eventId;
 }
 

@@ -25,6 +25,8 @@ export interface PersistRequest {
   readonly transaction?: SendTransaction;
   /** Carried to the output (see `InputRoomEvent.sendAsServer`). */
   readonly sendAsServer?: string;
+  /** An accepted old event (backfill): published as `backfilled_events`, never moving the head. */
+  readonly historical?: boolean;
 }
 
 /** Stores `req.event`; emits `new_room_event` (and `retire_invite`) when it moved the head. */
@@ -38,12 +40,23 @@ export async function persistEvent(ctx: RoomserverInternalContext, req: PersistR
     stateBefore: req.stateBefore,
     updateHead: req.updateHead,
     transaction: req.transaction,
-    messages: req.updateHead && !req.outlier ? (r) => headMessages(event, r, req.transaction, req.sendAsServer) : undefined,
+    messages: req.updateHead && !req.outlier ? (r) => headMessages(event, r, req.transaction, req.sendAsServer) : historicalMessages(req),
   });
   if (result.alreadyStored) return result;
   ctx.events.set(event.eventId, { event, rejected: req.rejection !== undefined, outlier: req.outlier === true });
-  if (req.updateHead) await ctx.flushOutbox();
+  if (req.updateHead || req.historical) await ctx.flushOutbox();
   return result;
+}
+
+/** The `backfilled_events` message of an accepted old event, queued with it (never lost between commit and publish). */
+function historicalMessages(req: PersistRequest): ((r: StoreEventResult) => BusMessage[]) | undefined {
+  const { event } = req;
+  if (!req.historical || req.outlier || req.rejection || req.softFailed) return undefined;
+  return (r) => {
+    if (r.alreadyStored) return [];
+    const payload: OutputRoomEventMessage = { type: 'backfilled_events', roomId: event.roomId, roomVersion: event.roomVersion.id, events: [{ eventId: event.eventId, event: event.json }] };
+    return [{ topic: OUTPUT_ROOM_EVENT, key: event.roomId, payload }];
+  };
 }
 
 function headMessages(event: RoomEvent, r: StoreEventResult, transaction: SendTransaction | undefined, sendAsServer: string | undefined): BusMessage[] {

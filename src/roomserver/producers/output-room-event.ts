@@ -47,4 +47,15 @@ export type OutputRoomEventMessage =
       readonly roomId: string;
       readonly userId: string;
       readonly retiredEventIds: readonly string[];
+    }
+  /**
+   * Old events fetched from another server (backfill), placed in the DAG below what the room
+   * already had. History only: they change no current state and are not news — consumers that
+   * keep a timeline store them in topological place without waking anyone; the rest ignore them.
+   */
+  | {
+      readonly type: 'backfilled_events';
+      readonly roomId: string;
+      readonly roomVersion: string;
+      readonly events: readonly { readonly eventId: string; readonly event: JsonObject }[];
     };

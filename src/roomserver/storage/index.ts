@@ -10,6 +10,7 @@ import type { Database } from '../../internal/sqlutil/database.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
 import { runMigrations } from '../../internal/sqlutil/run-migrations.js';
 import { loadAuthChain } from './auth-chain.js';
+import { selectBackwardExtremities } from './backward-extremities.js';
 import { selectEventByTimestamp, type EventAtTime } from './event-by-timestamp.js';
 import { selectEventRefs, selectEvents, type StoredEvent } from './events-table.js';
 import * as invites from './invites-table.js';
@@ -63,6 +64,11 @@ export interface RoomserverStorage {
   getMissingEventIds(eventIds: readonly string[]): Promise<string[]>;
   /** The stored auth chain of `eventIds`, by depth then ID. */
   getAuthChain(eventIds: readonly string[]): Promise<StoredEvent[]>;
+  /**
+   * Up to `max` of the room's earliest events in the DAG with a prev event not in it (unknown or
+   * an outlier): where backfill continues. Shallowest first (`backward-extremities.ts`).
+   */
+  getBackwardExtremities(roomId: string, max: number): Promise<string[]>;
 
   // ---- rooms and state
   getRoomInfo(roomId: string): Promise<RoomInfo | undefined>;
@@ -164,6 +170,7 @@ export function createRoomserverStorage(database: Database, opts: RoomserverStor
       return [...new Set(eventIds)].filter((id) => !known.has(id));
     },
     getAuthChain: (eventIds) => loadAuthChain(ctx, eventIds),
+    getBackwardExtremities: (roomId, max) => selectBackwardExtremities(ctx, roomId, max),
 
     async getRoomInfo(roomId) {
       const room = await roomHead(ctx, roomId);

@@ -28,6 +28,7 @@ export interface RoomEventDeps {
 
 type NewRoomEvent = Extract<OutputRoomEventMessage, { type: 'new_room_event' }>;
 type RedactedEvent = Extract<OutputRoomEventMessage, { type: 'redacted_event' }>;
+type BackfilledEvents = Extract<OutputRoomEventMessage, { type: 'backfilled_events' }>;
 
 /** The `unsigned` keys of invites and knocks holding their stripped state. */
 const STRIPPED_KEYS = ['invite_room_state', 'knock_room_state'] as const;
@@ -70,6 +71,39 @@ export async function applyNewRoomEvent(deps: RoomEventDeps, msg: NewRoomEvent):
   });
   if (position === undefined) return;
   deps.notifier.roomEvent(msg.roomId, await membershipChanges(deps, msg, replaceState ?? adds));
+}
+
+/**
+ * Stores old events (backfill) as history only: in their topological place for `/messages`,
+ * below every sync position, with no current-state change and no wake-up — they are not news.
+ * A state event among them carries no `prev_content`: what it replaced is older still.
+ */
+export async function applyBackfilledEvents(deps: RoomEventDeps, msg: BackfilledEvents): Promise<void> {
+  const writes = msg.events.map(({ eventId, event }) => {
+    const { json, stripped } = clientForm(eventId, msg.roomId, event);
+    const own = stateEntryOf(eventId, event, json);
+    return {
+      event: {
+        roomId: msg.roomId,
+        eventId,
+        type: String(event.type),
+        sender: String(event.sender),
+        stateKey: typeof event.state_key === 'string' ? event.state_key : null,
+        membership: own?.membership ?? null,
+        depth: typeof event.depth === 'number' ? event.depth : 0,
+        originServerTs: typeof event.origin_server_ts === 'number' ? event.origin_server_ts : 0,
+        json,
+        strippedState: stripped,
+        addsState: [],
+        removesState: [],
+        txnDeviceId: null,
+        txnId: null,
+      },
+      relation: relationOf(eventId, event),
+      searchText: searchIndexText(event),
+    };
+  });
+  if (writes.length > 0) await deps.storage.writeHistoricalEvents(writes);
 }
 
 /**

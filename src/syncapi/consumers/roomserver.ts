@@ -12,7 +12,7 @@
 import type { Bus, Subscription } from '../../internal/bus/bus.js';
 import { isJsonObject } from '../../matrix/json.js';
 import { OUTPUT_ROOM_EVENT, type OutputRoomEventMessage } from '../../roomserver/producers/output-room-event.js';
-import { applyNewRoomEvent, applyRedaction, type RoomEventDeps } from './apply-room-event.js';
+import { applyBackfilledEvents, applyNewRoomEvent, applyRedaction, type RoomEventDeps } from './apply-room-event.js';
 
 /** The durable consumer name of the storage writer. */
 export const SYNCAPI_ROOMSERVER_CONSUMER = 'syncapi-roomserver';
@@ -29,6 +29,9 @@ export async function handleRoomserverOutput(deps: RoomEventDeps, msg: OutputRoo
       // the invitee's syncs may still be waiting on a rejected invite of an outlier.
       deps.notifier.wakeUsers([msg.userId]);
       return;
+    case 'backfilled_events':
+      // History only: stored for /messages, no state change and nobody woken (not news).
+      return applyBackfilledEvents(deps, msg);
     default: {
       const never: never = msg;
       throw new Error(`syncapi: unknown OutputRoomEvent message ${JSON.stringify(never)}`);
@@ -65,6 +68,9 @@ export async function handleRoomserverWake(deps: Pick<RoomEventDeps, 'storage' |
       return;
     case 'retire_invite':
       deps.notifier.wakeUsers([msg.userId]);
+      return;
+    case 'backfilled_events':
+      // Old events wake nobody (the writer stores them; /messages waits for that itself).
       return;
     default: {
       const never: never = msg;

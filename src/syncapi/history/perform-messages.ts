@@ -18,6 +18,7 @@ import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { selectLazyMembers, type RoomEventFilter } from '../filter/index.js';
 import type { SyncEvent } from '../storage/index.js';
 import type { ResponseEvent } from '../sync/sync-response.js';
+import { backfillBelow } from './backfill-below.js';
 import { historyAccess, type HistoryDeps } from './history-access.js';
 import type { ServedTo } from './history-event.js';
 import { historyServing } from './history-serving.js';
@@ -28,6 +29,8 @@ import { encodePoint, resolveToken, ROOM_END, ROOM_START } from './topological-p
 export const DEFAULT_MESSAGES_LIMIT = 10;
 /** Most events per page whatever the client asks. */
 export const MAX_MESSAGES_LIMIT = 1000;
+/** Backfills one page may wait for before it answers with what it has. */
+const MAX_BACKFILL_ROUNDS = 3;
 
 /** One `/messages` request, its parameters parsed. */
 export interface MessagesRequest {
@@ -61,7 +64,13 @@ export async function performMessages(deps: HistoryDeps, req: MessagesRequest): 
   const from = await resolveToken(deps.storage, req.roomId, start);
   const to = req.to !== undefined ? await resolveToken(deps.storage, req.roomId, req.to) : backwards ? ROOM_START : ROOM_END;
   const limit = Math.min(req.limit, req.filter.limit ?? req.limit);
-  const page = await paginateRoom(deps, { access, from, to, backwards, limit, filter: req.filter });
+  const pageRequest = { access, from, to, backwards, limit, filter: req.filter };
+  let page = await paginateRoom(deps, pageRequest);
+  // Short at the bottom of what we hold: older events may be on other servers (backfill).
+  for (let round = 0; backwards && page.exhausted && page.events.length < limit && round < MAX_BACKFILL_ROUNDS; round++) {
+    if (!(await backfillBelow(deps, req.roomId, to, limit))) break;
+    page = await paginateRoom(deps, pageRequest);
+  }
   const [serving, state] = await Promise.all([
     historyServing(deps, access, req.requester, page.events),
     req.filter.lazyLoadMembers && page.events.length > 0 ? lazyMemberState(deps, req.roomId, page.events, req.filter) : [],

@@ -6,6 +6,7 @@
 import Type from 'typebox';
 import { defineRoute, RAW_REPLY_SENT, type AnyRoute } from '../../internal/httputil/route.js';
 import type { SyncUserAPI } from '../../userapi/api.js';
+import { addOneTimeKeyCounts } from '../sync/one-time-key-counts.js';
 import { performSync, type PerformSyncDeps } from '../sync/perform-sync.js';
 import { stringifyWithRaw } from '../sync/raw-json.js';
 import { cachedSyncFilterResolver } from '../sync/sync-filter-cache.js';
@@ -22,7 +23,7 @@ const SyncQuerySchema = Type.Object({
 
 /** What the route needs: the sync itself, and the userapi's stored filters (`filter=<id>`). */
 export interface SyncRouteDeps extends PerformSyncDeps {
-  readonly userapi: Pick<SyncUserAPI, 'queryFilter'>;
+  readonly userapi: Pick<SyncUserAPI, 'queryFilter' | 'queryOneTimeKeyCounts'>;
 }
 
 /** The sync route. */
@@ -44,6 +45,7 @@ export function syncRoutes(deps: SyncRouteDeps): AnyRoute[] {
         reply.raw.once('close', onClose);
         try {
           const res = await performSync(deps, { userId: requester!.userId, deviceId: requester!.deviceId }, req, gone.signal);
+          await addOneTimeKeyCounts(deps.userapi, requester!, res);
           void reply.code(200).type('application/json').send(stringifyWithRaw(res));
         } finally {
           reply.raw.off('close', onClose);

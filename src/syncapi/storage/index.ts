@@ -23,6 +23,7 @@ import * as sentMembers from './sent-members-table.js';
 import type { SentMember } from './sent-members-table.js';
 import * as membershipsAtEach from './output-room-events-memberships.js';
 import { selectEarliestEvents } from './output-room-events-earliest.js';
+import { insertHistoricalEvent } from './output-room-events-historical.js';
 import type { RoomPoint } from './output-room-events-memberships.js';
 import type { EventRelation } from '../relations/relation-of.js';
 import * as relations from './relations-table.js';
@@ -32,6 +33,8 @@ import { selectThreadsPage, type ThreadRoot, type ThreadsPageQuery } from './thr
 import * as search from './search-table.js';
 import type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound } from './search-table.js';
 import { selectUserMemberChanges, type MemberChange } from './user-member-changes.js';
+import * as toDevice from './send-to-device-table.js';
+import type { ToDeviceMessage, ToDeviceWrite } from './send-to-device-table.js';
 
 export type { MembershipEvent, RoomRange, StateEntryWrite, SyncEvent, SyncStateEntry, UserMembership };
 export type { PresenceWrite, ReceiptWrite, SyncPresence, SyncReceipt };
@@ -40,6 +43,7 @@ export type { RoomPoint, SentMember };
 export type { EventRelation, RelationBound, RelationParent, RelationSummary, RelationsPageQuery, ThreadRoot, ThreadsPageQuery };
 export type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound };
 export type { MemberChange };
+export type { ToDeviceMessage, ToDeviceWrite };
 
 /** A new event to store, in the fields sync reads. */
 export interface NewSyncEvent {
@@ -79,8 +83,22 @@ export interface RoomEventWrite {
   readonly searchText?: string;
 }
 
+/** An old event fetched by backfill (see {@link SyncStorage.writeHistoricalEvents}). */
+export interface HistoricalEventWrite {
+  /** Its state lists are empty: an old event changes no current state. */
+  readonly event: NewSyncEvent;
+  readonly relation?: EventRelation;
+  readonly searchText?: string;
+}
+
 export interface SyncStorage {
   // ---- writes (the roomserver consumer)
+  /**
+   * Stores old events (backfill) in one transaction at positions below zero, so they take their
+   * topological place in `/messages` but no sync range ever returns them as new
+   * (`output-room-events-historical.ts`); current state is untouched. How many were new.
+   */
+  writeHistoricalEvents(events: readonly HistoricalEventWrite[]): Promise<number>;
   /**
    * Stores the event and applies its state change in one transaction; its stream position, or
    * undefined when the event was already stored (a redelivery: nothing changes).
@@ -183,6 +201,18 @@ export interface SyncStorage {
   searchPage(q: SearchPageQuery): Promise<SearchHit[]>;
   /** How many events match a search, before history visibility and the event filter. */
   countSearchMatches(q: SearchMatch): Promise<number>;
+
+  // ---- send-to-device (the `to_device` stream, `send-to-device-table.ts`)
+  /** Stores messages for local devices in one transaction; the highest new position, or undefined when none was new. */
+  writeToDeviceMessages(messages: readonly ToDeviceWrite[]): Promise<number | undefined>;
+  /** The highest `to_device` position stored, 0 when none. */
+  latestToDevicePosition(): Promise<number>;
+  /** The device's first `limit` messages positioned in `(after, upTo]`, in order. */
+  toDeviceMessages(userId: string, deviceId: string, after: number, upTo: number, limit: number): Promise<ToDeviceMessage[]>;
+  /** Deletes the device's messages at or before `upTo` (it synced past them); how many. */
+  acknowledgeToDeviceMessages(userId: string, deviceId: string, upTo: number): Promise<number>;
+  /** Deletes every message waiting for the user's listed devices (they were deleted); how many. */
+  deleteToDeviceMessagesOfDevices(userId: string, deviceIds: readonly string[]): Promise<number>;
 }
 
 /** Migrates the syncapi's tables in `database` and returns its storage. */
@@ -226,6 +256,38 @@ export function createSyncStorage(database: Database): SyncStorage {
         }
         if (w.searchText !== undefined) await search.insertSearchEntry(t, { position, roomId: e.roomId, type: e.type, sender: e.sender, text: w.searchText });
         return position;
+      }),
+    writeHistoricalEvents: (list) =>
+      inTransaction(async (t) => {
+        let stored = 0;
+        for (const w of list) {
+          const e = w.event;
+          const position = await insertHistoricalEvent(t, {
+            room_id: e.roomId,
+            event_id: e.eventId,
+            type: e.type,
+            sender: e.sender,
+            state_key: e.stateKey,
+            membership: e.membership,
+            depth: e.depth,
+            origin_server_ts: e.originServerTs,
+            json: e.json,
+            stripped_state: e.strippedState,
+            adds_state: '[]',
+            removes_state: '[]',
+            changes_state: 0,
+            txn_device_id: null,
+            txn_id: null,
+          });
+          if (position === undefined) continue;
+          stored++;
+          if (w.relation) {
+            const r = w.relation;
+            await relations.insertRelation(t, { ...r, roomId: e.roomId, eventId: e.eventId, type: e.type, sender: e.sender, position, depth: e.depth, originServerTs: e.originServerTs });
+          }
+          if (w.searchText !== undefined) await search.insertSearchEntry(t, { position, roomId: e.roomId, type: e.type, sender: e.sender, text: w.searchText });
+        }
+        return stored;
       }),
     redactEvent: (eventId, json) =>
       inTransaction(async (t) => {
@@ -277,5 +339,11 @@ export function createSyncStorage(database: Database): SyncStorage {
     threadsPage: (q) => selectThreadsPage(root, q),
     searchPage: (q) => search.selectSearchPage(root, q),
     countSearchMatches: (q) => search.countSearchMatches(root, q),
+    writeToDeviceMessages: (list) => (list.length === 0 ? Promise.resolve(undefined) : inTransaction((t) => toDevice.insertToDeviceMessages(t, list))),
+    latestToDevicePosition: () => toDevice.selectLatestToDevicePosition(root),
+    toDeviceMessages: (userId, deviceId, after, upTo, limit) =>
+      upTo <= after || limit <= 0 ? Promise.resolve([]) : toDevice.selectToDeviceMessages(root, userId, deviceId, after, upTo, limit),
+    acknowledgeToDeviceMessages: (userId, deviceId, upTo) => (upTo <= 0 ? Promise.resolve(0) : toDevice.deleteToDeviceMessagesUpTo(root, userId, deviceId, upTo)),
+    deleteToDeviceMessagesOfDevices: (userId, deviceIds) => (deviceIds.length === 0 ? Promise.resolve(0) : toDevice.deleteToDeviceMessagesOfDevices(root, userId, deviceIds)),
   };
 }

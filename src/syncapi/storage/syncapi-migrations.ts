@@ -9,6 +9,7 @@ import { topologicalIndexMigration } from './topological-index-migration.js';
 import { sentMembersMigration } from './sent-members-migration.js';
 import { relationsMigration } from './relations-migration.js';
 import { searchMigration } from './search-migration.js';
+import { sendToDeviceMigration } from './send-to-device-migration.js';
 
 const createTables: Migration = {
   version: 1,
@@ -59,4 +60,4 @@ const createTables: Migration = {
   },
 };
 
-export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5), searchMigration(6)];
+export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5), searchMigration(6), sendToDeviceMigration(7)];

@@ -87,6 +87,7 @@ export interface SyncapiTables {
   syncapi_threads: ThreadsTable;
   syncapi_search: SearchTable;
   syncapi_search_fts: SearchFtsTable;
+  syncapi_send_to_device: SendToDeviceTable;
 }
 
 /**
@@ -148,4 +149,18 @@ export interface SearchTable {
 /** SQLite only: the FTS5 index of `syncapi_search.text`, its rowid the position. */
 export interface SearchFtsTable {
   rowid: number;
+}
+
+/**
+ * `syncapi_send_to_device`: send-to-device messages waiting for a local device, deleted once the
+ * device syncs with a token past them. `id` is the `to_device` stream position.
+ */
+export interface SendToDeviceTable {
+  id: Generated<number>;
+  user_id: string;
+  device_id: string;
+  /** The message's ID on the topic: a repeat of a pending message is not stored twice. */
+  message_id: string;
+  /** The event as `/sync` serves it: `{sender, type, content}`. */
+  json: string;
 }

@@ -21,7 +21,8 @@ export type PaginationToken =
   | { readonly kind: 'topological'; readonly depth: number; readonly position: number }
   | { readonly kind: 'stream'; readonly position: number };
 
-const TOPOLOGICAL = /^t(0|[1-9][0-9]{0,15})_(0|[1-9][0-9]{0,15})$/;
+// Positions of backfilled events are negative (`output-room-events-historical.ts`).
+const TOPOLOGICAL = /^t(0|[1-9][0-9]{0,15})_(0|-?[1-9][0-9]{0,15})$/;
 
 /** The token for the point just before the event at (`depth`, `position`). */
 export function encodeTopologicalToken(depth: number, position: number): string {

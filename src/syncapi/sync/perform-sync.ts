@@ -64,8 +64,9 @@ async function attempt(deps: PerformSyncDeps, device: SyncingDevice, req: SyncRe
   deps.streams.forEach((s, i) => (to[s.stream] = Math.max(latest[i]!, req.since?.[s.stream] ?? 0)));
   // In order: later streams add to the rooms the `pdu` stream wrote.
   for (const s of deps.streams) {
-    if (req.since === null) await s.initial(ctx, to[s.stream]!);
-    else await s.incremental(ctx, req.since[s.stream], to[s.stream]!);
+    const reached = req.since === null ? await s.initial(ctx, to[s.stream]!) : await s.incremental(ctx, req.since[s.stream], to[s.stream]!);
+    // A capped stream (to_device) stopped short: the token resumes where it stopped.
+    if (typeof reached === 'number') to[s.stream] = reached;
   }
   const positions = Object.fromEntries(STREAM_NAMES.map((n) => [n, to[n] ?? req.since?.[n] ?? 0])) as Record<StreamName, number>;
   response.next_batch = encodeStreamToken(positions as StreamPositions);

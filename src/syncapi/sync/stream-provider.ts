@@ -37,10 +37,14 @@ export interface StreamProvider {
   readonly stream: StreamName;
   /** The stream's latest position for this user. */
   latest(ctx: SyncRequestContext): Promise<number>;
-  /** Writes the initial sync's part (everything up to `to`). */
-  initial(ctx: SyncRequestContext, to: number): Promise<void>;
-  /** Writes what happened after `from`, up to `to`. */
-  incremental(ctx: SyncRequestContext, from: number, to: number): Promise<void>;
+  /**
+   * Writes the initial sync's part (everything up to `to`). A stream that caps what one
+   * response carries (`to_device`) resolves to the position it stopped at, below `to`, which
+   * then goes in `next_batch`; the others resolve to nothing.
+   */
+  initial(ctx: SyncRequestContext, to: number): Promise<number | void>;
+  /** Writes what happened after `from`, up to `to` (or, as `initial`, the position it stopped at). */
+  incremental(ctx: SyncRequestContext, from: number, to: number): Promise<number | void>;
 }
 
 /**

@@ -56,6 +56,8 @@ export interface SyncResponse {
   to_device: { events: ResponseEvent[] };
   device_lists: { changed: string[]; left: string[] };
   device_one_time_keys_count: Record<string, number>;
+  /** Set by `one-time-key-counts.ts` once the streams are done. */
+  device_unused_fallback_key_types?: string[];
 }
 
 /** An empty response (its `next_batch` set when the streams are done). */

@@ -1,8 +1,8 @@
 /**
  * The stream providers of `/sync`, one per name of `STREAM_NAMES`; the compiler checks that every
  * stream has exactly one. An empty provider (position 0, nothing added) stands where a stream has
- * no data of its own: `invite` (invites travel as member events in the pdu stream), `to_device`
- * and `device_list` (their data arrives with end-to-end encryption, issue 9), `notification_data`
+ * no data of its own: `invite` (invites travel as member events in the pdu stream),
+ * `device_list` (its data arrives with end-to-end encryption, issue 9), `notification_data`
  * (push), and `presence` when `presence.enabled` is false.
  */
 import type { SyncUserAPI } from '../../userapi/api.js';
@@ -12,6 +12,7 @@ import { pduStreamProvider } from './pdu-stream-provider.js';
 import { presenceStreamProvider } from './presence-stream-provider.js';
 import { receiptStreamProvider } from './receipt-stream-provider.js';
 import { typingStreamProvider } from './typing-stream-provider.js';
+import { toDeviceStreamProvider, type ToDevicePosition } from './to-device-stream-provider.js';
 import type { TypingCache } from '../typing-cache.js';
 import { emptyStreamProvider, type StreamProvider } from './stream-provider.js';
 import { STREAM_NAMES, type StreamName } from './stream-token.js';
@@ -26,6 +27,8 @@ export interface SyncStreamsDeps extends WriteRoomsDeps {
   readonly presenceEnabled: boolean;
   /** Each user's latest account-data position (moved by the account-data consumer). */
   readonly accountDataPositions: AccountDataPositions;
+  /** The latest `to_device` position (moved by the send-to-device consumer). */
+  readonly toDevicePosition: ToDevicePosition;
 }
 
 /** Every stream's provider, in {@link STREAM_NAMES} order (`pdu` first: others add to its rooms). */
@@ -35,7 +38,7 @@ export function syncStreams(deps: SyncStreamsDeps): readonly StreamProvider[] {
     typing: typingStreamProvider(deps.typing),
     receipt: receiptStreamProvider(deps.storage),
     invite: emptyStreamProvider('invite'),
-    to_device: emptyStreamProvider('to_device'),
+    to_device: toDeviceStreamProvider(deps.storage, deps.toDevicePosition),
     account_data: accountDataStreamProvider(deps.userapi, deps.accountDataPositions),
     device_list: emptyStreamProvider('device_list'),
     notification_data: emptyStreamProvider('notification_data'),

@@ -24,6 +24,9 @@ export async function handleRoomserverOutput(deps: DirectoryUpdateDeps, msg: Out
     case 'retire_invite':
       // The directory only knows joined members; invites never show in it.
       return;
+    case 'backfilled_events':
+      // History: the directory follows the current state, which backfill never changes.
+      return;
     default: {
       const never: never = msg;
       throw new Error(`userapi: unknown OutputRoomEvent message ${JSON.stringify(never)}`);

@@ -13,10 +13,23 @@ import { performLoginTokenCreation, performLoginTokenRedemption } from './login-
 import { performOpenIdTokenCreation, queryOpenIdToken } from './openid-tokens.js';
 import { performAccountCreation } from './perform-account-creation.js';
 import { performAccountDeactivation } from './perform-account-deactivation.js';
+import { performClaimKeys } from './perform-claim-keys.js';
 import { performDeviceCreation } from './perform-device-creation.js';
+import { performUploadDeviceSigningKeys } from './perform-upload-device-signing-keys.js';
+import { performUploadKeySignatures } from './perform-upload-key-signatures.js';
+import { performUploadKeys } from './perform-upload-keys.js';
+import { queryDeviceSigningUploadNeedsAuth } from './query-device-signing-upload-needs-auth.js';
+import { queryKeyChanges, queryLatestKeyChangePos } from './query-key-changes.js';
+import { queryKeys } from './query-keys.js';
+import { queryOneTimeKeyCounts } from './query-one-time-key-counts.js';
 import { performDeviceDeletion } from './perform-device-deletion.js';
 import { performDeviceUpdate, performLastSeenUpdate } from './perform-device-update.js';
 import { performFilterCreate } from './perform-filter-create.js';
+import { performKeyBackupKeysDelete } from './perform-key-backup-keys-delete.js';
+import { performKeyBackupKeysUpload } from './perform-key-backup-keys-upload.js';
+import { performKeyBackupVersionCreate } from './perform-key-backup-version-create.js';
+import { performKeyBackupVersionDelete } from './perform-key-backup-version-delete.js';
+import { performKeyBackupVersionUpdate } from './perform-key-backup-version-update.js';
 import { performPasswordUpdate } from './perform-password-update.js';
 import { performPresenceUpdate } from './perform-presence-update.js';
 import { performRemotePresenceUpdate } from './perform-remote-presence-update.js';
@@ -27,6 +40,8 @@ import { queryAccessToken } from './query-access-token.js';
 import { queryAccount, queryAccountAvailability } from './query-account.js';
 import { queryDevices } from './query-devices.js';
 import { queryFilter } from './query-filter.js';
+import { queryKeyBackupKeys } from './query-key-backup-keys.js';
+import { queryKeyBackupVersion } from './query-key-backup-version.js';
 import { queryPasswordCheck } from './query-password-check.js';
 import { queryPresence } from './query-presence.js';
 import { querySearchUserDirectory } from './query-search-user-directory.js';
@@ -123,5 +138,21 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     querySearchUserDirectory: (req) => querySearchUserDirectory(ctx, req),
     performFilterCreate: (req) => performFilterCreate(ctx, req),
     queryFilter: (req) => queryFilter(ctx, req),
+    performUploadKeys: (req) => performUploadKeys(ctx, req),
+    queryKeys: (req) => queryKeys(ctx, req),
+    performClaimKeys: (req) => performClaimKeys(ctx, req),
+    queryOneTimeKeyCounts: (req) => queryOneTimeKeyCounts(ctx, req),
+    performUploadDeviceSigningKeys: (req) => performUploadDeviceSigningKeys(ctx, req),
+    queryDeviceSigningUploadNeedsAuth: (req) => queryDeviceSigningUploadNeedsAuth(ctx, req),
+    performUploadKeySignatures: (req) => performUploadKeySignatures(ctx, req),
+    queryKeyChanges: (req) => queryKeyChanges(ctx, req),
+    queryLatestKeyChangePos: (req) => queryLatestKeyChangePos(ctx, req),
+    performKeyBackupVersionCreate: (req) => performKeyBackupVersionCreate(ctx, req),
+    queryKeyBackupVersion: (req) => queryKeyBackupVersion(ctx, req),
+    performKeyBackupVersionUpdate: (req) => performKeyBackupVersionUpdate(ctx, req),
+    performKeyBackupVersionDelete: (req) => performKeyBackupVersionDelete(ctx, req),
+    performKeyBackupKeysUpload: (req) => performKeyBackupKeysUpload(ctx, req),
+    queryKeyBackupKeys: (req) => queryKeyBackupKeys(ctx, req),
+    performKeyBackupKeysDelete: (req) => performKeyBackupKeysDelete(ctx, req),
   };
 }

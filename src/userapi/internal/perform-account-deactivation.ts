@@ -13,6 +13,8 @@ import { localpartOf, type UserInternalContext } from './user-internal-context.j
 export async function performAccountDeactivation(ctx: UserInternalContext, req: PerformAccountDeactivationRequest): Promise<EmptyResponse> {
   const localpart = localpartOf(ctx, req.userId);
   const deleted = localpart === undefined ? undefined : await ctx.storage.deactivateAccount(localpart, req.erase);
+  // Deleted devices are key changes (queued with the deletion): publish them.
+  await ctx.flushOutbox();
   if (deleted === undefined) throw MatrixError.notFound(`Unknown user ${req.userId}`);
   ctx.tokenCache.forgetUser(req.userId);
   return {};

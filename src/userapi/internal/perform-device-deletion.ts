@@ -8,5 +8,7 @@ export async function performDeviceDeletion(ctx: UserInternalContext, req: Perfo
   if (localpart === undefined) return { deletedDeviceIds: [] };
   const deleted = await ctx.storage.deleteDevices(localpart, req.deviceIds, req.exceptDeviceId);
   if (deleted.length > 0) ctx.tokenCache.forgetUser(req.userId, deleted);
+  // Each deleted device is a key change, queued in the deleting transaction: publish it.
+  if (deleted.length > 0) await ctx.flushOutbox();
   return { deletedDeviceIds: deleted };
 }

@@ -10,6 +10,8 @@ export async function performPasswordUpdate(ctx: UserInternalContext, req: Perfo
   const hash = await hashPassword(req.newPassword);
   const logout = req.logoutDevices ? { exceptDeviceId: req.keepDeviceId } : undefined;
   const deleted = (await ctx.storage.setPasswordHash(account.localpart, hash, logout)) ?? [];
+  // Deleted devices are key changes (queued with the deletion): publish them.
+  if (deleted.length > 0) await ctx.flushOutbox();
   if (deleted.length > 0) ctx.tokenCache.forgetUser(userIdOf(ctx, account.localpart), deleted);
   return {};
 }

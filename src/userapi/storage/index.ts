@@ -16,6 +16,8 @@ import type { StoredAccount } from './accounts-table.js';
 import * as devices from './devices-table.js';
 import type { DeviceSighting, StoredDevice } from './devices-table.js';
 import * as filters from './filters-table.js';
+import { createKeyBackupStorage, deleteUserKeyBackups, type KeyBackupStorage } from './key-backup-storage.js';
+import { createE2eKeyStorage, deviceKeysDropper, type E2eKeyStorage } from './e2e-key-storage.js';
 import * as loginTokens from './login-tokens-table.js';
 import * as nonces from './registration-nonces-table.js';
 import * as openIdTokens from './openid-tokens-table.js';
@@ -152,11 +154,27 @@ export interface UserStorage {
   updateUiaSession(sessionId: string, changes: UiaSessionChanges, expectedVersion: number): Promise<boolean>;
   /** Deletes the session, releasing a token use it still held. */
   deleteUiaSession(sessionId: string): Promise<void>;
+
+  // ---- server-side key backups
+  /** Backup versions and the session keys stored in them (`key-backup-storage.ts`). */
+  readonly keyBackup: KeyBackupStorage;
+
+  // ---- E2EE keys
+  /**
+   * Device, one-time, fallback and cross-signing keys, signatures and the key change log
+   * (`e2e-key-storage.ts`). Deleting devices above also deletes their keys and announces them.
+   */
+  readonly e2eKeys: E2eKeyStorage;
 }
 
 export interface UserStorageOptions {
   /** The userapi's outbox; required only for account-data and presence writes. */
   readonly outbox?: Outbox;
+  /**
+   * This server's name. E2EE keys are keyed by full user ID: without it, deleting devices leaves
+   * their keys alone (only for tools and tests that never store keys).
+   */
+  readonly serverName?: string;
 }
 
 /** Migrates the userapi's tables in `database` and returns its storage. */
@@ -168,6 +186,7 @@ export async function openUserStorage(database: Database, opts: UserStorageOptio
 /** The storage over an already-migrated database. */
 export function createUserStorage(database: Database, opts: UserStorageOptions = {}): UserStorage {
   const db = typedDb<UserapiTables>(database);
+  const dropDeviceKeys = deviceKeysDropper(opts.serverName, opts.outbox);
   return {
     async createAccount(account, displayName) {
       return db.transaction().execute(async (trx) => {
@@ -184,6 +203,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
         if (!logout) return [];
         const ids = await devices.selectDeviceIds(trx, localpart, undefined, logout.exceptDeviceId);
         await devices.deleteDevicesAndTokens(trx, localpart, ids);
+        await dropDeviceKeys(trx, localpart, ids);
         return ids;
       });
     },
@@ -192,10 +212,12 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
         if (!(await accounts.markDeactivated(trx, localpart))) return undefined;
         const ids = await devices.selectDeviceIds(trx, localpart, undefined, undefined);
         await devices.deleteDevicesAndTokens(trx, localpart, ids);
+        await dropDeviceKeys(trx, localpart, ids);
         await loginTokens.deleteUserLoginTokens(trx, localpart);
         await accountData.deleteUserAccountData(trx, localpart);
         if (erase) await profiles.deleteProfile(trx, localpart);
         if (erase) await directory.deleteLocalUser(trx, localpart);
+        await deleteUserKeyBackups(trx, localpart);
         return ids;
       });
     },
@@ -207,6 +229,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
       return db.transaction().execute(async (trx) => {
         const ids = await devices.selectDeviceIds(trx, localpart, deviceIds, exceptDeviceId);
         await devices.deleteDevicesAndTokens(trx, localpart, ids);
+        await dropDeviceKeys(trx, localpart, ids);
         return ids;
       });
     },
@@ -276,5 +299,8 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
     getUiaSession: (id, notBefore) => uia.selectUiaSession(db, id, notBefore),
     updateUiaSession: (id, changes, version) => uia.updateUiaSession(db, id, changes, version),
     deleteUiaSession: (id) => deleteSessionsReleasingUses(db, { sessionId: id }),
+
+    keyBackup: createKeyBackupStorage(database),
+    e2eKeys: createE2eKeyStorage(db, opts.outbox),
   };
 }

@@ -4,6 +4,8 @@
  * (BIGINT) on both engines; JSON is stored as TEXT.
  */
 import type { Generated } from 'kysely';
+import type { KeyBackupKeysTable, KeyBackupVersionsTable } from './key-backup-tables.js';
+import type { CrossSigningKeysTable, DeviceKeysTable, FallbackKeysTable, KeyChangesTable, KeyChangeStreamTable, KeySignaturesTable, OneTimeKeysTable } from './key-tables.js';
 
 export interface AccountsTable {
   localpart: string;
@@ -203,4 +205,13 @@ export interface UserapiTables {
   userapi_presence_stream: PresenceStreamTable;
   userapi_filters: FiltersTable;
   userapi_openid_tokens: OpenIdTokensTable;
+  userapi_key_backup_versions: KeyBackupVersionsTable;
+  userapi_key_backup_keys: KeyBackupKeysTable;
+  userapi_device_keys: DeviceKeysTable;
+  userapi_one_time_keys: OneTimeKeysTable;
+  userapi_fallback_keys: FallbackKeysTable;
+  userapi_cross_signing_keys: CrossSigningKeysTable;
+  userapi_key_signatures: KeySignaturesTable;
+  userapi_key_changes: KeyChangesTable;
+  userapi_key_change_stream: KeyChangeStreamTable;
 }

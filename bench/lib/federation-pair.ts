@@ -1,0 +1,81 @@
+/**
+ * Two federating bench servers (bench-server.ts: the compiled `axon` binary, each in its own
+ * process and temporary directory, SQLite + embedded bus): A's federation listener on
+ * 127.0.0.1, B's on 127.0.0.2, over HTTPS with certificates from one test CA that both trust,
+ * TLS verification on and loopback allowed — as test/harness/start-federated-pair.ts sets up
+ * in-process servers, but measured as users run the server. Each internal listener has a shared
+ * secret so the bench can drive A's roomserver directly.
+ *
+ * Server names are `127.0.0.x:<port>` (IP literal + port: discovery connects directly), so the
+ * port is picked before the start and the start retried if another process took it meanwhile.
+ */
+import { join } from 'node:path';
+import { createTestCa, type TestCa } from '../../test/harness/start-federated-pair-pki.js';
+import { freePort } from '../../test/harness/free-port.js';
+import { startBenchServer, type BenchServer } from './bench-server.js';
+
+/** One server of the pair. */
+export interface FederationBenchServer extends BenchServer {
+  /** `127.0.0.x:<port>`. */
+  readonly serverName: string;
+  /** Its `listen.internal.shared_secret`. */
+  readonly internalSecret: string;
+  /** Its signing key file (Synapse format). */
+  readonly signingKeyPath: string;
+}
+
+/** The running pair and the CA to reach them with. */
+export interface FederationBenchPair {
+  readonly a: FederationBenchServer;
+  readonly b: FederationBenchServer;
+  readonly caFile: string;
+  stop(): Promise<void>;
+}
+
+const PORT_ATTEMPTS = 3;
+
+async function startOne(label: string, ip: string, ca: TestCa): Promise<FederationBenchServer> {
+  const cert = ca.issue(label, [], [ip]);
+  const internalSecret = `bench-internal-secret-${label}`;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort(ip);
+    const serverName = `${ip}:${port}`;
+    try {
+      const server = await startBenchServer(`federation-${label}`, () => ({
+        server_name: serverName,
+        listen: {
+          client: { host: '127.0.0.1', port: 0 },
+          internal: { host: '127.0.0.1', port: 0, shared_secret: internalSecret },
+          federation: { host: ip, port, tls_cert: cert.certFile, tls_key: cert.keyFile },
+        },
+        federation: { enabled: true, tls_verify: true, ca_file: ca.caFile, allow_networks: ['127.0.0.0/8'] },
+      }));
+      return { ...server, serverName, internalSecret, signingKeyPath: join(server.dir, 'signing.key') };
+    } catch (e) {
+      if (attempt >= PORT_ATTEMPTS || !String(e).includes('EADDRINUSE')) throw e;
+    }
+  }
+}
+
+/** Starts A (127.0.0.1) and B (127.0.0.2). */
+export async function startFederationBenchPair(): Promise<FederationBenchPair> {
+  const ca = createTestCa();
+  const started: FederationBenchServer[] = [];
+  const stop = async (): Promise<void> => {
+    try {
+      await Promise.all(started.map((s) => s.stop()));
+    } finally {
+      ca.dispose();
+    }
+  };
+  try {
+    // One after the other: each start first rebuilds dist/ when stale, which must not race.
+    for (const [label, ip] of [['a', '127.0.0.1'], ['b', '127.0.0.2']] as const) started.push(await startOne(label, ip, ca));
+    const [a, b] = started;
+    if (!a || !b) throw new Error('the pair did not start');
+    return { a, b, caFile: ca.caFile, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
