@@ -15,7 +15,7 @@ import type { FederationClient } from '../client/federation-client.js';
 import type { PerformJoinRequest, PerformJoinResponse } from '../api.js';
 import type { FederationInternalContext } from './federation-internal-context.js';
 import { ingestRemoteState } from './ingest-remote-state.js';
-import { candidateServers, noServerCouldError, requireClient } from './remote-servers.js';
+import { requireClient, tryServers } from './remote-servers.js';
 import { signTemplate } from './sign-template.js';
 
 /** Every version we can join, as `make_join`'s repeated `ver`. */
@@ -24,17 +24,7 @@ const SUPPORTED_VERSIONS = [...ROOM_VERSIONS.keys()];
 /** Joins through the first candidate that accepts. */
 export async function performJoin(ctx: FederationInternalContext, req: PerformJoinRequest): Promise<PerformJoinResponse> {
   const client = requireClient(ctx);
-  const servers = candidateServers(ctx, req.serverNames);
-  let last: unknown;
-  for (const server of servers) {
-    try {
-      return await joinVia(ctx, client, server, req);
-    } catch (e) {
-      last = e;
-      ctx.logger?.info({ server, roomId: req.roomId, err: e instanceof Error ? e.message : String(e) }, 'remote join failed, trying the next server');
-    }
-  }
-  throw noServerCouldError('join', servers, last);
+  return tryServers(ctx, req.serverNames, 'join', req.roomId, (server) => joinVia(ctx, client, server, req));
 }
 
 async function joinVia(ctx: FederationInternalContext, client: Pick<FederationClient, 'request'>, server: string, req: PerformJoinRequest): Promise<PerformJoinResponse> {

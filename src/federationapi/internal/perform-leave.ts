@@ -5,25 +5,17 @@
  */
 import type { PerformLeaveRequest, PerformLeaveResponse } from '../api.js';
 import type { FederationInternalContext } from './federation-internal-context.js';
-import { candidateServers, noServerCouldError, requireClient } from './remote-servers.js';
+import { requireClient, tryServers } from './remote-servers.js';
 import { signTemplate } from './sign-template.js';
 
 /** Leaves through the first candidate that accepts. */
 export async function performLeave(ctx: FederationInternalContext, req: PerformLeaveRequest): Promise<PerformLeaveResponse> {
   const client = requireClient(ctx);
-  const servers = candidateServers(ctx, req.serverNames);
   const room = encodeURIComponent(req.roomId);
-  let last: unknown;
-  for (const server of servers) {
-    try {
-      const template = await client.request({ method: 'GET', destination: server, path: `/_matrix/federation/v1/make_leave/${room}/${encodeURIComponent(req.userId)}` });
-      const leave = signTemplate(ctx, template, { roomId: req.roomId, userId: req.userId, membership: 'leave', content: req.content });
-      await client.request({ method: 'PUT', destination: server, path: `/_matrix/federation/v2/send_leave/${room}/${encodeURIComponent(leave.eventId)}`, body: leave.json });
-      return { eventId: leave.eventId, event: leave.json, roomVersion: leave.roomVersion.id };
-    } catch (e) {
-      last = e;
-      ctx.logger?.info({ server, roomId: req.roomId, err: e instanceof Error ? e.message : String(e) }, 'remote leave failed, trying the next server');
-    }
-  }
-  throw noServerCouldError('leave', servers, last);
+  return tryServers(ctx, req.serverNames, 'leave', req.roomId, async (server) => {
+    const template = await client.request({ method: 'GET', destination: server, path: `/_matrix/federation/v1/make_leave/${room}/${encodeURIComponent(req.userId)}` });
+    const leave = signTemplate(ctx, template, { roomId: req.roomId, userId: req.userId, membership: 'leave', content: req.content });
+    await client.request({ method: 'PUT', destination: server, path: `/_matrix/federation/v2/send_leave/${room}/${encodeURIComponent(leave.eventId)}`, body: leave.json });
+    return { eventId: leave.eventId, event: leave.json, roomVersion: leave.roomVersion.id };
+  });
 }

@@ -36,3 +36,28 @@ export function noServerCouldError(action: string, tried: readonly string[], las
   const why = last instanceof Error ? last.message : String(last);
   return MatrixError.unknown(`Could not ${action} through ${tried.join(', ')}: ${why}`, 502);
 }
+
+/**
+ * Runs `attempt` against each candidate in turn until one succeeds (spec: a joining server
+ * should try other servers in the room when one fails); its result, or the client-facing
+ * error of the last failure.
+ */
+export async function tryServers<T>(
+  ctx: FederationInternalContext,
+  candidates: readonly string[],
+  action: string,
+  roomId: string,
+  attempt: (server: string) => Promise<T>,
+): Promise<T> {
+  const servers = candidateServers(ctx, candidates);
+  let last: unknown;
+  for (const server of servers) {
+    try {
+      return await attempt(server);
+    } catch (e) {
+      last = e;
+      ctx.logger?.info({ server, roomId, err: e instanceof Error ? e.message : String(e) }, `remote ${action} failed, trying the next server`);
+    }
+  }
+  throw noServerCouldError(action, servers, last);
+}
