@@ -47,6 +47,11 @@ describe('rooms across two federating Axon servers', { skip, timeout: 180_000 },
     assert.equal(await membership(pair.b, bob, roomId, bob.userId), 'join');
     // A learns of the join as the resident server that accepted it.
     assert.equal(await membership(pair.a, alice, roomId, bob.userId), 'join');
+    // Bob's sync shows the whole room: the state the join brought is state before it, not news of it.
+    const s = await pair.b.client.call('GET', '/_matrix/client/v3/sync?timeout=0', { token: bob.accessToken });
+    const joinedRoom = (okBody(s).rooms as { join: Record<string, { state: { events: RoomEventJson[] }; timeline: { events: RoomEventJson[] } }> }).join[roomId]!;
+    const types = new Set([...joinedRoom.state.events, ...joinedRoom.timeline.events].map((e) => e.type));
+    for (const t of ['m.room.create', 'm.room.power_levels', 'm.room.join_rules', 'm.room.name', 'm.room.topic']) assert.ok(types.has(t), `${t} missing from bob's sync`);
   });
 
   it('messages travel both ways', async () => {

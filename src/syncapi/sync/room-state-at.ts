@@ -1,8 +1,9 @@
 /**
  * The state of rooms at a stream position in the past (the start of a sync timeline), from the
- * current state and the state deltas stored with each event: undoing the events that changed the
- * state after the position, newest first, gives the state before them
- * (`before = after − adds ∪ removes`, by event ID).
+ * current state and the state deltas stored with each event: undoing the state events after the
+ * position, newest first, gives the state before them — each event's own entry removed and the
+ * entry it replaced at its key restored. State that entered along with an event (a federated
+ * join's whole room, a branch merged by state resolution) counts as there before it.
  *
  * The current state is read *before* the events to undo, so every event whose effect the read
  * state holds is among them. Undoing is by event ID, so undoing an event committed after the
@@ -57,17 +58,19 @@ export async function roomStatesAt(deps: RoomStateDeps, rooms: ReadonlyArray<{ r
     const state = out.get(c.roomId);
     const keyOf = keys.get(c.roomId);
     if (!state || !keyOf) continue;
-    for (const id of c.addsState) {
-      const key = keyOf.get(id);
-      if (key !== undefined && state.get(key)?.eventId === id) state.delete(key);
-      keyOf.delete(id);
-    }
+    // Only the event's own entry is undone. Whatever else entered with it was part of the room
+    // before it: the state a federated join brought (the whole room, new to us), or another
+    // branch merged by state resolution. Undoing those would leave a newly joined member with a
+    // room without its create event, name or encryption.
+    if (c.stateKey === null || !c.addsState.includes(c.eventId)) continue;
+    const ownKey = stateMapKey(c.type, c.stateKey);
+    if (state.get(ownKey)?.eventId === c.eventId) state.delete(ownKey);
+    keyOf.delete(c.eventId);
     for (const id of c.removesState) {
       const item = restored.get(id);
-      if (!item) continue;
-      const key = stateMapKey(item.type, item.stateKey);
-      state.set(key, item);
-      keyOf.set(id, key);
+      if (!item || stateMapKey(item.type, item.stateKey) !== ownKey) continue;
+      state.set(ownKey, item);
+      keyOf.set(id, ownKey);
     }
   }
   return out;
