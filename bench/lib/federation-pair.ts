@@ -11,7 +11,8 @@
  */
 import { join } from 'node:path';
 import { createTestCa, type TestCa } from '../../test/harness/start-federated-pair-pki.js';
-import { freePort } from '../../test/harness/free-port.js';
+import { startOnFreePort } from '../../test/harness/free-port.js';
+import { startLoopbackPair } from '../../test/harness/start-loopback-pair.js';
 import { startBenchServer, type BenchServer } from './bench-server.js';
 
 /** One server of the pair. */
@@ -32,50 +33,28 @@ export interface FederationBenchPair {
   stop(): Promise<void>;
 }
 
-const PORT_ATTEMPTS = 3;
-
 async function startOne(label: string, ip: string, ca: TestCa): Promise<FederationBenchServer> {
   const cert = ca.issue(label, [], [ip]);
   const internalSecret = `bench-internal-secret-${label}`;
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort(ip);
+  return startOnFreePort(ip, async (port) => {
     const serverName = `${ip}:${port}`;
-    try {
-      const server = await startBenchServer(`federation-${label}`, () => ({
-        server_name: serverName,
-        listen: {
-          client: { host: '127.0.0.1', port: 0 },
-          internal: { host: '127.0.0.1', port: 0, shared_secret: internalSecret },
-          federation: { host: ip, port, tls_cert: cert.certFile, tls_key: cert.keyFile },
-        },
-        federation: { enabled: true, tls_verify: true, ca_file: ca.caFile, allow_networks: ['127.0.0.0/8'] },
-      }));
-      return { ...server, serverName, internalSecret, signingKeyPath: join(server.dir, 'signing.key') };
-    } catch (e) {
-      if (attempt >= PORT_ATTEMPTS || !String(e).includes('EADDRINUSE')) throw e;
-    }
-  }
+    const server = await startBenchServer(`federation-${label}`, () => ({
+      server_name: serverName,
+      listen: {
+        client: { host: '127.0.0.1', port: 0 },
+        internal: { host: '127.0.0.1', port: 0, shared_secret: internalSecret },
+        federation: { host: ip, port, tls_cert: cert.certFile, tls_key: cert.keyFile },
+      },
+      federation: { enabled: true, tls_verify: true, ca_file: ca.caFile, allow_networks: ['127.0.0.0/8'] },
+    }));
+    return { ...server, serverName, internalSecret, signingKeyPath: join(server.dir, 'signing.key') };
+  });
 }
 
 /** Starts A (127.0.0.1) and B (127.0.0.2). */
 export async function startFederationBenchPair(): Promise<FederationBenchPair> {
   const ca = createTestCa();
-  const started: FederationBenchServer[] = [];
-  const stop = async (): Promise<void> => {
-    try {
-      await Promise.all(started.map((s) => s.stop()));
-    } finally {
-      ca.dispose();
-    }
-  };
-  try {
-    // One after the other: each start first rebuilds dist/ when stale, which must not race.
-    for (const [label, ip] of [['a', '127.0.0.1'], ['b', '127.0.0.2']] as const) started.push(await startOne(label, ip, ca));
-    const [a, b] = started;
-    if (!a || !b) throw new Error('the pair did not start');
-    return { a, b, caFile: ca.caFile, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+  // One after the other (startLoopbackPair's order): each start first rebuilds dist/ when stale, which must not race.
+  const pair = await startLoopbackPair((label, ip) => startOne(label, ip, ca), (s) => s.stop(), () => ca.dispose());
+  return { ...pair, caFile: ca.caFile };
 }

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { exchangeThirdPartyInviteRoutes } from '../../src/federationapi/routing/exchange-third-party-invite.js';
+import { injectAs } from '../../src/federationapi/routing/inject-as.js';
 import { testFederationApp } from '../../src/federationapi/routing/test-federation-app.js';
 import type { JsonObject } from '../../src/matrix/json.js';
 import { signJson } from '../../src/matrix/sign-json.js';
@@ -24,15 +25,7 @@ describeRoomserverApi('federation exchange_third_party_invite', (api) => {
       events: [{ roomId: room.roomId, type: 'm.room.third_party_invite', stateKey: 'tok123', sender: ALICE, content: { display_name: 'c…@example.org', key_validity_url: 'https://id.example.org/_matrix/identity/v2/pubkey/isvalid', public_key: IDENTITY.publicKeyBase64 } }],
     });
     const app = testFederationApp(exchangeThirdPartyInviteRoutes({ serverName: SERVER, thirdPartyRoomserverApi: api(), federationClient: { request: () => Promise.reject(new Error("no federation in this test")) } }));
-    const put = async (body: JsonObject, origin = REMOTE) => {
-      const res = await app.inject({
-        method: 'PUT',
-        url: `/_matrix/federation/v1/exchange_third_party_invite/${encodeURIComponent(room.roomId)}`,
-        headers: { authorization: `X-Matrix origin="${origin}",key="ed25519:k",sig="x"`, 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      });
-      return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
-    };
+    const put = (body: JsonObject, origin = REMOTE) => injectAs(app, origin, 'PUT', `/_matrix/federation/v1/exchange_third_party_invite/${encodeURIComponent(room.roomId)}`, body);
     const partial = (signed: JsonObject, sender = ALICE): JsonObject => ({
       type: 'm.room.member',
       room_id: room.roomId,

@@ -11,6 +11,7 @@ import { OutputReceiptEvent, type OutputReceiptMessage } from '../../src/clienta
 import { OutputTypingEvent, type OutputTypingMessage } from '../../src/clientapi/producers/output-typing-event.js';
 import { requestUri, type FederationClient, type FederationRequest } from '../../src/federationapi/client/federation-client.js';
 import { FederationRequestError } from '../../src/federationapi/client/federation-request-error.js';
+import { injectAs } from '../../src/federationapi/routing/inject-as.js';
 import type { SendRoomserverAPI } from '../../src/federationapi/routing/send-transaction-deps.js';
 import { sendTransactionRoutes } from '../../src/federationapi/routing/send-transaction.js';
 import { testFederationApp } from '../../src/federationapi/routing/test-federation-app.js';
@@ -97,15 +98,7 @@ export async function startSendApp(api: RoomserverAPI, backend: BackendContext):
     }),
   );
   return {
-    async send(txnId, body, origin = REMOTE) {
-      const res = await app.inject({
-        method: 'PUT',
-        url: `/_matrix/federation/v1/send/${encodeURIComponent(txnId)}`,
-        headers: { authorization: `X-Matrix origin="${origin}",key="ed25519:k",sig="x"`, 'content-type': 'application/json' },
-        payload: JSON.stringify(body),
-      });
-      return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
-    },
+    send: (txnId, body, origin = REMOTE) => injectAs(app, origin, 'PUT', `/_matrix/federation/v1/send/${encodeURIComponent(txnId)}`, body),
     serve: (h) => {
       remote.handler = h;
     },

@@ -5,6 +5,7 @@
  * remote server's side of the dance: filling in a template and signing it as `remote.test`.
  */
 import assert from 'node:assert/strict';
+import { injectAs, type InjectedAnswer } from '../../src/federationapi/routing/inject-as.js';
 import { membershipRoutes } from '../../src/federationapi/routing/membership-routes.js';
 import { testFederationApp } from '../../src/federationapi/routing/test-federation-app.js';
 import { buildEvent } from '../../src/matrix/build-event.js';
@@ -17,34 +18,19 @@ import { LOCAL_KEY, REMOTE, SERVER } from '../roomserver/roomserver-api-kit.js';
 
 export const enc = encodeURIComponent;
 
-/** An answer: status and parsed body (an object, or v1's `[200, body]` array). */
-export interface Answer {
-  readonly status: number;
-  readonly body: Record<string, unknown>;
-}
-
 /** The app, with calls made in the name of `origin`. */
 export interface MembershipApp {
-  get(url: string, origin?: string): Promise<Answer>;
-  put(url: string, body: unknown, origin?: string): Promise<Answer>;
+  get(url: string, origin?: string): Promise<InjectedAnswer>;
+  put(url: string, body: unknown, origin?: string): Promise<InjectedAnswer>;
   close(): Promise<void>;
 }
 
 /** Builds the app for `test.local` over `api`. */
 export function membershipApp(api: RoomserverAPI): MembershipApp {
   const app = testFederationApp(membershipRoutes({ serverName: SERVER, signingKey: LOCAL_KEY, membershipRoomserverApi: api }));
-  const call = async (method: 'GET' | 'PUT', url: string, origin: string, payload?: unknown): Promise<Answer> => {
-    const res = await app.inject({
-      method,
-      url,
-      headers: { authorization: `X-Matrix origin="${origin}",key="ed25519:k",sig="x"`, ...(payload !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(payload !== undefined ? { payload: JSON.stringify(payload) } : {}),
-    });
-    return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
-  };
   return {
-    get: (url, origin = REMOTE) => call('GET', url, origin),
-    put: (url, body, origin = REMOTE) => call('PUT', url, origin, body),
+    get: (url, origin = REMOTE) => injectAs(app, origin, 'GET', url),
+    put: (url, body, origin = REMOTE) => injectAs(app, origin, 'PUT', url, body),
     close: () => app.close(),
   };
 }
@@ -80,13 +66,13 @@ export function fillTemplate(template: JsonObject, version: string, key: Signing
 }
 
 /** Asserts a refusal with its status and errcode. */
-export function refused(res: Answer, status: number, errcode: string): void {
+export function refused(res: InjectedAnswer, status: number, errcode: string): void {
   assert.equal(res.status, status, JSON.stringify(res.body));
   assert.equal(res.body.errcode, errcode, JSON.stringify(res.body));
 }
 
 /** The body of a 200 answer. */
-export function ok(res: Answer): Record<string, unknown> {
+export function ok(res: InjectedAnswer): Record<string, unknown> {
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body;
 }

@@ -16,7 +16,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startClientTestServer, type ClientTestServer } from '../clientapi/client-test-server.js';
-import { freePort } from './free-port.js';
+import { startOnFreePort } from './free-port.js';
+import { startLoopbackPair } from './start-loopback-pair.js';
 import { createTestCa, opensslUnavailableReason, type TestCa } from './start-federated-pair-pki.js';
 
 /** One server of the pair. */
@@ -48,33 +49,19 @@ export function federatedPairUnavailableReason(): string | undefined {
   return opensslUnavailableReason();
 }
 
-/** Attempts at a start when the picked port was taken in between. */
-const PORT_ATTEMPTS = 3;
-
 /** Starts A on 127.0.0.1 and B on 127.0.0.2; `config` is merged into both configs (top-level keys replace). */
 export async function startFederatedPair(config: Record<string, unknown> = {}): Promise<FederatedPair> {
   const dir = mkdtempSync(join(tmpdir(), 'axon-fedpair-'));
   const ca = createTestCa();
-  const started: FederatedServer[] = [];
-  const stop = async (): Promise<void> => {
-    try {
-      await Promise.all(started.map((s) => s.client.stop()));
-    } finally {
+  const pair = await startLoopbackPair(
+    (label, ip) => startFederatedServer({ label, ip, ca, dir, config }),
+    (s) => s.client.stop(),
+    () => {
       ca.dispose();
       rmSync(dir, { recursive: true, force: true });
-    }
-  };
-  try {
-    for (const [label, ip] of [['a', '127.0.0.1'], ['b', '127.0.0.2']] as const) {
-      started.push(await startFederatedServer({ label, ip, ca, dir, config }));
-    }
-    const [a, b] = started;
-    if (!a || !b) throw new Error('the pair did not start');
-    return { a, b, caFile: ca.caFile, stop };
-  } catch (e) {
-    await stop();
-    throw e;
-  }
+    },
+  );
+  return { ...pair, caFile: ca.caFile };
 }
 
 /** Where and how {@link startFederatedServer} starts one server. */
@@ -95,29 +82,20 @@ export interface ServerSetup {
 export async function startFederatedServer(s: ServerSetup): Promise<FederatedServer> {
   const cert = s.ca.issue(s.label, [], [s.ip]);
   const signingKeyPath = join(s.dir, `${s.label}.signing.key`);
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort(s.ip);
+  return startOnFreePort(s.ip, async (port) => {
     const serverName = `${s.ip}:${port}`;
-    try {
-      const client = await startClientTestServer({
-        server_name: serverName,
-        signing_key_path: signingKeyPath,
-        listen: {
-          client: { host: '127.0.0.1', port: 0 },
-          internal: { host: '127.0.0.1', port: 0 },
-          federation: { host: s.ip, port, tls_cert: cert.certFile, tls_key: cert.keyFile },
-        },
-        federation: { enabled: true, tls_verify: true, ca_file: s.ca.caFile, allow_networks: ['127.0.0.0/8'] },
-        metrics: { enabled: true },
-        ...s.config,
-      });
-      return { serverName, federationUrl: `https://${serverName}`, clientUrl: client.url, signingKeyPath, client };
-    } catch (e) {
-      if (attempt >= PORT_ATTEMPTS || !isAddressInUse(e)) throw e;
-    }
-  }
-}
-
-function isAddressInUse(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === 'EADDRINUSE';
+    const client = await startClientTestServer({
+      server_name: serverName,
+      signing_key_path: signingKeyPath,
+      listen: {
+        client: { host: '127.0.0.1', port: 0 },
+        internal: { host: '127.0.0.1', port: 0 },
+        federation: { host: s.ip, port, tls_cert: cert.certFile, tls_key: cert.keyFile },
+      },
+      federation: { enabled: true, tls_verify: true, ca_file: s.ca.caFile, allow_networks: ['127.0.0.0/8'] },
+      metrics: { enabled: true },
+      ...s.config,
+    });
+    return { serverName, federationUrl: `https://${serverName}`, clientUrl: client.url, signingKeyPath, client };
+  });
 }

@@ -25,8 +25,15 @@ function versionBody(b: KeyBackupVersion): Record<string, unknown> {
   return { version: b.version, algorithm: b.algorithm, auth_data: b.authData, etag: b.etag, count: b.count };
 }
 
+/** The `/room_keys/version` routes: create, read current, read, update, delete. */
 export function roomKeysVersionRoutes(deps: ClientRouteDeps): AnyRoute[] {
   const api = deps.userApi;
+  /** Version `version` of the requester's backup, or their current one when undefined. */
+  const read = async (requester: Requester | undefined, version?: string): Promise<Record<string, unknown>> => {
+    const { backup } = await api.queryKeyBackupVersion({ userId: backupOwner(requester), ...(version !== undefined ? { version } : {}) });
+    if (!backup) throw MatrixError.notFound(version === undefined ? 'No current backup version' : 'Unknown backup version');
+    return versionBody(backup);
+  };
   return [
     defineRoute({
       method: 'POST',
@@ -43,11 +50,7 @@ export function roomKeysVersionRoutes(deps: ClientRouteDeps): AnyRoute[] {
       auth: 'user',
       rateLimit: 'default',
       schema: {},
-      handler: async ({ requester }) => {
-        const { backup } = await api.queryKeyBackupVersion({ userId: backupOwner(requester) });
-        if (!backup) throw MatrixError.notFound('No current backup version');
-        return versionBody(backup);
-      },
+      handler: async ({ requester }) => read(requester),
     }),
     defineRoute({
       method: 'GET',
@@ -55,11 +58,7 @@ export function roomKeysVersionRoutes(deps: ClientRouteDeps): AnyRoute[] {
       auth: 'user',
       rateLimit: 'default',
       schema: { params: VersionParams },
-      handler: async ({ params, requester }) => {
-        const { backup } = await api.queryKeyBackupVersion({ userId: backupOwner(requester), version: params.version });
-        if (!backup) throw MatrixError.notFound('Unknown backup version');
-        return versionBody(backup);
-      },
+      handler: async ({ params, requester }) => read(requester, params.version),
     }),
     defineRoute({
       method: 'PUT',

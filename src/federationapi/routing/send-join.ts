@@ -7,14 +7,18 @@
  * the spec); v2 answers the body, and honours `omit_members` (partial state, spec v1.6).
  */
 import Type from 'typebox';
-import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
+import type { AnyRoute } from '../../internal/httputil/route.js';
 import type { JsonObject } from '../../matrix/json.js';
 import { joinState } from './join-state.js';
 import type { MembershipRoutesDeps } from './membership-deps.js';
 import { receiveMembershipEvent } from './receive-membership-event.js';
+import { v1AndV2Routes } from './v1-and-v2-routes.js';
 
 const params = Type.Object({ roomId: Type.String(), eventId: Type.String() });
 const body = Type.Record(Type.String(), Type.Unknown());
+/** `omit_members`: v2 only. */
+const query = Type.Object({ omit_members: Type.Optional(Type.Boolean()) });
+type JoinSchema = { params: typeof params; body: typeof body; query?: typeof query };
 
 /** Both routes. */
 export function sendJoinRoutes(deps: MembershipRoutesDeps): AnyRoute[] {
@@ -30,25 +34,15 @@ export function sendJoinRoutes(deps: MembershipRoutesDeps): AnyRoute[] {
       ...(omitMembers ? { members_omitted: true, servers_in_room: state.serversInRoom } : { members_omitted: false }),
     };
   };
-  return [
-    defineRoute({
-      method: 'PUT',
-      path: '/_matrix/federation/v1/send_join/:roomId/:eventId',
-      auth: 'federation',
-      rateLimit: 'default',
-      schema: { params, body },
-      handler: async (c) => {
-        const { members_omitted: _none, ...answer } = await join(c.origin!.serverName, c.params.roomId, c.params.eventId, c.body as JsonObject, false);
-        return [200, answer];
-      },
-    }),
-    defineRoute({
-      method: 'PUT',
-      path: '/_matrix/federation/v2/send_join/:roomId/:eventId',
-      auth: 'federation',
-      rateLimit: 'default',
-      schema: { params, body, query: Type.Object({ omit_members: Type.Optional(Type.Boolean()) }) },
-      handler: async (c) => join(c.origin!.serverName, c.params.roomId, c.params.eventId, c.body as JsonObject, c.query.omit_members === true),
-    }),
-  ];
+  return v1AndV2Routes<JoinSchema>(
+    'send_join/:roomId/:eventId',
+    { params, body },
+    async (c, version) => {
+      const answer = await join(c.origin!.serverName, c.params.roomId, c.params.eventId, c.body as JsonObject, version === 2 && c.query.omit_members === true);
+      if (version === 2) return answer;
+      const { members_omitted: _none, ...v1Answer } = answer;
+      return v1Answer;
+    },
+    { params, body, query },
+  );
 }

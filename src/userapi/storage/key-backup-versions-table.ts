@@ -3,7 +3,7 @@
  * highest version not deleted, so deleting the newest backup makes the previous one current
  * again (as Synapse and Dendrite do).
  */
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely, UpdateObject } from 'kysely';
 import type { UserapiTables } from './userapi-tables.js';
 
 /** A version row as the storage hands it out. */
@@ -18,6 +18,10 @@ export interface VersionRow {
 export type VersionDeletion = 'deleted' | 'already-deleted' | 'unknown';
 
 const ATTEMPTS = 5;
+
+type VersionsTable = 'userapi_key_backup_versions';
+/** A change to a version row, as `set` takes it. */
+type VersionUpdate = UpdateObject<UserapiTables, VersionsTable> | ((eb: ExpressionBuilder<UserapiTables, VersionsTable>) => UpdateObject<UserapiTables, VersionsTable>);
 
 /**
  * Adds a version numbered one above every version the user ever had (deleted ones included);
@@ -71,14 +75,7 @@ export async function selectCurrentVersion(db: Kysely<UserapiTables>, localpart:
  * its version. false when the version is unknown or deleted.
  */
 export async function lockLiveVersion(db: Kysely<UserapiTables>, localpart: string, version: number): Promise<boolean> {
-  const res = await db
-    .updateTable('userapi_key_backup_versions')
-    .set((eb) => ({ etag: eb.ref('etag') }))
-    .where('localpart', '=', localpart)
-    .where('version', '=', version)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return updateLiveVersion(db, localpart, version, (eb) => ({ etag: eb.ref('etag') }));
 }
 
 /** Moves the version's etag on (its keys changed); the new etag. */
@@ -95,26 +92,12 @@ export async function bumpEtag(db: Kysely<UserapiTables>, localpart: string, ver
 
 /** Replaces a live version's `auth_data`; false when the version is unknown or deleted. */
 export async function updateAuthData(db: Kysely<UserapiTables>, localpart: string, version: number, authData: string): Promise<boolean> {
-  const res = await db
-    .updateTable('userapi_key_backup_versions')
-    .set({ auth_data: authData })
-    .where('localpart', '=', localpart)
-    .where('version', '=', version)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
-  return Number(res.numUpdatedRows) === 1;
+  return updateLiveVersion(db, localpart, version, { auth_data: authData });
 }
 
 /** Flags a version deleted (its `auth_data` is dropped: nothing reads it again). */
 export async function markVersionDeleted(db: Kysely<UserapiTables>, localpart: string, version: number): Promise<VersionDeletion> {
-  const res = await db
-    .updateTable('userapi_key_backup_versions')
-    .set({ deleted: 1, auth_data: '{}' })
-    .where('localpart', '=', localpart)
-    .where('version', '=', version)
-    .where('deleted', '=', 0)
-    .executeTakeFirst();
-  if (Number(res.numUpdatedRows) === 1) return 'deleted';
+  if (await updateLiveVersion(db, localpart, version, { deleted: 1, auth_data: '{}' })) return 'deleted';
   const row = await db
     .selectFrom('userapi_key_backup_versions')
     .select('version')
@@ -122,4 +105,16 @@ export async function markVersionDeleted(db: Kysely<UserapiTables>, localpart: s
     .where('version', '=', version)
     .executeTakeFirst();
   return row ? 'already-deleted' : 'unknown';
+}
+
+/** Applies `set` to the user's live (not deleted) version `version`; false when there is none. */
+async function updateLiveVersion(db: Kysely<UserapiTables>, localpart: string, version: number, set: VersionUpdate): Promise<boolean> {
+  const res = await db
+    .updateTable('userapi_key_backup_versions')
+    .set(set)
+    .where('localpart', '=', localpart)
+    .where('version', '=', version)
+    .where('deleted', '=', 0)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
 }
