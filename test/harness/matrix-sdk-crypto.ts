@@ -7,16 +7,28 @@
  * shows up here as a decryption that never happens.
  */
 import './matrix-sdk-polyfills.js';
+import assert from 'node:assert/strict';
 import {
   ClientEvent,
+  EventType,
   MatrixError,
+  MsgType,
   SyncState,
   type AuthDict,
   type MatrixClient,
   type MatrixEvent,
   type UIAuthCallback,
 } from 'matrix-js-sdk';
-import { decodeRecoveryKey, type CryptoApi, type GeneratedSecretStorageKey } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import {
+  CryptoEvent,
+  decodeRecoveryKey,
+  VerificationPhase,
+  VerificationRequestEvent,
+  VerifierEvent,
+  type CryptoApi,
+  type GeneratedSecretStorageKey,
+  type VerificationRequest,
+} from 'matrix-js-sdk/lib/crypto-api/index.js';
 import { createSdkClient } from './matrix-sdk-client.js';
 
 /** A logged-in device: what a client needs to act as it. */
@@ -118,7 +130,7 @@ export async function waitForDecrypted(client: MatrixClient, roomId: string, eve
       timeoutMs,
     );
   } catch (e) {
-    throw new Error(`${(e as Error).message}; last state: ${last}`);
+    throw new Error(`${(e as Error).message}; last state: ${last}`, { cause: e });
   }
   return find()!;
 }
@@ -176,3 +188,115 @@ export async function setUpRecovery(c: CryptoClient): Promise<string> {
   if (generated?.encodedPrivateKey === undefined) throw new Error('bootstrapSecretStorage did not create a key');
   return generated.encodedPrivateKey;
 }
+
+/**
+ * A room `owner` creates with Megolm encryption from its first state, `members` invited and
+ * joined; resolves once every client sees everyone joined and the room encrypted, so the next
+ * message's room key is shared with all of them.
+ */
+export async function createEncryptedRoom(owner: CryptoClient, members: readonly CryptoClient[]): Promise<string> {
+  const { room_id: roomId } = await owner.client.createRoom({
+    initial_state: [{ type: EventType.RoomEncryption, state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+    invite: members.map((m) => m.creds.userId),
+  });
+  for (const m of members) {
+    await waitUntil(m.client, () => m.client.getRoom(roomId)?.getMyMembership() === 'invite', `${m.creds.userId}'s invite`);
+    await m.client.joinRoom(roomId);
+  }
+  const everyone = [owner, ...members];
+  for (const c of everyone) {
+    await waitUntil(c.client, () => c.client.getRoom(roomId)?.getJoinedMemberCount() === everyone.length, `${c.creds.userId} seeing everyone joined`);
+    await waitForAsync(() => c.crypto.isEncryptionEnabledInRoom(roomId), `${c.creds.userId} seeing the room encrypted`);
+  }
+  return roomId;
+}
+
+/** `from` sends `body` to `roomId`; resolves with the event as `to` decrypted it (its plaintext checked). */
+export async function sendAndDecrypt(from: CryptoClient, to: CryptoClient, roomId: string, body: string): Promise<MatrixEvent> {
+  const { event_id: eventId } = await from.client.sendMessage(roomId, { msgtype: MsgType.Text, body });
+  const ev = await waitForDecrypted(to.client, roomId, eventId);
+  assert.equal(ev.getWireType(), EventType.RoomMessageEncrypted);
+  assert.equal(ev.getType(), EventType.RoomMessage);
+  assert.deepEqual(ev.getContent(), { msgtype: MsgType.Text, body });
+  return ev;
+}
+
+/**
+ * `verifier` verifies `target`'s device interactively by SAS (emoji) over to-device messages,
+ * both sides confirming that their short codes match (they are compared, not just accepted).
+ */
+export async function verifyBySas(verifier: CryptoClient, target: CryptoClient): Promise<void> {
+  const received = new Promise<VerificationRequest>((resolve) => {
+    const on = (req: VerificationRequest): void => {
+      if (req.otherUserId !== verifier.creds.userId) return;
+      target.client.off(CryptoEvent.VerificationRequestReceived, on);
+      resolve(req);
+    };
+    target.client.on(CryptoEvent.VerificationRequestReceived, on);
+  });
+  const outgoing = await verifier.crypto.requestDeviceVerification(target.creds.userId, target.creds.deviceId);
+  const incoming = await withTimeout(received, 'the verification request reaching the target');
+  await incoming.accept();
+  await waitForPhase(outgoing, VerificationPhase.Ready);
+  const started = await outgoing.startVerification('m.sas.v1');
+  await waitForPhase(incoming, VerificationPhase.Started);
+  const other = incoming.verifier;
+  assert.ok(other, 'the target has a verifier once the SAS has started');
+
+  // Each side reports its short code; both must match before either confirms.
+  const codes = [started, other].map(
+    (v) =>
+      new Promise<string>((resolve) => {
+        v.once(VerifierEvent.ShowSas, (sas) => {
+          resolve(JSON.stringify(sas.sas.decimal));
+          void codesMatch.then((ok) => (ok ? sas.confirm() : sas.mismatch()));
+        });
+      }),
+  );
+  const codesMatch = Promise.all(codes).then(([a, b]) => a === b);
+  await withTimeout(Promise.all([started.verify(), other.verify()]), 'both sides finishing the SAS');
+  assert.equal(await codesMatch, true, 'the short codes match');
+  await waitForPhase(outgoing, VerificationPhase.Done);
+}
+
+/** Polls an async check every 200 ms until it holds. */
+export async function waitForAsync(check: () => Promise<boolean>, what: string, timeoutMs = E2EE_WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function waitForPhase(req: VerificationRequest, phase: VerificationPhase): Promise<void> {
+  return withTimeout(
+    new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (req.phase === phase) resolve();
+        else if (req.phase === VerificationPhase.Cancelled) reject(new Error(`verification cancelled: ${String(req.cancellationCode)}`));
+        else req.once(VerificationRequestEvent.Change, check);
+      };
+      check();
+    }),
+    `verification phase ${VerificationPhase[phase]}`,
+  );
+}
+
+function withTimeout<T>(p: Promise<T>, what: string, ms = E2EE_WAIT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The SDK aborts each request after a local timeout (110 s for a long-poll) with a timer it never
+ * clears, which would keep the test process alive long after the suite: such timers are unref'd.
+ */
+const sdkSetTimeout = globalThis.setTimeout;
+globalThis.setTimeout = ((fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+  const t = sdkSetTimeout(fn, ms, ...args);
+  if ((ms ?? 0) >= 10_000 && new Error().stack?.includes('timeoutSignal')) t.unref();
+  return t;
+}) as typeof setTimeout;
