@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { createWellKnownFetcher } from '../../src/federationapi/client/fetch-well-known.js';
 import { tlsSettings } from '../../src/federationapi/client/guarded-connector.js';
-import { createNetworkGuard } from '../../src/federationapi/client/network-guard.js';
+import { createNetworkGuard } from '../../src/internal/net/network-guard.js';
 import { resolveServer, type ResolveServerDeps } from '../../src/federationapi/client/resolve-server.js';
 import { createWellKnownCache } from '../../src/federationapi/client/well-known-cache.js';
 import { createTestPki, opensslUnavailableReason, startHttpsServer, startTestDns, type TestDns, type TestHttpsServer, type TestPki, type TestReply } from './client-test-kit.js';

@@ -9,7 +9,7 @@ import { Resolver } from 'node:dns/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { ipToBytes } from '../../src/federationapi/client/network-guard.js';
+import { ipToBytes } from '../../src/internal/net/network-guard.js';
 import type { TestCert } from '../harness/start-federated-pair-pki.js';
 
 // The PKI lives with the federated pair, which needs it too; re-exported for these suites.

@@ -8,7 +8,7 @@
 import type { Dispatcher } from 'undici';
 import { loadUndici } from '../../internal/rpc/rpc-dispatcher.js';
 import { createGuardedConnector, type TlsSettings } from './guarded-connector.js';
-import type { NetworkGuard } from './network-guard.js';
+import type { NetworkGuard } from '../../internal/net/network-guard.js';
 import type { ResolvedServer } from './resolve-server.js';
 
 /** Options of {@link createDestinationPools}. */

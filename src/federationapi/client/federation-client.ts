@@ -14,7 +14,7 @@ import { createWellKnownFetcher } from './fetch-well-known.js';
 import { createDestinationPools } from './destination-pools.js';
 import { tlsSettings } from './guarded-connector.js';
 import type { DnsResolver } from './lookup-addresses.js';
-import { createNetworkGuard } from './network-guard.js';
+import { createNetworkGuard } from '../../internal/net/network-guard.js';
 import { interpretResponse } from './interpret-response.js';
 import { createKeyRequests, type KeyRequests } from './key-requests.js';
 import { resolveServer, type ResolvedServer } from './resolve-server.js';

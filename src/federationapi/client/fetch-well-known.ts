@@ -10,7 +10,7 @@ import { isJsonObject } from '../../matrix/json.js';
 import { parseServerName } from '../../matrix/ids/server-name.js';
 import { createGuardedConnector, type TlsSettings } from './guarded-connector.js';
 import { lookupAddresses, type DnsResolver } from './lookup-addresses.js';
-import type { NetworkGuard } from './network-guard.js';
+import type { NetworkGuard } from '../../internal/net/network-guard.js';
 import { sendHttpRequest, type HttpResponse } from './send-http-request.js';
 
 /**

@@ -9,7 +9,7 @@
 import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
 import type { buildConnector } from 'undici';
 import type { ResolvedAddress } from './lookup-addresses.js';
-import type { NetworkGuard } from './network-guard.js';
+import type { NetworkGuard } from '../../internal/net/network-guard.js';
 
 /** How remote certificates are checked. */
 export interface TlsSettings {

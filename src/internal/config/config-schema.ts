@@ -157,6 +157,49 @@ export const ConfigSchema = Type.Object(
       {
         path: Type.String({ default: 'media', description: 'Directory for media files, relative to this file.' }),
         max_upload_bytes: Type.Integer({ minimum: 1, default: 50 * 1024 * 1024, description: 'Largest upload.' }),
+        thumbnail_sizes: Type.Array(
+          Type.Object(
+            {
+              width: Type.Integer({ minimum: 1, maximum: 4096, description: 'Width in pixels.' }),
+              height: Type.Integer({ minimum: 1, maximum: 4096, description: 'Height in pixels.' }),
+              method: Type.Union([Type.Literal('crop'), Type.Literal('scale')], { description: 'crop or scale.' }),
+            },
+            strict,
+          ),
+          {
+            default: [
+              { width: 32, height: 32, method: 'crop' },
+              { width: 96, height: 96, method: 'crop' },
+              { width: 320, height: 240, method: 'scale' },
+              { width: 640, height: 480, method: 'scale' },
+              { width: 800, height: 600, method: 'scale' },
+            ],
+            description: 'Thumbnail sizes made at upload and preferred when a client asks for a size.',
+          },
+        ),
+        dynamic_thumbnails: Type.Boolean({
+          default: true,
+          description: 'Make a thumbnail of the exact size asked for when no configured size fits (bounded to 2048 px a side).',
+        }),
+        max_thumbnail_source_pixels: Type.Integer({
+          minimum: 1,
+          default: 32 * 1024 * 1024,
+          description: 'Images with more pixels than this are not thumbnailed (M_TOO_LARGE).',
+        }),
+        legacy_unauthenticated: Type.Boolean({
+          default: false,
+          description: 'Serve the unauthenticated /_matrix/media/v3/download and /thumbnail (deprecated in spec v1.11).',
+        }),
+        max_pending_uploads: Type.Integer({
+          minimum: 1,
+          default: 5,
+          description: 'Media IDs from /_matrix/media/v1/create a user may hold without uploading to them.',
+        }),
+        unused_expiry_ms: Type.Integer({
+          minimum: 1000,
+          default: 24 * 60 * 60 * 1000,
+          description: 'How long a media ID from /_matrix/media/v1/create may wait for its upload.',
+        }),
       },
       { ...strict, default: {}, description: 'Media repository.' },
     ),

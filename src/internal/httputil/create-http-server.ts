@@ -90,7 +90,25 @@ export function createHttpServer(opts: HttpServerOptions): FastifyInstance {
     void reply.code(error.status).send(error.body());
   });
 
-  for (const r of opts.routes) for (const p of pathsFor(r.path)) registerRoute(app, r, p, opts);
+  for (const r of opts.routes) if (!r.rawBody) for (const p of pathsFor(r.path)) registerRoute(app, r, p, opts);
+  const rawRoutes = opts.routes.filter((r) => r.rawBody);
+  if (rawRoutes.length > 0) {
+    // Content-type parsers are scoped to a plugin: here the body is handed over as the stream.
+    void app.register(async (raw) => {
+      raw.removeAllContentTypeParsers();
+      raw.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
+      // A reply sent before the body was read (auth failed, size limit hit): the rest of the body
+      // is still on the socket, so the connection cannot carry another request.
+      raw.addHook('onSend', async (req, reply) => {
+        const body = req.body as { readableEnded?: boolean; resume?: () => void } | undefined;
+        if (body && typeof body.resume === 'function' && body.readableEnded === false) {
+          void reply.header('connection', 'close');
+          body.resume();
+        }
+      });
+      for (const r of rawRoutes) for (const p of pathsFor(r.path)) registerRoute(raw, r, p, opts);
+    });
+  }
   return app;
 }
 

@@ -92,6 +92,12 @@ export interface RouteDescriptor<S extends RouteSchemas = RouteSchemas> {
   readonly schema: S;
   /** Largest body accepted, when it differs from `http.max_body_bytes`. */
   readonly bodyLimit?: number;
+  /**
+   * The body is not parsed: `ctx.body` is the request's byte stream (a `Readable`), or `{}` when
+   * the request had none, and `bodyLimit` does not apply — the handler streams it and enforces
+   * its own limit (media uploads, which may be far larger than any JSON body).
+   */
+  readonly rawBody?: boolean;
   handler(ctx: RouteContext<S>): Promise<RouteResult>;
 }
 

@@ -1,0 +1,166 @@
+/**
+ * Outbound GET for URL previews, with the limits a fetch on behalf of any user needs: http(s)
+ * only, every hop's host resolved and checked against the network guard before connecting
+ * (redirects included, each one re-checked), at most 10 redirects, one deadline over the whole
+ * chain, and a byte cap enforced while the body streams in (a declared `Content-Length` over the
+ * cap is refused before reading).
+ */
+import type { Dispatcher } from 'undici';
+import type { NetworkGuard } from '../../internal/net/network-guard.js';
+import { loadUndici } from '../../internal/rpc/rpc-dispatcher.js';
+import { createPinnedConnector, type PreviewTlsOptions } from './pinned-connector.js';
+import { PreviewFetchError } from './preview-fetch-error.js';
+import { bareHostname, resolveCheckedAddresses, systemHostResolver, type HostResolver } from './resolve-checked-addresses.js';
+
+/** A fetched resource. */
+export interface FetchedResource {
+  /** The URL finally answered (after redirects). */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The media type, lower case, without parameters; `''` if absent. */
+  readonly mediaType: string;
+  /** The body; empty when `wantBody` declined the media type. */
+  readonly body: Buffer;
+}
+
+/**
+ * Fetches `url`; `wantBody(mediaType)` decides, once the headers are in, whether the body is worth
+ * downloading (a preview of a video needs none of it).
+ * @throws PreviewFetchError
+ */
+export type GuardedFetcher = (url: string, wantBody: (mediaType: string) => boolean) => Promise<FetchedResource>;
+
+/** Options of {@link createGuardedFetcher}. */
+export interface GuardedFetcherOptions {
+  readonly guard: NetworkGuard;
+  /** Defaults to the system resolver. */
+  readonly resolve?: HostResolver;
+  /** Deadline for the whole redirect chain and body, in ms (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Largest body read, in bytes (default 10 MiB). */
+  readonly maxBytes?: number;
+  /** Redirects followed (default 10). */
+  readonly maxRedirects?: number;
+  readonly userAgent?: string;
+  readonly tls?: PreviewTlsOptions;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * The URL as an http(s) URL without its fragment (never sent to the server).
+ * @throws PreviewFetchError `bad_url`
+ */
+export function parseHttpUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new PreviewFetchError('bad_url', 'not a valid absolute URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PreviewFetchError('bad_url', `${url.protocol} URLs cannot be previewed`);
+  if (url.username !== '' || url.password !== '') throw new PreviewFetchError('bad_url', 'URLs with credentials cannot be previewed');
+  url.hash = '';
+  return url;
+}
+
+function headerText(headers: FetchedResource['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Drops a body unread; the abort this causes is expected, not an error anyone must see. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > maxBytes) {
+      discard(body);
+      throw new PreviewFetchError('too_large', `body exceeds ${maxBytes} bytes`);
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+type Hop = { readonly redirect: URL } | { readonly resource: FetchedResource };
+
+/** Builds the fetcher; it holds no state between calls (one short-lived connection per hop). */
+export function createGuardedFetcher(opts: GuardedFetcherOptions): GuardedFetcher {
+  const resolve = opts.resolve ?? systemHostResolver;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
+  const maxRedirects = opts.maxRedirects ?? 10;
+  const headers = {
+    'user-agent': opts.userAgent ?? 'Axon (URL preview)',
+    accept: 'text/html,application/xhtml+xml,image/*;q=0.9,*/*;q=0.5',
+    'accept-encoding': 'identity',
+  };
+
+  async function hop(url: URL, wantBody: (mediaType: string) => boolean, signal: AbortSignal): Promise<Hop> {
+    const addresses = await resolveCheckedAddresses(url, opts.guard, resolve);
+    const secure = url.protocol === 'https:';
+    const target = { addresses, secure, hostname: bareHostname(url), port: url.port === '' ? (secure ? 443 : 80) : Number(url.port) };
+    const client = new (loadUndici().Client)(url.origin, {
+      connect: createPinnedConnector(target, opts.guard, opts.tls ?? {}, timeoutMs),
+      // The chain's deadline governs; undici's own 300 s timers would only hide it.
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+    try {
+      const res = await client.request({ method: 'GET', path: `${url.pathname}${url.search}`, headers, signal });
+      const location = headerText(res.headers, 'location');
+      if (REDIRECTS.has(res.statusCode) && location !== undefined) {
+        discard(res.body);
+        return { redirect: parseHttpUrl(new URL(location, url).href) };
+      }
+      if (res.statusCode < 200 || res.statusCode > 299) {
+        discard(res.body);
+        throw new PreviewFetchError('status', `${url.href} answered ${res.statusCode}`);
+      }
+      const mediaType = (headerText(res.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      if (!wantBody(mediaType)) {
+        discard(res.body);
+        return { resource: { url: url.href, headers: res.headers, mediaType, body: Buffer.alloc(0) } };
+      }
+      if (Number(headerText(res.headers, 'content-length') ?? NaN) > maxBytes) {
+        discard(res.body);
+        throw new PreviewFetchError('too_large', `declared body exceeds ${maxBytes} bytes`);
+      }
+      return { resource: { url: url.href, headers: res.headers, mediaType, body: await readCapped(res.body, maxBytes) } };
+    } finally {
+      void client.destroy().catch(() => undefined);
+    }
+  }
+
+  return async (text, wantBody) => {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    try {
+      let url = parseHttpUrl(text);
+      for (let redirects = 0; ; redirects++) {
+        const next = await hop(url, wantBody, controller.signal);
+        if ('resource' in next) return next.resource;
+        if (redirects >= maxRedirects) throw new PreviewFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
+        url = next.redirect;
+      }
+    } catch (e) {
+      if (timedOut) throw new PreviewFetchError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: e });
+      if (e instanceof PreviewFetchError) throw e;
+      throw new PreviewFetchError('network', (e as Error).message, { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
