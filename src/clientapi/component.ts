@@ -3,7 +3,8 @@
  * components' internal APIs. Its routes grow with each component that lands.
  */
 import type { ClientRoomserverAPI } from '../roomserver/api.js';
-import type { ComponentDefinition } from '../setup/component.js';
+import type { ClientFederationAPI } from '../federationapi/api.js';
+import type { ComponentContext, ComponentDefinition } from '../setup/component.js';
 import type { ClientUserAPI } from '../userapi/api.js';
 import { clientRoutes } from './routing/index.js';
 
@@ -16,7 +17,27 @@ export const clientapiComponent: ComponentDefinition = {
       userApi: ctx.api<ClientUserAPI>('userapi'),
       roomserverApi: ctx.api<ClientRoomserverAPI>('roomserver'),
       bus: ctx.bus,
+      federationApi: lazyFederation(ctx),
     });
     return { publicRoutes: routes, stop: async () => {} };
   },
 };
+
+/**
+ * The federationapi, looked up on first use: a deployment without one (no local component, no
+ * `components.federationapi` peer) still runs, with local users' keys only.
+ */
+function lazyFederation(ctx: ComponentContext): () => ClientFederationAPI | undefined {
+  let resolved: ClientFederationAPI | undefined;
+  let missing = false;
+  return () => {
+    if (resolved || missing) return resolved;
+    try {
+      resolved = ctx.api<ClientFederationAPI>('federationapi');
+    } catch (e) {
+      missing = true;
+      ctx.logger.info({ err: e instanceof Error ? e.message : String(e) }, 'clientapi: no federationapi; other servers\' users get no keys');
+    }
+    return resolved;
+  };
+}

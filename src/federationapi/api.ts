@@ -5,7 +5,7 @@
  * known only from an invite, resolving a remote alias) to the `perform…` calls, which run the
  * server-server handshakes. Every request and response is plain JSON.
  */
-import type { JsonObject } from '../matrix/json.js';
+import type { JsonObject, JsonValue } from '../matrix/json.js';
 
 export interface QueryServerKeyRequest {
   readonly serverName: string;
@@ -123,6 +123,46 @@ export interface PerformBackfillResponse {
   readonly statesBefore: readonly { readonly eventId: string; readonly stateEventIds: readonly string[] }[];
 }
 
+export interface QueryRemoteKeysRequest {
+  /** The server whose users these are. */
+  readonly server: string;
+  /** Device IDs wanted per user of `server`; an empty list means every device. */
+  readonly deviceKeys: Readonly<Record<string, readonly string[]>>;
+  /** How long to wait for the server (ms); the spec's default is 10 s. */
+  readonly timeoutMs?: number;
+}
+
+/** What `server` answered (or our cache of its users' device lists said). */
+export interface QueryRemoteKeysResponse {
+  /** Device keys by user then device ID, each user asked for present (`{}` when none). */
+  readonly deviceKeys: Readonly<Record<string, Readonly<Record<string, JsonObject>>>>;
+  readonly masterKeys: Readonly<Record<string, JsonObject>>;
+  readonly selfSigningKeys: Readonly<Record<string, JsonObject>>;
+}
+
+export interface ClaimRemoteKeysRequest {
+  readonly server: string;
+  /** The algorithm wanted, by user of `server` then device ID. */
+  readonly oneTimeKeys: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** How long to wait for the server (ms); the spec's default is 10 s. */
+  readonly timeoutMs?: number;
+}
+
+export interface ClaimRemoteKeysResponse {
+  /** One key per device that had one, by user, device, `<algorithm>:<key id>`. */
+  readonly oneTimeKeys: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, JsonValue>>>>>>;
+}
+
+/**
+ * What the clientapi calls: other servers' users' keys for `/keys/query` and `/keys/claim`.
+ * Both throw when the server cannot be reached or answers nonsense (the caller lists it in
+ * `failures`).
+ */
+export interface ClientFederationAPI {
+  queryRemoteKeys(req: QueryRemoteKeysRequest): Promise<QueryRemoteKeysResponse>;
+  claimRemoteKeys(req: ClaimRemoteKeysRequest): Promise<ClaimRemoteKeysResponse>;
+}
+
 /** What the roomserver calls. */
 export interface RoomserverFederationAPI {
   queryServerKey(req: QueryServerKeyRequest): Promise<QueryServerKeyResponse>;
@@ -135,7 +175,7 @@ export interface RoomserverFederationAPI {
 }
 
 /** The whole API, as served over inthttp. */
-export type FederationAPI = RoomserverFederationAPI;
+export type FederationAPI = RoomserverFederationAPI & ClientFederationAPI;
 
 export const FederationAPIMethods = {
   queryServerKey: true,
@@ -145,4 +185,6 @@ export const FederationAPIMethods = {
   performKnock: true,
   queryRemoteAlias: true,
   performBackfill: true,
+  queryRemoteKeys: true,
+  claimRemoteKeys: true,
 } as const satisfies Record<keyof FederationAPI, true>;

@@ -24,6 +24,9 @@ import { NO_KEY_TRANSPORT, type KeyTransport } from './keyring/key-transport.js'
 import type { OurKeys } from './keyring/our-server-keys.js';
 import { trustedKeyServersFromConfig } from './keyring/trusted-key-servers.js';
 import { federationapiRoutes } from './routing/index.js';
+import type { UserKeysUserAPI } from './routing/user-keys.js';
+import { createRemoteDeviceLists } from './internal/remote-device-lists.js';
+import { createRemoteDeviceListStorage } from './storage/remote-device-lists-table.js';
 import type { DirectoryUserAPI } from './routing/directory-routes-deps.js';
 import type { QueryUserAPI } from './routing/query-routes-deps.js';
 import { axonVersion } from './routing/version.js';
@@ -47,7 +50,8 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
     name: 'federationapi',
     internalApi: federationapiInternalApi,
     async start(ctx) {
-      const storage = await openFederationStorage(await ctx.database());
+      const database = await ctx.database();
+      const storage = await openFederationStorage(database);
       const now = o.now ?? Date.now;
       const serverName = ctx.config.server_name;
       const fed = ctx.config.federation;
@@ -78,6 +82,15 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
       const sender = client
         ? await startFederationSender({ bus: ctx.bus, storage, client, roomserver, serverName, logger: ctx.logger, now, shard: fed.sender_shard })
         : undefined;
+      // Remote users' device lists, updated by their servers' EDUs; changes announced through our outbox.
+      const deviceLists = createRemoteDeviceLists({
+        serverName,
+        storage: createRemoteDeviceListStorage(database, await ctx.bus.outbox(database, 'federationapi')),
+        client: fed.enabled ? client : undefined,
+        roomserver,
+        now,
+        logger: ctx.logger,
+      });
       const authenticator = createFederationAuthenticator({ serverName, keys: requestKeyLookup(keyRing), now });
       const api = createFederationInternalAPI({
         serverName,
@@ -87,6 +100,7 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
         roomserver,
         now,
         logger: ctx.logger,
+        deviceLists,
       });
       return {
         api,
@@ -107,6 +121,8 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
           thirdPartyRoomserverApi: roomserver,
           federationClient: client ?? NO_FEDERATION_CLIENT,
           receivedTransactions: storage,
+          deviceLists,
+          keysUserApi: ctx.api<UserKeysUserAPI>('userapi'),
         }),
         federationAuthenticator: {
           // Any authenticated request shows the server is up again: retry what waits for it now.

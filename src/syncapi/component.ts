@@ -16,6 +16,9 @@ import { startTypingConsumer } from './consumers/clientapi-typing.js';
 import { startPresenceConsumer } from './consumers/userapi-presence.js';
 import { startSendToDeviceConsumer } from './consumers/send-to-device.js';
 import { createToDevicePosition } from './sync/to-device-stream-provider.js';
+import { createDeviceListPosition } from './sync/device-list-stream-provider.js';
+import { startDeviceListConsumers } from './consumers/device-list-changes.js';
+import { keysChangesRoutes } from './routing/keys-changes.js';
 import { createSyncPresenceUpdater } from './sync/sync-presence-updater.js';
 import { createTypingCache } from './typing-cache.js';
 import { createAccountDataPositions } from './sync/account-data-positions.js';
@@ -55,12 +58,14 @@ export const syncapiComponent: ComponentDefinition = {
     const presence = await startPresenceConsumer(ctx.bus, { storage, notifier });
     const toDevicePosition = createToDevicePosition(await storage.latestToDevicePosition());
     const toDevice = await startSendToDeviceConsumer(ctx.bus, { storage, userapi, notifier, position: toDevicePosition, serverName });
+    const deviceListPosition = createDeviceListPosition(await storage.latestDeviceListPosition());
+    const deviceLists = await startDeviceListConsumers(ctx.bus, { storage, notifier, position: deviceListPosition });
     const presenceEnabled = ctx.config.presence.enabled;
     const setPresence = createSyncPresenceUpdater({ userapi, storage, logger: ctx.logger, enabled: presenceEnabled });
-    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled, accountDataPositions, toDevicePosition });
+    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled, accountDataPositions, toDevicePosition, deviceListPosition });
     const legacy: LegacyDeps = { storage, roomserver: ctx.api<LegacyRoomserverAPI>('roomserver'), notifier, streams, userapi };
     return {
-      publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver }), ...searchRoutes({ storage, roomserver }), ...legacyEventsRoutes(legacy), ...legacyInitialSyncRoutes(legacy), ...roomInitialSyncRoutes(legacy)],
+      publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver }), ...searchRoutes({ storage, roomserver }), ...legacyEventsRoutes(legacy), ...legacyInitialSyncRoutes(legacy), ...roomInitialSyncRoutes(legacy), ...keysChangesRoutes({ storage })],
       drain: () => notifier.close(),
       stop: async () => {
         await rooms.stop();
@@ -69,6 +74,7 @@ export const syncapiComponent: ComponentDefinition = {
         await receipts.stop();
         await presence.stop();
         await toDevice.stop();
+        await Promise.all(deviceLists.map((d) => d.stop()));
         typing.close();
       },
     };

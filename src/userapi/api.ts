@@ -646,6 +646,27 @@ export interface QueryKeyChangesResponse {
   /** The latest key change position (the `device_list` stream's end). */
   readonly latestPos: number;
 }
+export interface QueryDeviceListRequest {
+  /** A local user. */
+  readonly userId: string;
+}
+/** One device of a {@link QueryDeviceListResponse}. */
+export interface DeviceListEntry {
+  readonly deviceId: string;
+  /** Its signed `DeviceKeys` as `/keys/query` serves them to other users (no `unsigned`). */
+  readonly keys: JsonObject;
+  readonly displayName: string | null;
+}
+/** A local user's device list as other servers see it (federation `/user/devices/{userId}`). */
+export interface QueryDeviceListResponse {
+  /** The user's latest key change position (0 when none): the next update's `prev_id`. */
+  readonly streamId: number;
+  /** The devices that have keys. */
+  readonly devices: readonly DeviceListEntry[];
+  readonly masterKey: JsonObject | null;
+  readonly selfSigningKey: JsonObject | null;
+}
+
 export type QueryLatestKeyChangePosRequest = Record<string, never>;
 export interface QueryLatestKeyChangePosResponse {
   readonly position: number;
@@ -748,6 +769,8 @@ export interface ClientUserAPI {
   /** Users whose keys changed in a range of the key change log (`/keys/changes`, sync `device_lists`). */
   queryKeyChanges(req: QueryKeyChangesRequest): Promise<QueryKeyChangesResponse>;
   queryLatestKeyChangePos(req: QueryLatestKeyChangePosRequest): Promise<QueryLatestKeyChangePosResponse>;
+  /** A local user's device list with its `stream_id`, for other servers (`/user/devices`). */
+  queryDeviceList(req: QueryDeviceListRequest): Promise<QueryDeviceListResponse>;
 }
 
 /** What the syncapi calls. */
@@ -761,7 +784,9 @@ export type SyncUserAPI = Pick<
 >;
 
 /** What the federationapi calls. */
-export type FederationUserAPI = Pick<ClientUserAPI, 'queryProfile' | 'queryDevices' | 'queryAccount' | 'queryPresence'>;
+export type FederationUserAPI = Pick<ClientUserAPI, 'queryProfile' | 'queryDevices' | 'queryAccount' | 'queryPresence'
+  // `/user/keys/query`, `/user/keys/claim`, `/user/devices/{userId}`.
+  | 'queryKeys' | 'performClaimKeys' | 'queryDeviceList'>;
 
 /** The whole API, as served over inthttp. */
 export type UserAPI = ClientUserAPI;
@@ -825,4 +850,5 @@ export const UserAPIMethods = {
   performUploadKeySignatures: true,
   queryKeyChanges: true,
   queryLatestKeyChangePos: true,
+  queryDeviceList: true,
 } as const satisfies Record<keyof UserAPI, true>;

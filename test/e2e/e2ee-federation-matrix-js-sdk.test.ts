@@ -17,10 +17,6 @@ if (skip) console.log(`# skipping the federated E2EE suite: ${skip}`);
 
 const V3 = '/_matrix/client/v3';
 
-const FEDERATED_TODO =
-  "B's /sync omits the room state a federated join brings (bob never sees m.room.encryption; syncapi room-state-at undoes the " +
-  "join's whole addsState delta), and remote /keys/query + /keys/claim over federation are not wired yet";
-
 describe('E2EE through matrix-js-sdk with Rust crypto, two federating servers', { skip }, () => {
   let pair: FederatedPair;
   let aliceUser: TestUser;
@@ -39,7 +35,7 @@ describe('E2EE through matrix-js-sdk with Rust crypto, two federating servers', 
     await pair?.stop();
   });
 
-  it('alice on A and bob on B each decrypt the other’s message in an encrypted room', { todo: FEDERATED_TODO }, async () => {
+  it('alice on A and bob on B each decrypt the other’s message in an encrypted room', async () => {
     const roomId = await createEncryptedRoom(alice, [bob]);
     const fromAlice = await sendAndDecrypt(alice, bob, roomId, 'hello bob over there');
     const fromBob = await sendAndDecrypt(bob, alice, roomId, 'hello alice, back at you');

@@ -7,7 +7,7 @@
  * 2. cross-signing bootstrapped behind the password stage; the other user verifies by SAS over
  *    to-device messages, his signature of her master key reaches the server, and he then sees her
  *    device as verified by cross-signing — once for users who set it up before sharing a room, once
- *    for alice and bob who share rooms already (both `todo` until `/sync` has `device_lists`);
+ *    for alice and bob who share rooms already;
  * 3. alice sets up recovery (secret storage + key backup), sends a message, logs in on a new
  *    device, types in the recovery key, restores the backup and decrypts that old message.
  * The federated variant of step 1 is e2ee-federation-matrix-js-sdk.test.ts.
@@ -36,13 +36,6 @@ const V3 = '/_matrix/client/v3';
  * The Rust crypto trusts a user only once a `/keys/query` shows the signature it uploaded, and
  * re-queries a user it tracks only when `/sync` lists them in `device_lists.changed`.
  */
-const SIGNATURE_ECHO_TODO =
-  'needs device_lists.changed in /sync: after dave uploads his signature of carol\'s master key (/keys/signatures/upload), ' +
-  "dave's devices must see carol in device_lists.changed (Synapse: notify_user_signature_update) to re-query her keys";
-const DEVICE_LISTS_TODO =
-  'needs device_lists.changed in /sync: the uploader itself after /keys/device_signing/upload and /keys/signatures/upload ' +
-  '(own device signed), and everyone sharing an encrypted room with them (new cross-signing keys)';
-
 describe('E2EE through matrix-js-sdk with Rust crypto, one server', () => {
   let hs: ClientTestServer;
   let aliceUser: TestUser;
@@ -82,7 +75,7 @@ describe('E2EE through matrix-js-sdk with Rust crypto, one server', () => {
     }
   });
 
-  it('bootstraps cross-signing; after SAS the other user sees the device verified by cross-signing', { todo: SIGNATURE_ECHO_TODO }, async () => {
+  it('bootstraps cross-signing; after SAS the other user sees the device verified by cross-signing', async () => {
     // Fresh users who set up cross-signing before sharing a room: each first downloads the
     // other's keys when the room makes them track each other, cross-signing keys included.
     const carol = await startCryptoClient(hs.url, await hs.register('carol', { password: 'carol-password-long' }));
@@ -104,7 +97,7 @@ describe('E2EE through matrix-js-sdk with Rust crypto, one server', () => {
     await expectTrust(dave, carol, { identityKnown: true, verified: true });
   });
 
-  it("shows bob alice's cross-signing set up after they met, verified by SAS", { todo: DEVICE_LISTS_TODO }, async () => {
+  it("shows bob alice's cross-signing set up after they met, verified by SAS", async () => {
     // alice and bob share rooms already: bob learns of alice's new keys only through
     // `device_lists.changed` in his sync, and alice of her own device's new signature likewise.
     await bootstrapCrossSigning(alice);

@@ -160,6 +160,8 @@ function fakeFederation(local: RoomserverAPI, r: RoomserverAPI): RoomserverFeder
     performKnock: unused,
     queryRemoteAlias: unused,
     performBackfill: (req) => performBackfill(ctx, req),
+    queryRemoteKeys: unused,
+    claimRemoteKeys: unused,
   };
   return fed;
 }

@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../../internal/bus/bus.js';
 import type { LoadedConfig } from '../../internal/config/load-config.js';
+import type { ClientFederationAPI } from '../../federationapi/api.js';
 import type { ClientRoomserverAPI } from '../../roomserver/api.js';
 import type { ClientUserAPI } from '../../userapi/api.js';
 import type { FailedLoginLimiter } from '../auth/failed-login-limiter.js';
@@ -26,6 +27,11 @@ export interface ClientRouteDeps {
    * no namespace is exclusive.
    */
   readonly isExclusiveUserId?: (userId: string) => boolean;
+  /**
+   * The federationapi (other servers' users' keys), looked up on first use; undefined when the
+   * deployment has none. Absent: remote servers are reported in the key routes' `failures`.
+   */
+  readonly federationApi?: () => ClientFederationAPI | undefined;
 }
 
 /** What `clientRoutes` is given: the deps, with the failed-login limiter built from the config when absent. */

@@ -1,8 +1,9 @@
 /**
  * The federation seam of `/keys/query` and `/keys/claim`: how those routes reach other servers'
- * users. Until the federationapi provides {@link KeysFederation} (wired as the second argument
- * of `keysRoutes`), every remote server asked about is reported in `failures` with `{}` — the
- * spec's "could not be reached" — and its users get no keys.
+ * users. The federationapi provides {@link KeysFederation} (`keys-federation-api.ts`, wired by
+ * `keysRoutes` from `ClientRouteDeps.federationApi`); without one, every remote server asked
+ * about is reported in `failures` with `{}` — the spec's "could not be reached" — and its users
+ * get no keys.
  */
 import type { JsonObject, JsonValue } from '../../matrix/json.js';
 import { domainOf } from '../../matrix/ids/domain-of.js';

@@ -21,6 +21,7 @@ import { createJoinedServersCache } from './joined-servers-cache.js';
 import type { SenderDeps, SenderRoomserverAPI } from './sender-deps.js';
 import { startPresenceConsumer } from './userapi-presence.js';
 import { startSendToDeviceConsumer } from './send-to-device.js';
+import { startKeyChangeConsumer } from './userapi-key-change.js';
 
 /** Options of {@link startFederationSender}. */
 export interface FederationSenderOptions {
@@ -62,6 +63,7 @@ export async function startFederationSender(o: FederationSenderOptions): Promise
     subscriptions.push(await startReceiptsConsumer(o.bus, deps, suffix));
     subscriptions.push(await startPresenceConsumer(o.bus, deps, suffix));
     subscriptions.push(await startSendToDeviceConsumer(o.bus, deps, suffix));
+    subscriptions.push(await startKeyChangeConsumer(o.bus, deps, suffix));
   } catch (err) {
     await Promise.all(subscriptions.map((s) => s.stop()));
     await queues.stop();

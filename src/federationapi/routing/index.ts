@@ -17,14 +17,15 @@ import { roomReadRoutes } from './room-read-routes.js';
 import type { SendTransactionDeps } from './send-transaction-deps.js';
 import { sendTransactionRoutes } from './send-transaction.js';
 import { spaceHierarchyRoutes } from './space-hierarchy.js';
+import { userKeysRoutes, type UserKeysRoutesDeps } from './user-keys.js';
 import { versionRoutes } from './version.js';
 
 export type { KeyRoutesDeps, QueryRoutesDeps };
 
 /** What all the routes need. */
-export type FederationapiRouteDeps = KeyRoutesDeps & QueryRoutesDeps & DirectoryRoutesDeps & RoomReadRoutesDeps & SendTransactionDeps & MembershipRoutesDeps & ThirdPartyInviteRoutesDeps;
+export type FederationapiRouteDeps = KeyRoutesDeps & QueryRoutesDeps & DirectoryRoutesDeps & RoomReadRoutesDeps & SendTransactionDeps & MembershipRoutesDeps & ThirdPartyInviteRoutesDeps & UserKeysRoutesDeps;
 
 /** Every route: keys, version, queries, directory, room reads, `/send`, membership handshakes. */
 export function federationapiRoutes(deps: FederationapiRouteDeps): AnyRoute[] {
-  return [...keyServerRoutes(deps), ...keyQueryRoutes(deps), ...versionRoutes(), ...queryProfileRoutes(deps), ...queryDirectoryRoutes(deps), ...publicRoomsRoutes(deps), ...spaceHierarchyRoutes(deps), ...openIdUserinfoRoutes(deps), ...roomReadRoutes(deps), ...sendTransactionRoutes(deps), ...membershipRoutes(deps), ...exchangeThirdPartyInviteRoutes(deps)];
+  return [...keyServerRoutes(deps), ...keyQueryRoutes(deps), ...versionRoutes(), ...queryProfileRoutes(deps), ...queryDirectoryRoutes(deps), ...publicRoomsRoutes(deps), ...spaceHierarchyRoutes(deps), ...openIdUserinfoRoutes(deps), ...roomReadRoutes(deps), ...sendTransactionRoutes(deps), ...membershipRoutes(deps), ...exchangeThirdPartyInviteRoutes(deps), ...userKeysRoutes(deps)];
 }

@@ -9,6 +9,7 @@ import type { RoomserverAPI } from '../../roomserver/api.js';
 import type { UserAPI } from '../../userapi/api.js';
 import type { FederationClient } from '../client/federation-client.js';
 import type { ReceivedTransactionsStorage } from '../storage/received-transactions-storage.js';
+import type { RemoteDeviceLists } from '../internal/remote-device-lists.js';
 
 /** The roomserver calls inbound transactions make. */
 export type SendRoomserverAPI = Pick<RoomserverAPI, 'queryRoomInfo' | 'queryState' | 'queryEvents' | 'queryMembership' | 'inputRoomEvents'>;
@@ -28,6 +29,8 @@ export interface SendTransactionDeps {
   readonly logger?: Logger;
   /** Records remote users' presence (`m.presence` EDUs); without it they are dropped. */
   readonly presenceUserApi?: Pick<UserAPI, 'performRemotePresenceUpdate'>;
+  /** Applies `m.device_list_update` / `m.signing_key_update` EDUs; without it they are dropped. */
+  readonly deviceLists?: Pick<RemoteDeviceLists, 'applyDeviceListUpdate' | 'applySigningKeyUpdate'>;
   /** Called with the origin of every authenticated transaction (e.g. to reset its backoff). */
   readonly heardFrom?: (origin: string) => void;
   /** Most events fetched from the origin while processing one transaction; 500. */

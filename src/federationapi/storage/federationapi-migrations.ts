@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Migration } from '../../internal/sqlutil/run-migrations.js';
 import { receivedTransactionsMigration } from './received-transactions-migration.js';
 import { queueMigration } from './queue-migration.js';
+import { remoteDeviceListsMigration } from './remote-device-lists-migration.js';
 
 const createServerKeys: Migration = {
   version: 1,
@@ -25,4 +26,4 @@ const createServerKeys: Migration = {
 };
 
 /** Every migration of the federationapi, in order. */
-export const FEDERATIONAPI_MIGRATIONS: readonly Migration[] = [createServerKeys, receivedTransactionsMigration(2), queueMigration(3)];
+export const FEDERATIONAPI_MIGRATIONS: readonly Migration[] = [createServerKeys, receivedTransactionsMigration(2), queueMigration(3), remoteDeviceListsMigration(4)];

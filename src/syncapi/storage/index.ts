@@ -35,6 +35,7 @@ import type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound } from '.
 import { selectUserMemberChanges, type MemberChange } from './user-member-changes.js';
 import * as toDevice from './send-to-device-table.js';
 import type { ToDeviceMessage, ToDeviceWrite } from './send-to-device-table.js';
+import * as deviceLists from './device-list-changes-table.js';
 
 export type { MembershipEvent, RoomRange, StateEntryWrite, SyncEvent, SyncStateEntry, UserMembership };
 export type { PresenceWrite, ReceiptWrite, SyncPresence, SyncReceipt };
@@ -213,6 +214,18 @@ export interface SyncStorage {
   acknowledgeToDeviceMessages(userId: string, deviceId: string, upTo: number): Promise<number>;
   /** Deletes every message waiting for the user's listed devices (they were deleted); how many. */
   deleteToDeviceMessagesOfDevices(userId: string, deviceIds: readonly string[]): Promise<number>;
+
+  // ---- device list changes (the `device_list` stream, `device-list-changes-table.ts`)
+  /** Logs a change of `userId`'s keys; its position, or undefined when `changeKey` was logged before. */
+  writeDeviceListChange(userId: string, changeKey: string): Promise<number | undefined>;
+  /** The latest `device_list` position, 0 when none. */
+  latestDeviceListPosition(): Promise<number>;
+  /** Users changed in `(after, upTo]` who are `userId` or share a joined room with them now, sorted. */
+  deviceListChangesFor(userId: string, after: number, upTo: number): Promise<string[]>;
+  /** Those of `candidates` sharing a joined room with `userId` now. */
+  usersSharingRooms(userId: string, candidates: readonly string[]): Promise<Set<string>>;
+  /** The joined members of `roomIds` now. */
+  joinedMembersOf(roomIds: readonly string[]): Promise<Set<string>>;
 }
 
 /** Migrates the syncapi's tables in `database` and returns its storage. */
@@ -345,5 +358,10 @@ export function createSyncStorage(database: Database): SyncStorage {
       upTo <= after || limit <= 0 ? Promise.resolve([]) : toDevice.selectToDeviceMessages(root, userId, deviceId, after, upTo, limit),
     acknowledgeToDeviceMessages: (userId, deviceId, upTo) => (upTo <= 0 ? Promise.resolve(0) : toDevice.deleteToDeviceMessagesUpTo(root, userId, deviceId, upTo)),
     deleteToDeviceMessagesOfDevices: (userId, deviceIds) => (deviceIds.length === 0 ? Promise.resolve(0) : toDevice.deleteToDeviceMessagesOfDevices(root, userId, deviceIds)),
+    writeDeviceListChange: (userId, changeKey) => deviceLists.insertDeviceListChange(root, userId, changeKey),
+    latestDeviceListPosition: () => deviceLists.selectLatestDeviceListPosition(root),
+    deviceListChangesFor: (userId, after, upTo) => (upTo <= after ? Promise.resolve([]) : deviceLists.selectDeviceListChangesFor(root, userId, after, upTo)),
+    usersSharingRooms: (userId, candidates) => (candidates.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectUsersSharingRooms(root, userId, candidates)),
+    joinedMembersOf: (roomIds) => (roomIds.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectJoinedMembersOf(root, roomIds)),
   };
 }

@@ -10,6 +10,7 @@ import { sentMembersMigration } from './sent-members-migration.js';
 import { relationsMigration } from './relations-migration.js';
 import { searchMigration } from './search-migration.js';
 import { sendToDeviceMigration } from './send-to-device-migration.js';
+import { deviceListChangesMigration } from './device-list-changes-migration.js';
 
 const createTables: Migration = {
   version: 1,
@@ -60,4 +61,4 @@ const createTables: Migration = {
   },
 };
 
-export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5), searchMigration(6), sendToDeviceMigration(7)];
+export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5), searchMigration(6), sendToDeviceMigration(7), deviceListChangesMigration(8)];

@@ -88,6 +88,7 @@ export interface SyncapiTables {
   syncapi_search: SearchTable;
   syncapi_search_fts: SearchFtsTable;
   syncapi_send_to_device: SendToDeviceTable;
+  syncapi_device_list_changes: DeviceListChangesTable;
 }
 
 /**
@@ -163,4 +164,15 @@ export interface SendToDeviceTable {
   message_id: string;
   /** The event as `/sync` serves it: `{sender, type, content}`. */
   json: string;
+}
+
+/**
+ * `syncapi_device_list_changes`: users whose device list or cross-signing keys changed, at their
+ * `device_list` stream position (`id`).
+ */
+export interface DeviceListChangesTable {
+  id: Generated<number>;
+  user_id: string;
+  /** The change's identity on its topic (`local:<userapi position>`, `remote:<message id>`). */
+  change_key: string;
 }

@@ -57,6 +57,7 @@ async function attempt(deps: PerformSyncDeps, device: SyncingDevice, req: SyncRe
     now: Date.now(),
     memberships: await deps.storage.userMemberships(device.userId),
     response,
+    since: req.since,
   };
   // Each stream's end is fixed before anything of it is read; a token never goes backwards.
   const latest = await Promise.all(deps.streams.map((s) => s.latest(ctx)));

@@ -7,7 +7,7 @@
 import type { UserMembership } from '../storage/index.js';
 import type { SyncFilter } from '../filter/filter-types.js';
 import type { SyncResponse } from './sync-response.js';
-import type { StreamName } from './stream-token.js';
+import type { StreamName, StreamPositions } from './stream-token.js';
 
 /** What every provider of one sync attempt shares. */
 export interface SyncRequestContext {
@@ -30,6 +30,8 @@ export interface SyncRequestContext {
   readonly memberships: readonly UserMembership[];
   /** The response being built. */
   readonly response: SyncResponse;
+  /** The `since` token's positions (null: initial sync); a stream may read another's (`device_list` reads `pdu`). */
+  readonly since?: StreamPositions | null;
 }
 
 /** One sync stream. */

@@ -1,8 +1,7 @@
 /**
  * The stream providers of `/sync`, one per name of `STREAM_NAMES`; the compiler checks that every
  * stream has exactly one. An empty provider (position 0, nothing added) stands where a stream has
- * no data of its own: `invite` (invites travel as member events in the pdu stream),
- * `device_list` (its data arrives with end-to-end encryption, issue 9), `notification_data`
+ * no data of its own: `invite` (invites travel as member events in the pdu stream), `notification_data`
  * (push), and `presence` when `presence.enabled` is false.
  */
 import type { SyncUserAPI } from '../../userapi/api.js';
@@ -13,6 +12,7 @@ import { presenceStreamProvider } from './presence-stream-provider.js';
 import { receiptStreamProvider } from './receipt-stream-provider.js';
 import { typingStreamProvider } from './typing-stream-provider.js';
 import { toDeviceStreamProvider, type ToDevicePosition } from './to-device-stream-provider.js';
+import { deviceListStreamProvider, type DeviceListPosition } from './device-list-stream-provider.js';
 import type { TypingCache } from '../typing-cache.js';
 import { emptyStreamProvider, type StreamProvider } from './stream-provider.js';
 import { STREAM_NAMES, type StreamName } from './stream-token.js';
@@ -29,6 +29,8 @@ export interface SyncStreamsDeps extends WriteRoomsDeps {
   readonly accountDataPositions: AccountDataPositions;
   /** The latest `to_device` position (moved by the send-to-device consumer). */
   readonly toDevicePosition: ToDevicePosition;
+  /** The latest `device_list` position (moved by the key change consumers); absent: the stream stays empty. */
+  readonly deviceListPosition?: DeviceListPosition;
 }
 
 /** Every stream's provider, in {@link STREAM_NAMES} order (`pdu` first: others add to its rooms). */
@@ -40,7 +42,7 @@ export function syncStreams(deps: SyncStreamsDeps): readonly StreamProvider[] {
     invite: emptyStreamProvider('invite'),
     to_device: toDeviceStreamProvider(deps.storage, deps.toDevicePosition),
     account_data: accountDataStreamProvider(deps.userapi, deps.accountDataPositions),
-    device_list: emptyStreamProvider('device_list'),
+    device_list: deps.deviceListPosition ? deviceListStreamProvider(deps.storage, deps.deviceListPosition) : emptyStreamProvider('device_list'),
     notification_data: emptyStreamProvider('notification_data'),
     presence: deps.presenceEnabled ? presenceStreamProvider(deps.storage) : emptyStreamProvider('presence'),
   };

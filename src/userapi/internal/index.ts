@@ -20,6 +20,7 @@ import { performUploadKeySignatures } from './perform-upload-key-signatures.js';
 import { performUploadKeys } from './perform-upload-keys.js';
 import { queryDeviceSigningUploadNeedsAuth } from './query-device-signing-upload-needs-auth.js';
 import { queryKeyChanges, queryLatestKeyChangePos } from './query-key-changes.js';
+import { queryDeviceList } from './query-device-list.js';
 import { queryKeys } from './query-keys.js';
 import { queryOneTimeKeyCounts } from './query-one-time-key-counts.js';
 import { performDeviceDeletion } from './perform-device-deletion.js';
@@ -147,6 +148,7 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     performUploadKeySignatures: (req) => performUploadKeySignatures(ctx, req),
     queryKeyChanges: (req) => queryKeyChanges(ctx, req),
     queryLatestKeyChangePos: (req) => queryLatestKeyChangePos(ctx, req),
+    queryDeviceList: (req) => queryDeviceList(ctx, req),
     performKeyBackupVersionCreate: (req) => performKeyBackupVersionCreate(ctx, req),
     queryKeyBackupVersion: (req) => queryKeyBackupVersion(ctx, req),
     performKeyBackupVersionUpdate: (req) => performKeyBackupVersionUpdate(ctx, req),

@@ -80,6 +80,8 @@ export interface E2eKeyStorage {
   getKeyChanges(from: number, to: number): Promise<string[]>;
   /** The latest key change position, 0 when none. */
   getLatestKeyChangePosition(): Promise<number>;
+  /** `userId`'s latest key change position (a device list's `stream_id`), 0 when none. */
+  getUserLatestKeyChangePosition(userId: string): Promise<number>;
 }
 
 /** The key storage over the userapi's database; writes need `outbox`. */
@@ -118,6 +120,7 @@ export function createE2eKeyStorage(db: Kysely<UserapiTables>, outbox: Outbox | 
       }),
     getKeyChanges: (from, to) => changes.selectKeyChanges(db, from, to),
     getLatestKeyChangePosition: () => changes.latestKeyChangePosition(db),
+    getUserLatestKeyChangePosition: (userId) => changes.userLatestKeyChangePosition(db, userId),
   };
 }
 

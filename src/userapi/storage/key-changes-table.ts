@@ -56,3 +56,13 @@ export async function latestKeyChangePosition(db: Kysely<UserapiTables>): Promis
   const row = await db.selectFrom('userapi_key_change_stream').select('position').where('id', '=', COUNTER_ID).executeTakeFirst();
   return row ? Number(row.position) : 0;
 }
+
+/** `userId`'s latest position, 0 when they never changed a key. */
+export async function userLatestKeyChangePosition(db: Kysely<UserapiTables>, userId: string): Promise<number> {
+  const row = await db
+    .selectFrom('userapi_key_changes')
+    .select((eb) => eb.fn.max('stream_pos').as('pos'))
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row?.pos === null || row?.pos === undefined ? 0 : Number(row.pos);
+}
