@@ -6,7 +6,9 @@
  * against `servername` (the name the spec says the certificate must carry), or against the IP
  * address itself when there is no name, in which case no SNI is sent, as the spec requires.
  */
-import { connect as tlsConnect, rootCertificates, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import { rootCertificates } from 'node:tls';
+import { connectSocket } from '../../internal/net/connect-socket.js';
 import type { buildConnector } from 'undici';
 import type { ResolvedAddress } from './lookup-addresses.js';
 import type { NetworkGuard } from '../../internal/net/network-guard.js';
@@ -37,28 +39,19 @@ export function tlsSettings(tlsVerify: boolean, extraCaPem: string | undefined):
   return { ca: extraCaPem === undefined ? undefined : [...rootCertificates, extraCaPem], rejectUnauthorized: tlsVerify };
 }
 
-function openTls(addr: ResolvedAddress, target: ConnectTarget, tls: TlsSettings, timeoutMs: number): Promise<TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = tlsConnect({
-      host: addr.address,
+function openTls(addr: ResolvedAddress, target: ConnectTarget, tls: TlsSettings, timeoutMs: number): Promise<Socket> {
+  return connectSocket(
+    {
+      address: addr.address,
       port: addr.port,
-      ...(target.servername === undefined ? {} : { servername: target.servername }),
-      ...(tls.ca === undefined ? {} : { ca: [...tls.ca] }),
-      rejectUnauthorized: tls.rejectUnauthorized,
-      ALPNProtocols: ['http/1.1'],
-    });
-    const timer = setTimeout(() => socket.destroy(new Error(`connect to ${addr.address}:${addr.port} timed out`)), timeoutMs);
-    socket.once('secureConnect', () => {
-      clearTimeout(timer);
-      socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once('error', (e) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(e);
-    });
-  });
+      tls: {
+        ...(target.servername === undefined ? {} : { servername: target.servername }),
+        ...(tls.ca === undefined ? {} : { ca: [...tls.ca] }),
+        rejectUnauthorized: tls.rejectUnauthorized,
+      },
+    },
+    timeoutMs,
+  );
 }
 
 /**

@@ -4,8 +4,8 @@
  * between the check and the connection (DNS rebinding); each address is checked once more right
  * before its socket opens. For https the certificate is verified against the URL's host name.
  */
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { isIP, type Socket } from 'node:net';
+import { connectSocket } from '../../internal/net/connect-socket.js';
 import type { buildConnector } from 'undici';
 import type { NetworkGuard } from '../../internal/net/network-guard.js';
 import { PreviewFetchError } from './preview-fetch-error.js';
@@ -27,28 +27,10 @@ export interface PreviewTlsOptions {
 }
 
 function open(address: string, target: PinnedTarget, tls: PreviewTlsOptions, timeoutMs: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = target.secure
-      ? tlsConnect({
-          host: address,
-          port: target.port,
-          ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}),
-          ...(tls.ca ? { ca: [...tls.ca] } : {}),
-          ALPNProtocols: ['http/1.1'],
-        })
-      : netConnect({ host: address, port: target.port });
-    const timer = setTimeout(() => socket.destroy(new Error(`connect to ${address}:${target.port} timed out`)), timeoutMs);
-    socket.once(target.secure ? 'secureConnect' : 'connect', () => {
-      clearTimeout(timer);
-      socket.setNoDelay(true);
-      resolve(socket);
-    });
-    socket.once('error', (e) => {
-      clearTimeout(timer);
-      socket.destroy();
-      reject(e);
-    });
-  });
+  const secure = target.secure
+    ? { ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}), ...(tls.ca ? { ca: [...tls.ca] } : {}) }
+    : undefined;
+  return connectSocket({ address, port: target.port, ...(secure ? { tls: secure } : {}) }, timeoutMs);
 }
 
 /** An undici `connect` function that only ever reaches `target`'s checked addresses. */
