@@ -2,7 +2,6 @@
  * The mediaapi as a component: opens its tables and its file store, serves the media routes and
  * the admin hooks of its internal API, and drops async-upload reservations that were never used.
  */
-import sharp from 'sharp';
 import type { LoadedConfig } from '../internal/config/load-config.js';
 import type { ComponentDefinition } from '../setup/component.js';
 import { openMediaFileStore } from './files/media-file-store.js';
@@ -22,9 +21,6 @@ export const mediaapiComponent: ComponentDefinition = {
   name: 'mediaapi',
   internalApi: mediaapiInternalApi,
   async start(ctx) {
-    // libvips keeps recently read files open by default; a deleted media's disk space would stay
-    // taken until evicted, so sources are never held open between renders.
-    sharp.cache({ files: 0 });
     const storage = await openMediaStorage(await ctx.database());
     const files = await openMediaFileStore(ctx.config.media.path);
     const media: MediaContext = {

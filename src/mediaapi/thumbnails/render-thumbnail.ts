@@ -3,7 +3,8 @@
  * thumbnail in the source's own format when asked for and the source is an animated GIF or WebP;
  * otherwise PNG when the image has alpha, JPEG when it has none.
  */
-import sharp from 'sharp';
+import type sharpModule from 'sharp';
+import { loadSharp } from './load-sharp.js';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { thumbnailDimensions, type Dimensions, type ThumbnailSpec } from './thumbnail-plan.js';
 
@@ -25,7 +26,8 @@ export interface RenderOptions {
 /** Renders `spec` from the image file at `sourcePath` (whose declared type is `sourceType`). */
 export async function renderThumbnail(sourcePath: string, sourceType: string, spec: ThumbnailSpec, opts: RenderOptions): Promise<RenderedThumbnail> {
   const limitInputPixels = opts.maxSourcePixels;
-  let meta: sharp.Metadata;
+  const sharp = await loadSharp();
+  let meta: sharpModule.Metadata;
   try {
     meta = await sharp(sourcePath, { limitInputPixels: false }).metadata();
   } catch {
@@ -60,7 +62,7 @@ export async function renderThumbnail(sourcePath: string, sourceType: string, sp
 }
 
 /** One frame's size as displayed (EXIF orientations 5–8 swap width and height). */
-function orientedSize(meta: sharp.Metadata): Dimensions {
+function orientedSize(meta: sharpModule.Metadata): Dimensions {
   const w = meta.width ?? 0;
   const h = meta.pageHeight ?? meta.height ?? 0;
   return (meta.orientation ?? 1) >= 5 ? { width: h, height: w } : { width: w, height: h };
