@@ -24,6 +24,7 @@ import type { SentMember } from './sent-members-table.js';
 import * as membershipsAtEach from './output-room-events-memberships.js';
 import { selectEarliestEvents } from './output-room-events-earliest.js';
 import { insertHistoricalEvent } from './output-room-events-historical.js';
+import type { NewEventRow } from './output-room-events-table.js';
 import type { RoomPoint } from './output-room-events-memberships.js';
 import type { EventRelation } from '../relations/relation-of.js';
 import * as relations from './relations-table.js';
@@ -228,6 +229,36 @@ export interface SyncStorage {
   joinedMembersOf(roomIds: readonly string[]): Promise<Set<string>>;
 }
 
+/** The timeline row of a new event (its state delta and transaction as given). */
+function eventRow(e: NewSyncEvent): NewEventRow {
+  return {
+    room_id: e.roomId,
+    event_id: e.eventId,
+    type: e.type,
+    sender: e.sender,
+    state_key: e.stateKey,
+    membership: e.membership,
+    depth: e.depth,
+    origin_server_ts: e.originServerTs,
+    json: e.json,
+    stripped_state: e.strippedState,
+    adds_state: JSON.stringify(e.addsState),
+    removes_state: JSON.stringify(e.removesState),
+    changes_state: e.addsState.length > 0 || e.removesState.length > 0 ? 1 : 0,
+    txn_device_id: e.txnDeviceId,
+    txn_id: e.txnId,
+  };
+}
+
+/** The relation and search rows of a stored event, live or historical. */
+async function writeEventExtras(t: SyncDb, w: { readonly event: NewSyncEvent; readonly relation?: EventRelation; readonly searchText?: string }, position: number): Promise<void> {
+  const e = w.event;
+  if (w.relation) {
+    await relations.insertRelation(t, { ...w.relation, roomId: e.roomId, eventId: e.eventId, type: e.type, sender: e.sender, position, depth: e.depth, originServerTs: e.originServerTs });
+  }
+  if (w.searchText !== undefined) await search.insertSearchEntry(t, { position, roomId: e.roomId, type: e.type, sender: e.sender, text: w.searchText });
+}
+
 /** Migrates the syncapi's tables in `database` and returns its storage. */
 export async function openSyncStorage(database: Database): Promise<SyncStorage> {
   await runMigrations(database, 'syncapi', SYNCAPI_MIGRATIONS);
@@ -243,31 +274,11 @@ export function createSyncStorage(database: Database): SyncStorage {
     writeRoomEvent: (w) =>
       inTransaction(async (t) => {
         const e = w.event;
-        const position = await events.insertEvent(t, {
-          room_id: e.roomId,
-          event_id: e.eventId,
-          type: e.type,
-          sender: e.sender,
-          state_key: e.stateKey,
-          membership: e.membership,
-          depth: e.depth,
-          origin_server_ts: e.originServerTs,
-          json: e.json,
-          stripped_state: e.strippedState,
-          adds_state: JSON.stringify(e.addsState),
-          removes_state: JSON.stringify(e.removesState),
-          changes_state: e.addsState.length > 0 || e.removesState.length > 0 ? 1 : 0,
-          txn_device_id: e.txnDeviceId,
-          txn_id: e.txnId,
-        });
+        const position = await events.insertEvent(t, eventRow(e));
         if (position === undefined) return undefined;
         if (w.replaceState) await state.replaceRoomState(t, e.roomId, position, w.replaceState);
         else await state.applyStateDelta(t, e.roomId, position, w.adds, w.removes);
-        if (w.relation) {
-          const r = w.relation;
-          await relations.insertRelation(t, { ...r, roomId: e.roomId, eventId: e.eventId, type: e.type, sender: e.sender, position, depth: e.depth, originServerTs: e.originServerTs });
-        }
-        if (w.searchText !== undefined) await search.insertSearchEntry(t, { position, roomId: e.roomId, type: e.type, sender: e.sender, text: w.searchText });
+        await writeEventExtras(t, w, position);
         return position;
       }),
     writeHistoricalEvents: (list) =>
@@ -275,30 +286,12 @@ export function createSyncStorage(database: Database): SyncStorage {
         let stored = 0;
         for (const w of list) {
           const e = w.event;
-          const position = await insertHistoricalEvent(t, {
-            room_id: e.roomId,
-            event_id: e.eventId,
-            type: e.type,
-            sender: e.sender,
-            state_key: e.stateKey,
-            membership: e.membership,
-            depth: e.depth,
-            origin_server_ts: e.originServerTs,
-            json: e.json,
-            stripped_state: e.strippedState,
-            adds_state: '[]',
-            removes_state: '[]',
-            changes_state: 0,
-            txn_device_id: null,
-            txn_id: null,
-          });
+          // An old event changes no current state and belongs to no local transaction.
+          const row = { ...eventRow(e), adds_state: '[]', removes_state: '[]', changes_state: 0, txn_device_id: null, txn_id: null };
+          const position = await insertHistoricalEvent(t, row);
           if (position === undefined) continue;
           stored++;
-          if (w.relation) {
-            const r = w.relation;
-            await relations.insertRelation(t, { ...r, roomId: e.roomId, eventId: e.eventId, type: e.type, sender: e.sender, position, depth: e.depth, originServerTs: e.originServerTs });
-          }
-          if (w.searchText !== undefined) await search.insertSearchEntry(t, { position, roomId: e.roomId, type: e.type, sender: e.sender, text: w.searchText });
+          await writeEventExtras(t, w, position);
         }
         return stored;
       }),
