@@ -16,7 +16,8 @@ import { startFederationSender } from './consumers/start-federation-sender.js';
 import type { ComponentDefinition } from '../setup/component.js';
 import { createFederationAuthenticator } from './auth/federation-authenticator.js';
 import type { FederationKeyLookup } from './auth/federation-key-lookup.js';
-import { createFederationClient, type FederationClient } from './client/federation-client.js';
+import { federationClientFromConfig } from './client/client-from-config.js';
+import type { FederationClient } from './client/federation-client.js';
 import { FederationRequestError } from './client/federation-request-error.js';
 import { createKeyRing, type KeyRing } from './keyring/key-ring.js';
 import { oldSigningKeysFromConfig } from './keyring/old-signing-keys.js';
@@ -29,7 +30,6 @@ import { createRemoteDeviceLists } from './internal/remote-device-lists.js';
 import { createRemoteDeviceListStorage } from './storage/remote-device-lists-table.js';
 import type { DirectoryUserAPI } from './routing/directory-routes-deps.js';
 import type { QueryUserAPI } from './routing/query-routes-deps.js';
-import { axonVersion } from './routing/version.js';
 import { openFederationStorage } from './storage/index.js';
 
 /** What a process (or a test) may choose when building the component. */
@@ -57,17 +57,7 @@ export function createFederationapiComponent(o: FederationapiComponentOptions = 
       const fed = ctx.config.federation;
       const ourKeys: OurKeys = { signingKeys: [ctx.signingKey], oldKeys: o.oldKeys ?? oldSigningKeysFromConfig(ctx.config.old_signing_keys), validityPeriodMs: o.keyValidityPeriodMs };
       // With federation off nothing is ever fetched: only stored keys and ours are found.
-      const client = fed.enabled && !o.transport
-        ? createFederationClient({
-            serverName,
-            signingKey: ctx.signingKey,
-            tlsVerify: fed.tls_verify,
-            caFile: fed.ca_file,
-            allowNetworks: fed.allow_networks,
-            denyNetworks: fed.deny_networks,
-            userAgent: `Axon/${axonVersion()}`,
-          })
-        : undefined;
+      const client = o.transport ? undefined : federationClientFromConfig(ctx.config, ctx.signingKey);
       const keyRing = createKeyRing({
         storage,
         transport: fed.enabled ? (o.transport ?? client ?? NO_KEY_TRANSPORT) : NO_KEY_TRANSPORT,

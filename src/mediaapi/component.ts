@@ -4,12 +4,16 @@
  */
 import type { LoadedConfig } from '../internal/config/load-config.js';
 import type { ComponentDefinition } from '../setup/component.js';
+import { federationClientFromConfig } from '../federationapi/client/client-from-config.js';
+import { createNetworkGuard } from '../internal/net/network-guard.js';
 import { openMediaFileStore } from './files/media-file-store.js';
 import { createMediaInternalAPI } from './internal/index.js';
 import type { MediaContext, MediaSettings } from './internal/media-context.js';
 import { createUploadWaiters } from './internal/upload-waiters.js';
 import { mediaapiInternalApi } from './inthttp.js';
 import { createConfiguredUrlPreviewer } from './preview/create-configured-previewer.js';
+import { createGuardedStreamer } from './preview/guarded-fetch.js';
+import { createFederationMediaSource } from './remote/federation-media-source.js';
 import { mediaRoutes } from './routing/index.js';
 import { previewUrlRoute } from './routing/preview-url.js';
 import { openMediaStorage } from './storage/index.js';
@@ -23,6 +27,10 @@ export const mediaapiComponent: ComponentDefinition = {
   async start(ctx) {
     const storage = await openMediaStorage(await ctx.database());
     const files = await openMediaFileStore(ctx.config.media.path);
+    // Downloads stream bytes, which the internal JSON API cannot carry: the mediaapi fetches
+    // remote media with its own federation client (same config, same network policy).
+    const client = federationClientFromConfig(ctx.config, ctx.signingKey);
+    const guard = createNetworkGuard({ allowNetworks: ctx.config.federation.allow_networks, denyNetworks: ctx.config.federation.deny_networks });
     const media: MediaContext = {
       serverName: ctx.config.server_name,
       storage,
@@ -30,6 +38,14 @@ export const mediaapiComponent: ComponentDefinition = {
       settings: mediaSettings(ctx.config),
       logger: ctx.logger.child({ component: 'mediaapi' }),
       waiters: createUploadWaiters(),
+      remote: client
+        ? createFederationMediaSource({
+            client,
+            streamer: createGuardedStreamer({ guard, maxBytes: ctx.config.media.max_upload_bytes, timeoutMs: 120_000, userAgent: 'Axon (remote media)' }),
+            files,
+          })
+        : null,
+      remoteFetches: new Map(),
       rendering: new Map(),
       background: new Set(),
       now: () => Date.now(),
@@ -46,7 +62,8 @@ export const mediaapiComponent: ComponentDefinition = {
       stop: async () => {
         clearInterval(sweep);
         media.waiters.wakeAll();
-        await Promise.allSettled([...media.background, ...media.rendering.values()]);
+        await Promise.allSettled([...media.background, ...media.rendering.values(), ...media.remoteFetches.values()]);
+        await client?.close();
       },
     };
   },

@@ -12,7 +12,9 @@ import type { AnyRoute } from '../internal/httputil/route.js';
 import type { AnyRpcApi } from '../internal/rpc/rpc-protocol.js';
 import type { DatabasePool } from '../internal/sqlutil/database-pool.js';
 import type { SigningKey } from '../matrix/signing-key.js';
+import type { RoomserverFederationAPI } from '../federationapi/api.js';
 import type { ComponentDefinition, ComponentInstance } from './component.js';
+import { federationAuthenticatorViaApi } from './federation-authenticator-via-api.js';
 import { lateBoundApi } from './late-bound-api.js';
 import { createPeerHealth } from './peer-health.js';
 
@@ -22,7 +24,7 @@ export interface StartedComponents {
   readonly internalRoutes: readonly AnyRoute[];
   /** An API handle, as components get them (for wiring authenticators). */
   api<T>(component: string): T;
-  /** The X-Matrix check of a local federationapi, if this process runs one. */
+  /** The X-Matrix check: a local federationapi's, or one using its API when routes need it. */
   readonly federationAuthenticator?: FederationAuthenticator;
   problems(): string[];
   /** Lets every local component answer its held requests before the listeners close. */
@@ -105,7 +107,14 @@ export async function startComponents(d: StartComponentsDeps): Promise<StartedCo
     const def = byName.get(name);
     if (def?.internalApi && inst.api) internalRoutes.push(...def.internalApi.routes(inst.api as AnyRpcApi, { sharedSecret: secret }));
   }
-  const federationAuthenticator = [...local.values()].find((i) => i.federationAuthenticator)?.federationAuthenticator;
+  // The federationapi's own check when it runs here (it also retries queues on contact); else,
+  // for federation routes of other components, one that asks its key ring through its API.
+  const federationAuthenticator =
+    local.get('federationapi')?.federationAuthenticator ??
+    [...local.values()].find((i) => i.federationAuthenticator)?.federationAuthenticator ??
+    (d.config.federation.enabled && publicRoutes.some((r) => r.auth === 'federation')
+      ? federationAuthenticatorViaApi(d.config.server_name, api<RoomserverFederationAPI>('federationapi'))
+      : undefined);
   return {
     publicRoutes,
     internalRoutes,

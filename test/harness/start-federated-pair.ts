@@ -49,12 +49,18 @@ export function federatedPairUnavailableReason(): string | undefined {
   return opensslUnavailableReason();
 }
 
-/** Starts A on 127.0.0.1 and B on 127.0.0.2; `config` is merged into both configs (top-level keys replace). */
-export async function startFederatedPair(config: Record<string, unknown> = {}): Promise<FederatedPair> {
+/**
+ * Starts A on 127.0.0.1 and B on 127.0.0.2; `config` is merged into both configs (top-level keys
+ * replace), then `perServer.a` / `perServer.b` into that server's alone.
+ */
+export async function startFederatedPair(
+  config: Record<string, unknown> = {},
+  perServer: Partial<Record<'a' | 'b', Record<string, unknown>>> = {},
+): Promise<FederatedPair> {
   const dir = mkdtempSync(join(tmpdir(), 'axon-fedpair-'));
   const ca = createTestCa();
   const pair = await startLoopbackPair(
-    (label, ip) => startFederatedServer({ label, ip, ca, dir, config }),
+    (label, ip) => startFederatedServer({ label, ip, ca, dir, config: { ...config, ...perServer[label] } }),
     (s) => s.client.stop(),
     () => {
       ca.dispose();

@@ -38,6 +38,8 @@ describeApiContract<MediaAPI>(
         unusedExpiryMs: 60_000,
       },
       logger: pino({ level: 'silent' }),
+      remote: null,
+      remoteFetches: new Map(),
       waiters: createUploadWaiters(),
       rendering: new Map(),
       background: new Set(),

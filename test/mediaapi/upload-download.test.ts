@@ -106,12 +106,17 @@ describe('media upload and download', () => {
     assert.equal(past.headers.get('content-range'), 'bytes */1000');
   });
 
-  it('answers unknown, malformed and remote media with M_NOT_FOUND', async () => {
-    for (const path of ['hs.test/doesnotexist', 'hs.test/bad.id', 'other.example/abcdef']) {
+  it('answers unknown and malformed media with M_NOT_FOUND, unreachable remote media with 502', async () => {
+    for (const path of ['hs.test/doesnotexist', 'hs.test/bad.id', 'bad_server!/abcdef']) {
       const res = await request(`${s.url}/_matrix/client/v1/media/download/${path}`, { token: s.alice.accessToken });
       assert.equal(res.status, 404, path);
       assert.equal(res.json?.errcode, 'M_NOT_FOUND', path);
     }
+    // A private address is in the default deny list: refused without a connection attempt.
+    const res = await request(`${s.url}/_matrix/client/v1/media/download/10.0.0.1/abcdef`, { token: s.alice.accessToken });
+    assert.equal(res.status, 502);
+    assert.equal(res.json?.errcode, 'M_UNKNOWN');
+    assert.match(String(res.json?.error), /denied network/);
   });
 
   it('serves the upload limit at the config endpoints', async () => {

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
+import type { Dispatcher } from 'undici';
 import type { JsonObject, JsonValue } from '../../matrix/json.js';
 import type { SigningKey } from '../../matrix/signing-key.js';
 import { FederationRequestError } from './federation-request-error.js';
@@ -18,7 +19,7 @@ import { createNetworkGuard } from '../../internal/net/network-guard.js';
 import { interpretResponse } from './interpret-response.js';
 import { createKeyRequests, type KeyRequests } from './key-requests.js';
 import { resolveServer, type ResolvedServer } from './resolve-server.js';
-import { sendHttpRequest } from './send-http-request.js';
+import { sendHttpRequest, streamHttpRequest, type HttpLimits, type HttpRequest, type StreamedHttpResponse } from './send-http-request.js';
 import { signRequest } from './sign-request.js';
 import { createWellKnownCache } from './well-known-cache.js';
 
@@ -80,6 +81,12 @@ export interface FederationClient extends KeyRequests {
    * @throws FederationRequestError for every failure, including non-2xx answers.
    */
   request<T = JsonObject>(req: FederationRequest): Promise<T>;
+  /**
+   * Sends a request and hands the response, whatever its status, to `consume`, which reads the
+   * body as it streams in (media downloads). The request's deadline and byte cap cover the body.
+   * @throws FederationRequestError for resolution, network, timeout and size failures.
+   */
+  requestStream<T>(req: FederationRequest, consume: (res: StreamedHttpResponse) => Promise<T>): Promise<T>;
   /** Resolves a destination as requests would (cached), for diagnostics and tests. */
   resolve(destination: string): Promise<ResolvedServer>;
   /** Closes every pool; requests after this fail. */
@@ -118,7 +125,8 @@ export function createFederationClient(opts: FederationClientOptions): Federatio
   });
   let closed = false;
 
-  const request = async <T>(req: FederationRequest): Promise<T> => {
+  /** Resolves, checks and signs `req`: what to send, where, within which limits. */
+  const prepare = async (req: FederationRequest): Promise<{ pool: Dispatcher; http: HttpRequest; limits: HttpLimits }> => {
     const { destination } = req;
     if (closed) throw new FederationRequestError({ destination, kind: 'network', message: 'the federation client is closed' });
     const timeoutMs = req.timeoutMs ?? opts.timeoutMs ?? 60_000;
@@ -136,16 +144,24 @@ export function createFederationClient(opts: FederationClientOptions): Federatio
     if (req.signed ?? true) {
       headers.authorization = signRequest({ method: req.method, uri, origin: opts.serverName, destination, content }, opts.signingKey);
     }
-    const res = await sendHttpRequest(
-      destinations.poolFor(destination, resolved),
-      { method: req.method, path: uri, headers, body: content === undefined ? undefined : JSON.stringify(content) },
-      { destination, timeoutMs, maxBytes: req.maxResponseBytes ?? opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, signal: deadline },
-    );
-    return interpretResponse<T>(res, destination);
+    return {
+      pool: destinations.poolFor(destination, resolved),
+      http: { method: req.method, path: uri, headers, body: content === undefined ? undefined : JSON.stringify(content) },
+      limits: { destination, timeoutMs, maxBytes: req.maxResponseBytes ?? opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, signal: deadline },
+    };
+  };
+
+  const request = async <T>(req: FederationRequest): Promise<T> => {
+    const { pool, http, limits } = await prepare(req);
+    return interpretResponse<T>(await sendHttpRequest(pool, http, limits), req.destination);
   };
 
   return {
     request,
+    async requestStream(req, consume) {
+      const { pool, http, limits } = await prepare(req);
+      return streamHttpRequest(pool, { ...http, headers: { ...http.headers, accept: '*/*' } }, limits, consume);
+    },
     resolve: (destination) => destinations.resolve(destination),
     ...createKeyRequests(request),
     async close() {

@@ -160,6 +160,14 @@ export class MatrixError extends Error {
   static notYetUploaded(msg = 'Media has not been uploaded yet'): MatrixError {
     return new MatrixError(504, 'M_NOT_YET_UPLOADED', msg);
   }
+  /** Remote media (or a thumbnail's source) larger than this server will serve: 502 per the spec. */
+  static mediaTooLargeToServe(msg = 'The content is too large for this server to serve'): MatrixError {
+    return new MatrixError(502, 'M_TOO_LARGE', msg);
+  }
+  /** Another server could not be reached or answered wrongly while we acted for a client. */
+  static badGateway(msg: string): MatrixError {
+    return new MatrixError(502, 'M_UNKNOWN', msg);
+  }
   static cannotOverwriteMedia(msg = 'Media already uploaded'): MatrixError {
     return new MatrixError(409, 'M_CANNOT_OVERWRITE_MEDIA', msg);
   }

@@ -1,11 +1,12 @@
 /**
  * What the mediaapi's operations share: storage, the file store, the settings they obey, the
- * in-process wake-ups of downloads waiting for an async upload, and the thumbnails being made
- * right now (so two requests for the same one render it once).
+ * in-process wake-ups of downloads waiting for an async upload, and the thumbnails being made and
+ * remote media being fetched right now (so two requests for the same one do the work once).
  */
 import type { Logger } from 'pino';
 import type { MediaFileStore } from '../files/media-file-store.js';
-import type { MediaStorage, StoredThumbnail } from '../storage/index.js';
+import type { RemoteMediaSource } from '../remote/remote-media-source.js';
+import type { MediaStorage, StoredMedia, StoredThumbnail } from '../storage/index.js';
 import type { ThumbnailSpec } from '../thumbnails/thumbnail-plan.js';
 import type { UploadWaiters } from './upload-waiters.js';
 
@@ -29,6 +30,10 @@ export interface MediaContext {
   readonly waiters: UploadWaiters;
   /** Renders in progress, by thumbnail key. */
   readonly rendering: Map<string, Promise<StoredThumbnail>>;
+  /** Where other servers' media comes from; null when federation is off (remote media is not found). */
+  readonly remote: RemoteMediaSource | null;
+  /** Remote downloads in progress, by `origin/mediaId`: concurrent requests share one fetch. */
+  readonly remoteFetches: Map<string, Promise<StoredMedia>>;
   /** Background work (thumbnails made at upload) that stopping waits for. */
   readonly background: Set<Promise<void>>;
   /** The clock (tests move it). */

@@ -6,6 +6,7 @@
  * cap is refused before reading).
  */
 import type { Dispatcher } from 'undici';
+import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { NetworkGuard } from '../../internal/net/network-guard.js';
 import { loadUndici } from '../../internal/rpc/rpc-dispatcher.js';
 import { createPinnedConnector, type PreviewTlsOptions } from './pinned-connector.js';
@@ -75,25 +76,37 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/** A response as {@link GuardedStreamer} hands it over: headers in, body still to read. */
+export interface GuardedResponse {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly mediaType: string;
+  /** The body, to read at most once; reading past `maxBytes` throws `too_large`. */
+  readonly body: AsyncIterable<Buffer>;
+}
+
+/**
+ * Fetches `url` like the {@link GuardedFetcher} (same guard, redirects, deadline and byte cap),
+ * but hands the 2xx response to `consume` to read as it streams (remote media to disk).
+ * @throws PreviewFetchError, or what `consume` throws
+ */
+export type GuardedStreamer = <T>(url: string, consume: (res: GuardedResponse) => Promise<T>) => Promise<T>;
+
+type Hop<T> = { readonly redirect: URL } | { readonly result: T };
+
+/** The body's chunks, failing once more than `maxBytes` have arrived. */
+async function* capped(body: Dispatcher.ResponseData['body'], maxBytes: number): AsyncGenerator<Buffer> {
   let size = 0;
   for await (const chunk of body) {
     const buf = chunk as Buffer;
     size += buf.length;
-    if (size > maxBytes) {
-      discard(body);
-      throw new PreviewFetchError('too_large', `body exceeds ${maxBytes} bytes`);
-    }
-    chunks.push(buf);
+    if (size > maxBytes) throw new PreviewFetchError('too_large', `body exceeds ${maxBytes} bytes`);
+    yield buf;
   }
-  return Buffer.concat(chunks, size);
 }
 
-type Hop = { readonly redirect: URL } | { readonly resource: FetchedResource };
-
-/** Builds the fetcher; it holds no state between calls (one short-lived connection per hop). */
-export function createGuardedFetcher(opts: GuardedFetcherOptions): GuardedFetcher {
+/** Builds the streamer; it holds no state between calls (one short-lived connection per hop). */
+export function createGuardedStreamer(opts: GuardedFetcherOptions): GuardedStreamer {
   const resolve = opts.resolve ?? systemHostResolver;
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
@@ -104,7 +117,7 @@ export function createGuardedFetcher(opts: GuardedFetcherOptions): GuardedFetche
     'accept-encoding': 'identity',
   };
 
-  async function hop(url: URL, wantBody: (mediaType: string) => boolean, signal: AbortSignal): Promise<Hop> {
+  async function hop<T>(url: URL, consume: (res: GuardedResponse) => Promise<T>, signal: AbortSignal): Promise<Hop<T>> {
     const addresses = await resolveCheckedAddresses(url, opts.guard, resolve);
     const secure = url.protocol === 'https:';
     const target = { addresses, secure, hostname: bareHostname(url), port: url.port === '' ? (secure ? 443 : 80) : Number(url.port) };
@@ -114,33 +127,23 @@ export function createGuardedFetcher(opts: GuardedFetcherOptions): GuardedFetche
       headersTimeout: 0,
       bodyTimeout: 0,
     });
+    let body: Dispatcher.ResponseData['body'] | undefined;
     try {
       const res = await client.request({ method: 'GET', path: `${url.pathname}${url.search}`, headers, signal });
+      body = res.body;
       const location = headerText(res.headers, 'location');
-      if (REDIRECTS.has(res.statusCode) && location !== undefined) {
-        discard(res.body);
-        return { redirect: parseHttpUrl(new URL(location, url).href) };
-      }
-      if (res.statusCode < 200 || res.statusCode > 299) {
-        discard(res.body);
-        throw new PreviewFetchError('status', `${url.href} answered ${res.statusCode}`);
-      }
+      if (REDIRECTS.has(res.statusCode) && location !== undefined) return { redirect: parseHttpUrl(new URL(location, url).href) };
+      if (res.statusCode < 200 || res.statusCode > 299) throw new PreviewFetchError('status', `${url.href} answered ${res.statusCode}`);
+      if (Number(headerText(res.headers, 'content-length') ?? NaN) > maxBytes) throw new PreviewFetchError('too_large', `declared body exceeds ${maxBytes} bytes`);
       const mediaType = (headerText(res.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      if (!wantBody(mediaType)) {
-        discard(res.body);
-        return { resource: { url: url.href, headers: res.headers, mediaType, body: Buffer.alloc(0) } };
-      }
-      if (Number(headerText(res.headers, 'content-length') ?? NaN) > maxBytes) {
-        discard(res.body);
-        throw new PreviewFetchError('too_large', `declared body exceeds ${maxBytes} bytes`);
-      }
-      return { resource: { url: url.href, headers: res.headers, mediaType, body: await readCapped(res.body, maxBytes) } };
+      return { result: await consume({ url: url.href, headers: res.headers, mediaType, body: capped(res.body, maxBytes) }) };
     } finally {
+      if (body && !body.readableEnded) discard(body);
       void client.destroy().catch(() => undefined);
     }
   }
 
-  return async (text, wantBody) => {
+  return async (text, consume) => {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -150,17 +153,30 @@ export function createGuardedFetcher(opts: GuardedFetcherOptions): GuardedFetche
     try {
       let url = parseHttpUrl(text);
       for (let redirects = 0; ; redirects++) {
-        const next = await hop(url, wantBody, controller.signal);
-        if ('resource' in next) return next.resource;
+        const next = await hop(url, consume, controller.signal);
+        if ('result' in next) return next.result;
         if (redirects >= maxRedirects) throw new PreviewFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
         url = next.redirect;
       }
     } catch (e) {
       if (timedOut) throw new PreviewFetchError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: e });
-      if (e instanceof PreviewFetchError) throw e;
+      // The consumer's own verdicts (a full disk, a size limit of its own) pass unchanged.
+      if (e instanceof PreviewFetchError || e instanceof MatrixError) throw e;
       throw new PreviewFetchError('network', (e as Error).message, { cause: e });
     } finally {
       clearTimeout(timer);
     }
   };
+}
+
+/** Builds the fetcher: the streamer, reading wanted bodies whole. */
+export function createGuardedFetcher(opts: GuardedFetcherOptions): GuardedFetcher {
+  const stream = createGuardedStreamer(opts);
+  return (text, wantBody) =>
+    stream(text, async (res) => {
+      if (!wantBody(res.mediaType)) return { url: res.url, headers: res.headers, mediaType: res.mediaType, body: Buffer.alloc(0) };
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.body) chunks.push(chunk);
+      return { url: res.url, headers: res.headers, mediaType: res.mediaType, body: Buffer.concat(chunks) };
+    });
 }

@@ -1,11 +1,13 @@
 /**
- * The seam for media of other servers (`serverName` ≠ ours). Fetching over federation
- * (`/_matrix/federation/v1/media/download`), caching and thumbnailing remote media belong to
- * this folder; until that lands every remote media is "not found".
+ * Media of other servers (`serverName` ≠ ours): served from the local copy once fetched, else
+ * downloaded from the origin through the {@link RemoteMediaSource} and recorded like an upload
+ * (origin = the remote server, no uploader). Concurrent requests for the same media share one
+ * download; requests arriving while it runs wait for it.
  */
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { MediaContext } from '../internal/media-context.js';
 import type { StoredMedia } from '../storage/index.js';
+import type { RemoteMediaSource } from './remote-media-source.js';
 
 /** How long the client is willing to wait, and what it asked for. */
 export interface RemoteMediaRequest {
@@ -15,9 +17,46 @@ export interface RemoteMediaRequest {
 }
 
 /**
- * The remote media, stored locally (fetched now if it is not cached yet). Throws M_NOT_FOUND
- * when the remote server does not have it (and, for now, always).
+ * The remote media, stored locally (fetched now if it is not cached yet). A quarantined copy is
+ * returned as it is (the caller refuses it), never refetched.
+ * @throws MatrixError M_NOT_FOUND, M_NOT_YET_UPLOADED, or a 502 when the origin fails
  */
-export async function fetchRemoteMedia(_ctx: MediaContext, req: RemoteMediaRequest): Promise<StoredMedia> {
-  throw MatrixError.notFound(`Remote media ${req.serverName}/${req.mediaId} is not available`);
+export async function fetchRemoteMedia(ctx: MediaContext, req: RemoteMediaRequest): Promise<StoredMedia> {
+  const cached = await ctx.storage.getMedia(req.serverName, req.mediaId);
+  if (cached && (cached.contentHash !== null || cached.quarantined)) return cached;
+  const { remote } = ctx;
+  if (!remote) throw MatrixError.notFound(`Remote media ${req.serverName}/${req.mediaId} is not available: federation is disabled`);
+  const key = `${req.serverName}/${req.mediaId}`;
+  let pending = ctx.remoteFetches.get(key);
+  if (!pending) {
+    pending = download(ctx, remote, req).finally(() => ctx.remoteFetches.delete(key));
+    ctx.remoteFetches.set(key, pending);
+  }
+  return pending;
+}
+
+async function download(ctx: MediaContext, remote: RemoteMediaSource, req: RemoteMediaRequest): Promise<StoredMedia> {
+  const fetched = await remote.fetch({ origin: req.serverName, mediaId: req.mediaId, waitMs: req.timeoutMs, maxBytes: ctx.settings.maxUploadBytes });
+  const media: StoredMedia = {
+    origin: req.serverName,
+    mediaId: req.mediaId,
+    contentHash: fetched.file.hash,
+    contentType: fetched.contentType ?? 'application/octet-stream',
+    uploadName: fetched.uploadName,
+    size: fetched.file.size,
+    userId: null,
+    createdTs: ctx.now(),
+    unusedExpiresTs: null,
+    quarantined: false,
+  };
+  try {
+    await ctx.storage.insertMedia(media);
+  } catch (e) {
+    // Another instance of the mediaapi stored the same media first: its row stands.
+    const stored = await ctx.storage.getMedia(req.serverName, req.mediaId);
+    if (!stored) throw e;
+    return stored;
+  }
+  ctx.logger.debug({ origin: req.serverName, mediaId: req.mediaId, size: media.size }, 'remote media cached');
+  return media;
 }

@@ -1,0 +1,140 @@
+/**
+ * Fetches another server's media over federation (spec v1.11 "Content Repository"): first the
+ * authenticated `GET /_matrix/federation/v1/media/download/{mediaId}` (signed, multipart answer),
+ * and only when the origin answers `404 M_UNRECOGNIZED` the deprecated
+ * `/_matrix/media/v3/download/{origin}/{mediaId}` with `allow_remote=false`. A `Location` (in the
+ * multipart answer, or a legacy redirect) is followed through the guarded fetcher: the URL is the
+ * origin's choice, so every hop is checked against the network policy like a URL preview.
+ * Bytes stream to the file store with the size limit applied as they arrive.
+ */
+import { Readable } from 'node:stream';
+import type { FederationClient } from '../../federationapi/client/federation-client.js';
+import { isFederationRequestError } from '../../federationapi/client/federation-request-error.js';
+import type { StreamedHttpResponse } from '../../federationapi/client/send-http-request.js';
+import { MatrixError } from '../../internal/errors/matrix-error.js';
+import type { MediaFileStore } from '../files/media-file-store.js';
+import type { GuardedStreamer } from '../preview/guarded-fetch.js';
+import { PreviewFetchError } from '../preview/preview-fetch-error.js';
+import { fileNameFromDisposition } from './parse-content-disposition.js';
+import { multipartBoundary, readMultipartMedia } from './read-multipart-media.js';
+import type { FetchedRemoteMedia, RemoteFetchRequest, RemoteMediaSource } from './remote-media-source.js';
+
+/** Time for the transfer itself, on top of the origin's wait for an async upload. */
+const TRANSFER_MS = 120_000;
+/** Room for the multipart framing around the media. */
+const FRAMING_BYTES = 64 * 1024;
+/** Largest error body read. */
+const MAX_ERROR_BYTES = 64 * 1024;
+
+export interface FederationMediaSourceDeps {
+  readonly client: Pick<FederationClient, 'requestStream'>;
+  /** For `Location` URLs: guarded like URL previews, with a byte cap of the largest media. */
+  readonly streamer: GuardedStreamer;
+  readonly files: MediaFileStore;
+}
+
+type Outcome = FetchedRemoteMedia | { readonly location: string } | 'fallback';
+
+export function createFederationMediaSource(deps: FederationMediaSourceDeps): RemoteMediaSource {
+  const store = async (req: RemoteFetchRequest, body: AsyncIterable<Buffer>, headers: Readonly<Record<string, string | string[] | undefined>>): Promise<FetchedRemoteMedia> => {
+    const file = await deps.files.put(Readable.from(body), req.maxBytes).catch((e: unknown) => {
+      throw e instanceof MatrixError && e.errcode === 'M_TOO_LARGE' ? MatrixError.mediaTooLargeToServe(`Remote media is larger than ${req.maxBytes} bytes`) : e;
+    });
+    return { file, contentType: header(headers, 'content-type') ?? null, uploadName: fileNameFromDisposition(header(headers, 'content-disposition')) };
+  };
+
+  const request = (req: RemoteFetchRequest, path: string, query: Record<string, string | number | boolean>, signed: boolean, consume: (res: StreamedHttpResponse) => Promise<Outcome>) =>
+    deps.client.requestStream(
+      { destination: req.origin, method: 'GET', path, query, signed, timeoutMs: req.waitMs + TRANSFER_MS, maxResponseBytes: req.maxBytes + FRAMING_BYTES },
+      consume,
+    );
+
+  const authenticated = (req: RemoteFetchRequest): Promise<Outcome> =>
+    request(req, `/_matrix/federation/v1/media/download/${encodeURIComponent(req.mediaId)}`, { timeout_ms: req.waitMs }, true, async (res) => {
+      if (res.status !== 200) {
+        const error = await readError(res);
+        if (res.status === 404 && (error === undefined || error.errcode === 'M_UNRECOGNIZED')) return 'fallback';
+        throw remoteError(req.origin, res.status, error);
+      }
+      const boundary = multipartBoundary(header(res.headers, 'content-type'));
+      if (boundary === undefined) throw MatrixError.badGateway(`${req.origin} answered the media download without a multipart/mixed body`);
+      const media = await readMultipartMedia(res.body, boundary).catch((e: unknown) => {
+        throw MatrixError.badGateway(`${req.origin} sent a malformed multipart body: ${(e as Error).message}`);
+      });
+      const location = media.headers.location;
+      if (location !== undefined) return { location };
+      return store(req, media.body, media.headers);
+    });
+
+  const legacy = (req: RemoteFetchRequest): Promise<Outcome> =>
+    request(
+      req,
+      `/_matrix/media/v3/download/${encodeURIComponent(req.origin)}/${encodeURIComponent(req.mediaId)}`,
+      { allow_remote: false, allow_redirect: true, timeout_ms: req.waitMs },
+      false,
+      async (res) => {
+        const location = header(res.headers, 'location');
+        if ([301, 302, 303, 307, 308].includes(res.status) && location !== undefined) return { location };
+        if (res.status !== 200) throw remoteError(req.origin, res.status, await readError(res));
+        return store(req, res.body, res.headers);
+      },
+    );
+
+  const follow = (req: RemoteFetchRequest, url: string): Promise<FetchedRemoteMedia> =>
+    deps.streamer(url, (res) => store(req, res.body, res.headers)).catch((e: unknown) => {
+      if (!(e instanceof PreviewFetchError)) throw e;
+      if (e.kind === 'too_large') throw MatrixError.mediaTooLargeToServe(`Remote media is larger than ${req.maxBytes} bytes`);
+      throw MatrixError.badGateway(`The media location ${req.origin} gave could not be fetched: ${e.message}`);
+    });
+
+  return {
+    async fetch(req) {
+      try {
+        let outcome = await authenticated(req);
+        if (outcome === 'fallback') outcome = await legacy(req);
+        if (outcome === 'fallback') throw MatrixError.notFound('Media not found');
+        return 'location' in outcome ? await follow(req, outcome.location) : outcome;
+      } catch (e) {
+        if (!isFederationRequestError(e)) throw e;
+        if (e.kind === 'too_large') throw MatrixError.mediaTooLargeToServe(`Remote media is larger than ${req.maxBytes} bytes`);
+        throw MatrixError.badGateway(`Could not fetch media from ${req.origin}: ${e.message}`);
+      }
+    },
+  };
+}
+
+function header(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+interface RemoteErrorBody {
+  readonly errcode?: unknown;
+  readonly error?: unknown;
+}
+
+/** The JSON error body of a non-2xx answer, if it is one (read up to a small cap). */
+async function readError(res: StreamedHttpResponse): Promise<RemoteErrorBody | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > MAX_ERROR_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  try {
+    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as RemoteErrorBody) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the client hears when the origin refused: its own "not found" and "not yet", else 502. */
+function remoteError(origin: string, status: number, error: RemoteErrorBody | undefined): MatrixError {
+  const errcode = typeof error?.errcode === 'string' ? error.errcode : undefined;
+  if (status === 404) return MatrixError.notFound('Media not found');
+  if (errcode === 'M_NOT_YET_UPLOADED' || status === 504) return MatrixError.notYetUploaded();
+  if (errcode === 'M_TOO_LARGE') return MatrixError.mediaTooLargeToServe(`${origin} will not serve media this large`);
+  return MatrixError.badGateway(`${origin} answered ${status}${errcode === undefined ? '' : ` ${errcode}`}`);
+}

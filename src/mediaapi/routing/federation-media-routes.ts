@@ -1,0 +1,61 @@
+/**
+ * The federation media endpoints (spec v1.11): other servers download our users' media and its
+ * thumbnails, authenticated with X-Matrix, answered as `multipart/mixed` (empty JSON metadata,
+ * then the bytes). Only our own media is served: a server never proxies a third server's media.
+ */
+import Type from 'typebox';
+import { defineRoute, type AnyRoute, type RouteContext, type RouteResult } from '../../internal/httputil/route.js';
+import { sendMultipartMedia } from '../download/send-multipart-media.js';
+import { loadMedia } from '../internal/load-media.js';
+import type { MediaContext } from '../internal/media-context.js';
+import { thumbnailFor } from '../internal/thumbnail-for.js';
+import { checkMediaRef } from './media-ref.js';
+
+const Params = Type.Object({ mediaId: Type.String() });
+const DownloadQuery = Type.Object({ timeout_ms: Type.Optional(Type.Integer({ minimum: 0 })) });
+const ThumbnailQuery = Type.Object({
+  width: Type.Integer({ minimum: 1 }),
+  height: Type.Integer({ minimum: 1 }),
+  method: Type.Optional(Type.Union([Type.Literal('crop'), Type.Literal('scale')])),
+  animated: Type.Optional(Type.Boolean()),
+  timeout_ms: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
+export function federationMediaRoutes(ctx: MediaContext): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/_matrix/federation/v1/media/download/:mediaId',
+      auth: 'federation',
+      rateLimit: 'media',
+      schema: { params: Params, query: DownloadQuery },
+      handler: async (c: RouteContext<{ params: typeof Params; query: typeof DownloadQuery }>): Promise<RouteResult> => {
+        checkMediaRef(ctx.serverName, c.params.mediaId);
+        const media = await loadMedia(ctx, ctx.serverName, c.params.mediaId, c.query.timeout_ms);
+        return sendMultipartMedia(c.reply, {
+          path: ctx.files.pathOf(media.contentHash),
+          contentType: media.contentType ?? 'application/octet-stream',
+          fileName: media.uploadName,
+        });
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/_matrix/federation/v1/media/thumbnail/:mediaId',
+      auth: 'federation',
+      rateLimit: 'media',
+      schema: { params: Params, query: ThumbnailQuery },
+      handler: async (c: RouteContext<{ params: typeof Params; query: typeof ThumbnailQuery }>): Promise<RouteResult> => {
+        checkMediaRef(ctx.serverName, c.params.mediaId);
+        const media = await loadMedia(ctx, ctx.serverName, c.params.mediaId, c.query.timeout_ms);
+        const thumb = await thumbnailFor(ctx, media, {
+          width: c.query.width,
+          height: c.query.height,
+          method: c.query.method ?? 'scale',
+          animated: c.query.animated ?? false,
+        });
+        return sendMultipartMedia(c.reply, { path: ctx.files.pathOf(thumb.contentHash), contentType: thumb.contentType, fileName: null });
+      },
+    }),
+  ];
+}
