@@ -1,17 +1,21 @@
 /**
- * `npm run bench -- media`: the mediaapi on a monolith over real HTTP from this process.
+ * `npm run bench -- media`: the mediaapi of the SQLite monolith run as users run it (the `axon`
+ * binary in its own process, bench/lib/bench-server.ts), over real HTTP from this process.
  * - thumbnails: a 2000×1500 JPEG is uploaded, then distinct dynamic crop sizes are requested
  *   (`--concurrency` in flight, 4) so each one is rendered by sharp, never served from the cache,
  *   for `--seconds` (5) or `--n` (300) thumbnails;
  * - uploads: 20 uploads of 10 MB each at once, the bodies streamed from small chunks so the load
- *   generator holds almost nothing; the process's RSS is sampled every 10 ms. Uploads are
- *   streamed to disk, so the peak should stay near the idle RSS rather than grow by 200 MB.
+ *   generator holds almost nothing; the server process's RSS is sampled every 10 ms (from
+ *   /proc). Uploads are streamed to disk, so the peak should stay near the idle RSS rather than
+ *   grow by 200 MB.
  * Details go to stderr; the last line is `{"thumbnails_per_s": …, "peak_rss_mb_20x10mb_uploads": …}`.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { jpeg, request, startMediaTestServer, uploadOk, type MediaTestServer } from '../test/mediaapi/media-test-kit.js';
+import { jpeg, request } from '../test/mediaapi/media-test-kit.js';
+import { registerUser, type BenchUser } from './lib/bench-client.js';
+import { startBenchServer, type BenchServer } from './lib/bench-server.js';
 
 const { values } = parseArgs({
   options: { n: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' }, seconds: { type: 'string', default: '5' } },
@@ -20,8 +24,10 @@ const N = Number(values.n);
 const CONCURRENCY = Number(values.concurrency);
 const SECONDS = Number(values.seconds);
 
-async function thumbnails(s: MediaTestServer): Promise<number> {
-  const id = await uploadOk(s, await jpeg(2000, 1500), 'image/jpeg');
+async function thumbnails(s: BenchServer, user: BenchUser): Promise<number> {
+  const up = await request(`${s.clientUrl}/_matrix/media/v3/upload`, { method: 'POST', headers: { authorization: `Bearer ${user.token}`, 'content-type': 'image/jpeg' }, body: await jpeg(2000, 1500) });
+  const id = String(up.json?.content_uri).split('/').pop();
+  if (up.status !== 200 || id === undefined) throw new Error(`upload: ${up.status} ${up.bytes.toString()}`);
   // Let the configured sizes made at upload finish, so they do not share the measured window.
   await new Promise((r) => setTimeout(r, 1000));
   let next = 0;
@@ -33,8 +39,8 @@ async function thumbnails(s: MediaTestServer): Promise<number> {
       const i = next++;
       // Sizes no configured box covers and no earlier request used: a fresh render each time.
       const w = 801 + i;
-      const res = await request(`${s.url}/_matrix/client/v1/media/thumbnail/hs.test/${id}?width=${w}&height=601&method=crop`, {
-        token: s.alice.accessToken,
+      const res = await request(`${s.clientUrl}/_matrix/client/v1/media/thumbnail/bench.test/${id}?width=${w}&height=601&method=crop`, {
+        token: user.token,
       });
       if (res.status !== 200) throw new Error(`thumbnail ${w}: ${res.status} ${res.bytes.toString()}`);
       done++;
@@ -46,14 +52,13 @@ async function thumbnails(s: MediaTestServer): Promise<number> {
   return perS;
 }
 
-async function uploads(s: MediaTestServer): Promise<number> {
+async function uploads(s: BenchServer, user: BenchUser): Promise<number> {
   const CHUNK = 256 * 1024;
   const SIZE = 10 * 1024 * 1024;
-  (globalThis as { gc?: () => void }).gc?.();
-  const idle = process.memoryUsage().rss;
+  const idle = s.rssMb();
   let peak = idle;
   const sampler = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, s.rssMb());
   }, 10);
   const t0 = performance.now();
   await Promise.all(
@@ -62,9 +67,9 @@ async function uploads(s: MediaTestServer): Promise<number> {
       async function* body() {
         for (let sent = 0; sent < SIZE; sent += CHUNK) yield chunk;
       }
-      const res = await request(`${s.url}/_matrix/media/v3/upload?filename=u${u}.bin`, {
+      const res = await request(`${s.clientUrl}/_matrix/media/v3/upload?filename=u${u}.bin`, {
         method: 'POST',
-        token: s.alice.accessToken,
+        token: user.token,
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(SIZE) },
         body: ReadableStream.from(body()),
         duplex: 'half',
@@ -73,16 +78,16 @@ async function uploads(s: MediaTestServer): Promise<number> {
     }),
   );
   clearInterval(sampler);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
-  console.error(`uploads: 20×10 MB in ${((performance.now() - t0) / 1000).toFixed(2)} s; RSS idle ${mb(idle)} MB, peak ${mb(peak)} MB`);
-  return mb(peak);
+  peak = Math.max(peak, s.rssMb());
+  console.error(`uploads: 20×10 MB in ${((performance.now() - t0) / 1000).toFixed(2)} s; server RSS before ${idle} MB, peak ${peak} MB`);
+  return peak;
 }
 
-const s = await startMediaTestServer({ max_upload_bytes: 20 * 1024 * 1024 });
+const s = await startBenchServer('media', (dir) => ({ media: { path: `${dir}/media`, max_upload_bytes: 20 * 1024 * 1024 } }));
 try {
-  const thumbnailsPerS = await thumbnails(s);
-  const peakRss = await uploads(s);
+  const user = await registerUser(s.clientUrl, 'bench');
+  const thumbnailsPerS = await thumbnails(s, user);
+  const peakRss = await uploads(s, user);
   console.log(JSON.stringify({ thumbnails_per_s: Math.round(thumbnailsPerS * 10) / 10, peak_rss_mb_20x10mb_uploads: peakRss }));
 } finally {
   await s.stop();

@@ -10,19 +10,9 @@ import { sendMedia } from '../download/send-media.js';
 import { loadMedia } from '../internal/load-media.js';
 import type { MediaContext } from '../internal/media-context.js';
 import { thumbnailFor } from '../internal/thumbnail-for.js';
-import { checkMediaRef, MediaFileParams, MediaParams } from './media-ref.js';
+import { checkMediaRef, MediaFileParams, MediaParams, thumbnailRequestOf, ThumbnailQuery } from './media-ref.js';
 
 const DownloadQuery = Type.Object({
-  timeout_ms: Type.Optional(Type.Integer({ minimum: 0 })),
-  allow_remote: Type.Optional(Type.Boolean()),
-  allow_redirect: Type.Optional(Type.Boolean()),
-});
-
-const ThumbnailQuery = Type.Object({
-  width: Type.Integer({ minimum: 1 }),
-  height: Type.Integer({ minimum: 1 }),
-  method: Type.Optional(Type.Union([Type.Literal('crop'), Type.Literal('scale')])),
-  animated: Type.Optional(Type.Boolean()),
   timeout_ms: Type.Optional(Type.Integer({ minimum: 0 })),
   allow_remote: Type.Optional(Type.Boolean()),
   allow_redirect: Type.Optional(Type.Boolean()),
@@ -89,12 +79,7 @@ async function thumbnail(ctx: MediaContext, c: ThumbnailCtx): Promise<RouteResul
   checkMediaRef(serverName, mediaId);
   refuseRemote(ctx, serverName, c.query.allow_remote);
   const media = await loadMedia(ctx, serverName, mediaId, c.query.timeout_ms);
-  const thumb = await thumbnailFor(ctx, media, {
-    width: c.query.width,
-    height: c.query.height,
-    method: c.query.method ?? 'scale',
-    animated: c.query.animated ?? false,
-  });
+  const thumb = await thumbnailFor(ctx, media, thumbnailRequestOf(c.query));
   return sendMedia(c.request, c.reply, { path: ctx.files.pathOf(thumb.contentHash), contentType: thumb.contentType, fileName: null });
 }
 

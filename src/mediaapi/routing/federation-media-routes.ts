@@ -9,17 +9,10 @@ import { sendMultipartMedia } from '../download/send-multipart-media.js';
 import { loadMedia } from '../internal/load-media.js';
 import type { MediaContext } from '../internal/media-context.js';
 import { thumbnailFor } from '../internal/thumbnail-for.js';
-import { checkMediaRef } from './media-ref.js';
+import { checkMediaRef, thumbnailRequestOf, ThumbnailQuery } from './media-ref.js';
 
 const Params = Type.Object({ mediaId: Type.String() });
 const DownloadQuery = Type.Object({ timeout_ms: Type.Optional(Type.Integer({ minimum: 0 })) });
-const ThumbnailQuery = Type.Object({
-  width: Type.Integer({ minimum: 1 }),
-  height: Type.Integer({ minimum: 1 }),
-  method: Type.Optional(Type.Union([Type.Literal('crop'), Type.Literal('scale')])),
-  animated: Type.Optional(Type.Boolean()),
-  timeout_ms: Type.Optional(Type.Integer({ minimum: 0 })),
-});
 
 export function federationMediaRoutes(ctx: MediaContext): AnyRoute[] {
   return [
@@ -48,12 +41,7 @@ export function federationMediaRoutes(ctx: MediaContext): AnyRoute[] {
       handler: async (c: RouteContext<{ params: typeof Params; query: typeof ThumbnailQuery }>): Promise<RouteResult> => {
         checkMediaRef(ctx.serverName, c.params.mediaId);
         const media = await loadMedia(ctx, ctx.serverName, c.params.mediaId, c.query.timeout_ms);
-        const thumb = await thumbnailFor(ctx, media, {
-          width: c.query.width,
-          height: c.query.height,
-          method: c.query.method ?? 'scale',
-          animated: c.query.animated ?? false,
-        });
+        const thumb = await thumbnailFor(ctx, media, thumbnailRequestOf(c.query));
         return sendMultipartMedia(c.reply, { path: ctx.files.pathOf(thumb.contentHash), contentType: thumb.contentType, fileName: null });
       },
     }),
