@@ -8,7 +8,12 @@
  *
  * On SQLite, a call made while its flow holds the connection (inside a transaction, where
  * Kysely's connection lock keeps every other flow out) runs the prepared statement on the
- * handle directly, skipping Kysely's executor as well.
+ * handle directly, skipping Kysely's executor as well. So does a call made outside any
+ * transaction when the target offers the handle for it and no transaction is open on the
+ * connection at that instant: better-sqlite3 runs the statement synchronously, as its own
+ * transaction, exactly what Kysely would run after its connection lock and promise hops. While
+ * another flow's transaction is open, the call goes through Kysely and waits for it as before
+ * (run directly, it would read that transaction's uncommitted writes or write into it).
  */
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import type { SqlEngine, StorageCapabilities } from './storage-capabilities.js';
@@ -16,6 +21,8 @@ import type { SqlEngine, StorageCapabilities } from './storage-capabilities.js';
 /** The subset of a better-sqlite3 handle a prepared query runs on. */
 export interface SqliteStatementSource {
   prepare(source: string): SqliteStatement;
+  /** Whether a transaction is open on the connection (better-sqlite3's `inTransaction`). */
+  readonly inTransaction: boolean;
 }
 interface SqliteStatement {
   readonly reader: boolean;
@@ -33,6 +40,11 @@ export interface QueryTarget {
    * transaction); absent otherwise, and always on PostgreSQL.
    */
   readonly sqlite?: SqliteStatementSource;
+  /**
+   * The SQLite handle of a target outside any transaction: used for a call only when no
+   * transaction is open on the connection at that instant (see the file comment).
+   */
+  readonly sqliteAutocommit?: SqliteStatementSource;
 }
 
 /** A compiled query: rows (for reads and `returning`), or the number of rows changed. */
@@ -82,8 +94,9 @@ export function preparedQuery<DB, P extends object, Row>(
   const execute = async (target: QueryTarget, params: P): Promise<{ rows: Row[]; changed: number }> => {
     const c = compile(target);
     const values = bind(c, params);
-    if (target.sqlite) {
-      const stmt = target.sqlite.prepare(c.sql);
+    const handle = target.sqlite ?? (target.sqliteAutocommit?.inTransaction === false ? target.sqliteAutocommit : undefined);
+    if (handle) {
+      const stmt = handle.prepare(c.sql);
       if (stmt.reader) return { rows: stmt.all(...values) as Row[], changed: 0 };
       return { rows: [], changed: stmt.run(...values).changes };
     }

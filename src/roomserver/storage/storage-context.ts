@@ -86,9 +86,13 @@ export function rootContext(
   return { db, caps, caches, sqliteHandle, learn: (kind, value, nid) => cacheNid(caches, kind, value, nid), afterCommit: (effect) => effect() };
 }
 
-/** Where a prepared query of this context runs: on the SQLite handle only inside a transaction. */
+/**
+ * Where a prepared query of this context runs: on the SQLite handle inside a transaction; outside
+ * one, on the handle only while no transaction is open on it (`prepared-query.ts`).
+ */
 export function queryTarget(ctx: StorageContext): QueryTarget {
-  return ctx.inTransaction === true && ctx.sqliteHandle ? { db: ctx.db, caps: ctx.caps, sqlite: ctx.sqliteHandle } : ctx;
+  if (!ctx.sqliteHandle) return ctx;
+  return ctx.inTransaction === true ? { db: ctx.db, caps: ctx.caps, sqlite: ctx.sqliteHandle } : { db: ctx.db, caps: ctx.caps, sqliteAutocommit: ctx.sqliteHandle };
 }
 
 /**

@@ -137,6 +137,35 @@ describeEachBackend('embedded bus storage', (ctx) => {
     await bus.close();
   });
 
+  it('shares one read among consumers reading after the same position, never one older than the caller', async () => {
+    const database = await ctx.open();
+    const bus = await createEmbeddedBus({ database, ...fast }); // migrates the tables
+    await bus.close();
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => sqlConsumerStore(database, topic.name, name));
+    const start = (await a!.open()).position;
+    await b!.open();
+    await c!.open();
+    const row = (n: number) => toMessageRows([{ topic, key: 'k', payload: { n } }]);
+    await insertLogRows(database.db as Kysely<BusTables>, database.caps, row(1));
+    // Issued in one turn (as a publish wakes them): one read, each caller its own objects and limit.
+    const [ra, rb, rc] = await Promise.all([a!.fetch(start, 10), b!.fetch(start, 10), c!.fetch(start, 1)]);
+    assert.deepEqual(ra.messages.map((m) => m.payload), [{ n: 1 }]);
+    assert.deepEqual(rb.messages.map((m) => m.payload), [{ n: 1 }]);
+    assert.deepEqual(rc.messages.map((m) => m.payload), [{ n: 1 }]);
+    assert.notEqual(ra.messages[0]!.payload, rb.messages[0]!.payload, 'no payload object is shared between consumers');
+    // A read asked for after a commit sees it, even while another consumer's read is under way.
+    const early = a!.fetch(start, 10);
+    await insertLogRows(database.db as Kysely<BusTables>, database.caps, row(2));
+    const late = await b!.fetch(start, 10);
+    assert.deepEqual(late.messages.map((m) => m.payload), [{ n: 1 }, { n: 2 }]);
+    assert.ok((await early).messages.length >= 1);
+    // Different limits in one turn: each gets at most its own.
+    await insertLogRows(database.db as Kysely<BusTables>, database.caps, row(3));
+    const [small, big] = await Promise.all([a!.fetch(start, 2), b!.fetch(start, 3)]);
+    assert.deepEqual(small.messages.map((m) => m.payload), [{ n: 1 }, { n: 2 }]);
+    assert.deepEqual(big.messages.map((m) => m.payload), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  });
+
   it('relays an outbox row again with the same id after a crash between relay and delete', async () => {
     const busDb = await ctx.open();
     const producerDb = await ctx.open();

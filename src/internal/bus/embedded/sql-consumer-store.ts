@@ -7,7 +7,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../sqlutil/database.js';
 import type { StorageCapabilities } from '../../sqlutil/storage-capabilities.js';
 import type { MessageRow } from '../message-rows.js';
-import { preparedQuery } from '../../sqlutil/prepared-query.js';
+import { preparedQuery, type QueryTarget } from '../../sqlutil/prepared-query.js';
 import { readHorizon, type BusTables } from './bus-tables.js';
 import type { ConsumerState, ConsumerStore, Position, StoredMessage } from './consumer-store.js';
 
@@ -71,7 +71,9 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
   const db = database.db as Kysely<BusTables>;
   const caps = database.caps;
   const pendingChunk = rowsPerStatement(caps, 3);
-  const target = { db, caps };
+  // Outside a transaction: on the SQLite handle while no transaction holds it (prepared-query.ts).
+  const target: QueryTarget = { db, caps, sqliteAutocommit: database.sqlite };
+  const reads = sharedReads(database, topic);
 
   return {
     async open(): Promise<ConsumerState> {
@@ -99,9 +101,9 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
     },
 
     async fetch(after: Position, limit: number) {
-      const rows = await fetchQuery.all(target, { topic, xid: after.xid, seq: after.seq, limit });
+      const rows = await reads.fetch(target, after, limit);
       const messages: StoredMessage[] = [];
-      for (const r of rows) {
+      for (const r of rows.length > limit ? rows.slice(0, limit) : rows) {
         // Rows are in xid order, so the first one past the horizon ends what is safe to read.
         if (r.xid >= r.horizon) return { messages, limited: true };
         messages.push(toStored(r));
@@ -111,7 +113,7 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
 
     async save(position: Position, addPending: readonly number[], removePending: readonly number[]) {
       const update = (q: Kysely<BusTables>) =>
-        savePositionQuery.run({ db: q, caps }, { topic, consumer, xid: position.xid, seq: position.seq, now: Date.now() });
+        savePositionQuery.run(q === db ? target : { db: q, caps }, { topic, consumer, xid: position.xid, seq: position.seq, now: Date.now() });
       if (addPending.length === 0 && removePending.length === 0) {
         await update(db);
         return;
@@ -139,7 +141,55 @@ export function sqlConsumerStore(database: Database, topic: string, consumer: st
   };
 }
 
-// Every delivered message costs one fetch and one position write per consumer: prepared.
+/** A row of {@link fetchQuery}. */
+type LogRow = { seq: number; xid: number; msg_key: string; msg_id: string; payload: string; horizon: number };
+
+/** A read of a topic's log not yet sent to the database, which other consumers may join. */
+interface SharedRead {
+  readonly after: Position;
+  limit: number;
+  started: boolean;
+  readonly rows: Promise<LogRow[]>;
+}
+
+/** Each topic's open {@link SharedRead}, per bus database. */
+const openReads = new WeakMap<Database, Map<string, SharedRead | undefined>>();
+
+/**
+ * The reads of one topic's log, shared by its consumers. A publish wakes every consumer of the
+ * topic in the same turn and each reads after the same position: one query serves them all. A
+ * read joins another only before that one has run its query (the query starts a microtask
+ * later), so its rows are never older than a read of its own would have been. Each consumer
+ * parses the payloads itself: handlers never share an object.
+ */
+function sharedReads(database: Database, topic: string): { fetch(target: QueryTarget, after: Position, limit: number): Promise<LogRow[]> } {
+  let byTopic = openReads.get(database);
+  if (!byTopic) openReads.set(database, (byTopic = new Map()));
+  const open = byTopic;
+  return {
+    fetch(target, after, limit) {
+      const joined = open.get(topic);
+      if (joined && !joined.started && joined.after.xid === after.xid && joined.after.seq === after.seq) {
+        joined.limit = Math.max(joined.limit, limit);
+        return joined.rows;
+      }
+      const read: SharedRead = {
+        after,
+        limit,
+        started: false,
+        rows: Promise.resolve().then(() => {
+          read.started = true;
+          if (open.get(topic) === read) open.delete(topic);
+          return fetchQuery.all(target, { topic, xid: after.xid, seq: after.seq, limit: read.limit });
+        }),
+      };
+      open.set(topic, read);
+      return read.rows;
+    },
+  };
+}
+
+// Every delivered message costs one fetch (shared by the topic's consumers) and one position write per consumer: prepared.
 const fetchQuery = preparedQuery((db: Kysely<BusTables>, p: { topic: string; xid: number; seq: number; limit: number }, caps) =>
   db
     .selectFrom('bus_log')
