@@ -1,8 +1,8 @@
 /**
  * The syncapi as a component: opens and migrates its storage, loads the notifier's index of
  * joined members, starts its consumers (the roomserver's output, written to storage; the
- * userapi's account-data changes, which only wake; typing into memory; receipts and presence
- * into storage) and serves `/sync` and the filter routes. It has no internal API:
+ * userapi's account-data changes, which only wake; typing into memory; receipts, presence and
+ * unread notification counts into storage) and serves `/sync` and the filter routes. It has no internal API:
  * nothing calls it yet.
  */
 import { domainOf } from '../matrix/ids/domain-of.js';
@@ -19,6 +19,9 @@ import { createToDevicePosition } from './sync/to-device-stream-provider.js';
 import { createDeviceListPosition } from './sync/device-list-stream-provider.js';
 import { startDeviceListConsumers } from './consumers/device-list-changes.js';
 import { keysChangesRoutes } from './routing/keys-changes.js';
+import { notificationsRoutes } from './routing/notifications.js';
+import { startNotificationDataConsumer } from './consumers/userapi-notification-data.js';
+import { createNotificationDataPosition } from './sync/notification-data-stream-provider.js';
 import { createSyncPresenceUpdater } from './sync/sync-presence-updater.js';
 import { createTypingCache } from './typing-cache.js';
 import { createAccountDataPositions } from './sync/account-data-positions.js';
@@ -60,12 +63,14 @@ export const syncapiComponent: ComponentDefinition = {
     const toDevice = await startSendToDeviceConsumer(ctx.bus, { storage, userapi, notifier, position: toDevicePosition, serverName });
     const deviceListPosition = createDeviceListPosition(await storage.latestDeviceListPosition());
     const deviceLists = await startDeviceListConsumers(ctx.bus, { storage, notifier, position: deviceListPosition });
+    const notificationDataPosition = createNotificationDataPosition(await storage.latestNotificationDataPosition());
+    const notificationData = await startNotificationDataConsumer(ctx.bus, { storage, notifier, position: notificationDataPosition });
     const presenceEnabled = ctx.config.presence.enabled;
     const setPresence = createSyncPresenceUpdater({ userapi, storage, logger: ctx.logger, enabled: presenceEnabled });
-    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled, accountDataPositions, toDevicePosition, deviceListPosition });
+    const streams = syncStreams({ storage, roomserver, userapi, typing, presenceEnabled, accountDataPositions, toDevicePosition, deviceListPosition, notificationDataPosition });
     const legacy: LegacyDeps = { storage, roomserver: ctx.api<LegacyRoomserverAPI>('roomserver'), notifier, streams, userapi };
     return {
-      publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver }), ...searchRoutes({ storage, roomserver }), ...legacyEventsRoutes(legacy), ...legacyInitialSyncRoutes(legacy), ...roomInitialSyncRoutes(legacy), ...keysChangesRoutes({ storage })],
+      publicRoutes: [...syncRoutes({ storage, notifier, streams, userapi, setPresence }), ...filterRoutes({ userApi: userapi }), ...messagesRoutes({ storage, roomserver }), ...contextRoutes({ storage, roomserver }), ...relationsRoutes({ storage, roomserver }), ...threadsRoutes({ storage, roomserver }), ...searchRoutes({ storage, roomserver }), ...legacyEventsRoutes(legacy), ...legacyInitialSyncRoutes(legacy), ...roomInitialSyncRoutes(legacy), ...keysChangesRoutes({ storage }), ...notificationsRoutes({ userapi })],
       drain: () => notifier.close(),
       stop: async () => {
         await rooms.stop();
@@ -75,6 +80,7 @@ export const syncapiComponent: ComponentDefinition = {
         await presence.stop();
         await toDevice.stop();
         await Promise.all(deviceLists.map((d) => d.stop()));
+        await notificationData.stop();
         typing.close();
       },
     };

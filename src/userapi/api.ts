@@ -771,6 +771,77 @@ export interface ClientUserAPI {
   queryLatestKeyChangePos(req: QueryLatestKeyChangePosRequest): Promise<QueryLatestKeyChangePosResponse>;
   /** A local user's device list with its `stream_id`, for other servers (`/user/devices`). */
   queryDeviceList(req: QueryDeviceListRequest): Promise<QueryDeviceListResponse>;
+  /** Creates, replaces or deletes a pusher (`POST /pushers/set`). */
+  performPusherSet(req: PerformPusherSetRequest): Promise<EmptyResponse>;
+  /** The user's pushers (`GET /pushers`). */
+  queryPushers(req: QueryPushersRequest): Promise<QueryPushersResponse>;
+  /** The user's notifications, newest first (`GET /notifications`). */
+  queryNotifications(req: QueryNotificationsRequest): Promise<QueryNotificationsResponse>;
+}
+
+// ---- Push: pushers and notifications (spec "Push Notifications") ----
+
+/** A pusher as stored: what `/pushers` lists and where notifications are sent. */
+export interface Pusher {
+  readonly pushkey: string;
+  readonly kind: 'http' | 'email';
+  readonly appId: string;
+  readonly appDisplayName: string;
+  readonly deviceDisplayName: string;
+  readonly profileTag: string | null;
+  readonly lang: string;
+  /** The pusher's `data`: `url` (http pushers), `format`, and whatever else the client gave. */
+  readonly data: JsonObject;
+  /** When it was last set (ms since the epoch); sent to the gateway as `pushkey_ts` (seconds). */
+  readonly pushkeyTs: number;
+  /** The device whose session created it: the pusher goes when that device does. */
+  readonly deviceId: string | null;
+}
+
+/** `POST /pushers/set`: `pusher: null` deletes the pusher `appId`/`pushkey` of the user. */
+export interface PerformPusherSetRequest {
+  readonly userId: string;
+  readonly deviceId: string | null;
+  readonly appId: string;
+  readonly pushkey: string;
+  /** The pusher to create or replace; null for `kind: null` (delete). */
+  readonly pusher: Omit<Pusher, 'pushkey' | 'appId' | 'pushkeyTs' | 'deviceId'> | null;
+  /** `append`: keep other users' pushers with the same app ID and pushkey. */
+  readonly append: boolean;
+}
+
+export interface QueryPushersRequest {
+  readonly userId: string;
+}
+
+export interface QueryPushersResponse {
+  readonly pushers: readonly Pusher[];
+}
+
+/** `GET /notifications`. */
+export interface QueryNotificationsRequest {
+  readonly userId: string;
+  /** The `next_token` of an earlier page; null for the newest. */
+  readonly from: string | null;
+  readonly limit: number;
+  /** `only=highlight`. */
+  readonly onlyHighlight: boolean;
+}
+
+export interface NotificationEntry {
+  readonly actions: readonly JsonValue[];
+  /** The event as clients see it (client format, room_id included). */
+  readonly event: JsonObject;
+  readonly profileTag: string | null;
+  readonly read: boolean;
+  readonly roomId: string;
+  readonly ts: number;
+}
+
+export interface QueryNotificationsResponse {
+  readonly notifications: readonly NotificationEntry[];
+  /** Absent on the last page. */
+  readonly nextToken: string | null;
 }
 
 /** What the syncapi calls. */
@@ -781,6 +852,8 @@ export type SyncUserAPI = Pick<
   | 'performPresenceUpdate'
   // `device_one_time_keys_count` and `device_unused_fallback_key_types` of `/sync`.
   | 'queryOneTimeKeyCounts'
+  // `GET /notifications`.
+  | 'queryNotifications'
 >;
 
 /** What the federationapi calls. */
@@ -792,6 +865,9 @@ export type FederationUserAPI = Pick<ClientUserAPI, 'queryProfile' | 'queryDevic
 export type UserAPI = ClientUserAPI;
 
 export const UserAPIMethods = {
+  performPusherSet: true,
+  queryPushers: true,
+  queryNotifications: true,
   performAccountCreation: true,
   queryAccountAvailability: true,
   queryAccount: true,

@@ -6,6 +6,8 @@
 import type { UserRoomserverAPI } from '../roomserver/api.js';
 import type { ComponentDefinition } from '../setup/component.js';
 import { startRoomserverConsumer } from './consumers/roomserver.js';
+import { startPushPipeline } from './consumers/start-push-pipeline.js';
+import { createNetworkGuard } from '../internal/net/network-guard.js';
 import { userapiInternalApi } from './inthttp.js';
 import { createUserInternalAPI } from './internal/index.js';
 import { openUserStorage } from './storage/index.js';
@@ -24,9 +26,13 @@ export const userapiComponent: ComponentDefinition = {
       outbox,
       logger: ctx.logger,
       searchAllUsers: ctx.config.user_directory.search_all_users,
+      roomserver: ctx.api<UserRoomserverAPI>('roomserver'),
     });
     const roomserver = ctx.api<UserRoomserverAPI>('roomserver');
     const directory = await startRoomserverConsumer(ctx.bus, { storage, roomserver, serverName: ctx.config.server_name, logger: ctx.logger });
-    return { api, publicRoutes: [], stop: () => directory.stop() };
+    // Notifications and pushes: their own consumers, so pushes never wait behind the directory.
+    const guard = createNetworkGuard({ allowNetworks: ctx.config.federation.allow_networks, denyNetworks: ctx.config.federation.deny_networks });
+    const push = await startPushPipeline({ bus: ctx.bus, outbox, storage, roomserver, api, serverName: ctx.config.server_name, guard, logger: ctx.logger });
+    return { api, publicRoutes: [], stop: () => Promise.all([directory.stop(), push.stop()]).then(() => undefined) };
   },
 };

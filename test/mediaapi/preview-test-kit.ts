@@ -18,7 +18,7 @@ import { openDatabase } from '../../src/internal/sqlutil/open-database.js';
 import { runMigrations } from '../../src/internal/sqlutil/run-migrations.js';
 import { typedDb } from '../../src/internal/sqlutil/database.js';
 import { createGuardedFetcher, type GuardedFetcherOptions } from '../../src/mediaapi/preview/guarded-fetch.js';
-import type { HostResolver } from '../../src/mediaapi/preview/resolve-checked-addresses.js';
+import type { HostResolver } from '../../src/internal/net/resolve-checked-addresses.js';
 import type { PreviewImageStore } from '../../src/mediaapi/preview/store-preview-image.js';
 import { createUrlPreviewer } from '../../src/mediaapi/preview/url-previewer.js';
 import { previewUrlRoute } from '../../src/mediaapi/routing/preview-url.js';

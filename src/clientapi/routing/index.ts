@@ -26,6 +26,7 @@ import { presenceRoutes } from './presence.js';
 import { openIdRequestTokenRoutes } from './openid-request-token.js';
 import { profileRoutes } from './profile.js';
 import { pushRuleRoutes } from './push-rules.js';
+import { pusherRoutes } from './pushers.js';
 import { reportContentRoutes } from './report-content.js';
 import { roomAliasRoutes } from './room-aliases.js';
 import { roomDirectoryRoutes } from './room-directory.js';
@@ -75,6 +76,7 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...accountDataRoutes(deps),
     ...tagRoutes(deps),
     ...pushRuleRoutes(deps),
+    ...pusherRoutes(deps),
     getCapabilities(deps),
     // rooms
     postCreateRoom(deps),

@@ -8,10 +8,11 @@
 import type { Dispatcher } from 'undici';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { NetworkGuard } from '../../internal/net/network-guard.js';
-import { loadUndici } from '../../internal/rpc/rpc-dispatcher.js';
-import { createPinnedConnector, type PreviewTlsOptions } from './pinned-connector.js';
+import { OutboundAddressError } from '../../internal/net/outbound-address-error.js';
+import { openCheckedClient, releaseCheckedClient } from '../../internal/net/open-checked-client.js';
+import type { PinnedTlsOptions as PreviewTlsOptions } from '../../internal/net/pinned-connector.js';
+import { systemHostResolver, type HostResolver } from '../../internal/net/resolve-checked-addresses.js';
 import { PreviewFetchError } from './preview-fetch-error.js';
-import { bareHostname, resolveCheckedAddresses, systemHostResolver, type HostResolver } from './resolve-checked-addresses.js';
 
 /** A fetched resource. */
 export interface FetchedResource {
@@ -70,12 +71,6 @@ function headerText(headers: FetchedResource['headers'], name: string): string |
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Drops a body unread; the abort this causes is expected, not an error anyone must see. */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => undefined);
-  body.destroy();
-}
-
 /** A response as {@link GuardedStreamer} hands it over: headers in, body still to read. */
 export interface GuardedResponse {
   readonly url: string;
@@ -118,15 +113,7 @@ export function createGuardedStreamer(opts: GuardedFetcherOptions): GuardedStrea
   };
 
   async function hop<T>(url: URL, consume: (res: GuardedResponse) => Promise<T>, signal: AbortSignal): Promise<Hop<T>> {
-    const addresses = await resolveCheckedAddresses(url, opts.guard, resolve);
-    const secure = url.protocol === 'https:';
-    const target = { addresses, secure, hostname: bareHostname(url), port: url.port === '' ? (secure ? 443 : 80) : Number(url.port) };
-    const client = new (loadUndici().Client)(url.origin, {
-      connect: createPinnedConnector(target, opts.guard, opts.tls ?? {}, timeoutMs),
-      // The chain's deadline governs; undici's own 300 s timers would only hide it.
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+    const client = await openCheckedClient(url, { guard: opts.guard, resolve, tls: opts.tls ?? {}, timeoutMs });
     let body: Dispatcher.ResponseData['body'] | undefined;
     try {
       const res = await client.request({ method: 'GET', path: `${url.pathname}${url.search}`, headers, signal });
@@ -138,8 +125,7 @@ export function createGuardedStreamer(opts: GuardedFetcherOptions): GuardedStrea
       const mediaType = (headerText(res.headers, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       return { result: await consume({ url: url.href, headers: res.headers, mediaType, body: capped(res.body, maxBytes) }) };
     } finally {
-      if (body && !body.readableEnded) discard(body);
-      void client.destroy().catch(() => undefined);
+      releaseCheckedClient(client, body);
     }
   }
 
@@ -162,6 +148,7 @@ export function createGuardedStreamer(opts: GuardedFetcherOptions): GuardedStrea
       if (timedOut) throw new PreviewFetchError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: e });
       // The consumer's own verdicts (a full disk, a size limit of its own) pass unchanged.
       if (e instanceof PreviewFetchError || e instanceof MatrixError) throw e;
+      if (e instanceof OutboundAddressError) throw new PreviewFetchError(e.kind, e.message, { cause: e });
       throw new PreviewFetchError('network', (e as Error).message, { cause: e });
     } finally {
       clearTimeout(timer);

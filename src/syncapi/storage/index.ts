@@ -33,10 +33,13 @@ import { selectRelationSummaries, type RelationParent, type RelationSummary } fr
 import { selectThreadsPage, type ThreadRoot, type ThreadsPageQuery } from './threads-table.js';
 import * as search from './search-table.js';
 import type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound } from './search-table.js';
+import { createSearchIndexer } from './search-indexer.js';
 import { selectUserMemberChanges, type MemberChange } from './user-member-changes.js';
 import * as toDevice from './send-to-device-table.js';
 import type { ToDeviceMessage, ToDeviceWrite } from './send-to-device-table.js';
 import * as deviceLists from './device-list-changes-table.js';
+import * as notificationData from './notification-data-table.js';
+import type { NotificationCountsWrite, SyncNotificationCounts } from './notification-data-table.js';
 
 export type { MembershipEvent, RoomRange, StateEntryWrite, SyncEvent, SyncStateEntry, UserMembership };
 export type { PresenceWrite, ReceiptWrite, SyncPresence, SyncReceipt };
@@ -46,6 +49,7 @@ export type { EventRelation, RelationBound, RelationParent, RelationSummary, Rel
 export type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound };
 export type { MemberChange };
 export type { ToDeviceMessage, ToDeviceWrite };
+export type { NotificationCountsWrite, SyncNotificationCounts };
 
 /** A new event to store, in the fields sync reads. */
 export interface NewSyncEvent {
@@ -227,6 +231,14 @@ export interface SyncStorage {
   usersSharingRooms(userId: string, candidates: readonly string[]): Promise<Set<string>>;
   /** The joined members of `roomIds` now. */
   joinedMembersOf(roomIds: readonly string[]): Promise<Set<string>>;
+
+  // ---- unread notification counts (the `notification_data` stream, `notification-data-table.ts`)
+  /** Replaces the user's counts in the room; their new position, or undefined when the stored change is as new. */
+  writeNotificationCounts(w: NotificationCountsWrite): Promise<number | undefined>;
+  /** The latest `notification_data` position, 0 when none. */
+  latestNotificationDataPosition(): Promise<number>;
+  /** Every room's stored counts of `userId`, with their positions. */
+  notificationCounts(userId: string): Promise<SyncNotificationCounts[]>;
 }
 
 /** The timeline row of a new event (its state delta and transaction as given). */
@@ -267,34 +279,45 @@ export async function openSyncStorage(database: Database): Promise<SyncStorage> 
 
 /** The storage over an already-migrated database. */
 export function createSyncStorage(database: Database): SyncStorage {
-  const root: SyncDb = { db: typedDb<SyncapiTables>(database), caps: database.caps };
+  // Prepared queries outside a transaction run on the SQLite handle while no transaction holds it.
+  const root: SyncDb = { db: typedDb<SyncapiTables>(database), caps: database.caps, sqliteAutocommit: database.sqlite };
   const inTransaction = <T>(body: (t: SyncDb) => Promise<T>): Promise<T> =>
     root.db.transaction().execute((trx) => body({ db: trx, caps: database.caps, sqlite: database.sqlite }));
+  // SQLite's full-text index is written in batches after the events' commits (search-indexer.ts).
+  const searchIndexer = createSearchIndexer(root);
+  const indexedAfter = <T>(written: Promise<T>, searchable: boolean): Promise<T> =>
+    searchable ? written.then((r) => (searchIndexer.written(), r)) : written;
   return {
     writeRoomEvent: (w) =>
-      inTransaction(async (t) => {
-        const e = w.event;
-        const position = await events.insertEvent(t, eventRow(e));
-        if (position === undefined) return undefined;
-        if (w.replaceState) await state.replaceRoomState(t, e.roomId, position, w.replaceState);
-        else await state.applyStateDelta(t, e.roomId, position, w.adds, w.removes);
-        await writeEventExtras(t, w, position);
-        return position;
-      }),
-    writeHistoricalEvents: (list) =>
-      inTransaction(async (t) => {
-        let stored = 0;
-        for (const w of list) {
+      indexedAfter(
+        inTransaction(async (t) => {
           const e = w.event;
-          // An old event changes no current state and belongs to no local transaction.
-          const row = { ...eventRow(e), adds_state: '[]', removes_state: '[]', changes_state: 0, txn_device_id: null, txn_id: null };
-          const position = await insertHistoricalEvent(t, row);
-          if (position === undefined) continue;
-          stored++;
+          const position = await events.insertEvent(t, eventRow(e));
+          if (position === undefined) return undefined;
+          if (w.replaceState) await state.replaceRoomState(t, e.roomId, position, w.replaceState);
+          else await state.applyStateDelta(t, e.roomId, position, w.adds, w.removes);
           await writeEventExtras(t, w, position);
-        }
-        return stored;
-      }),
+          return position;
+        }),
+        w.searchText !== undefined,
+      ),
+    writeHistoricalEvents: (list) =>
+      indexedAfter(
+        inTransaction(async (t) => {
+          let stored = 0;
+          for (const w of list) {
+            const e = w.event;
+            // An old event changes no current state and belongs to no local transaction.
+            const row = { ...eventRow(e), adds_state: '[]', removes_state: '[]', changes_state: 0, txn_device_id: null, txn_id: null };
+            const position = await insertHistoricalEvent(t, row);
+            if (position === undefined) continue;
+            stored++;
+            await writeEventExtras(t, w, position);
+          }
+          return stored;
+        }),
+        list.some((w) => w.searchText !== undefined),
+      ),
     redactEvent: (eventId, json) =>
       inTransaction(async (t) => {
         if (!(await events.updateRedactedEvent(t, eventId, json))) return false;
@@ -343,8 +366,8 @@ export function createSyncStorage(database: Database): SyncStorage {
     relationSummaries: (parents, userId, ignoredUsers, before) =>
       parents.length === 0 ? Promise.resolve(new Map()) : selectRelationSummaries(root, parents, userId, ignoredUsers, before),
     threadsPage: (q) => selectThreadsPage(root, q),
-    searchPage: (q) => search.selectSearchPage(root, q),
-    countSearchMatches: (q) => search.countSearchMatches(root, q),
+    searchPage: async (q) => (await searchIndexer.flush(), search.selectSearchPage(root, q)),
+    countSearchMatches: async (q) => (await searchIndexer.flush(), search.countSearchMatches(root, q)),
     writeToDeviceMessages: (list) => (list.length === 0 ? Promise.resolve(undefined) : inTransaction((t) => toDevice.insertToDeviceMessages(t, list))),
     latestToDevicePosition: () => toDevice.selectLatestToDevicePosition(root),
     toDeviceMessages: (userId, deviceId, after, upTo, limit) =>
@@ -356,5 +379,8 @@ export function createSyncStorage(database: Database): SyncStorage {
     deviceListChangesFor: (userId, after, upTo) => (upTo <= after ? Promise.resolve([]) : deviceLists.selectDeviceListChangesFor(root, userId, after, upTo)),
     usersSharingRooms: (userId, candidates) => (candidates.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectUsersSharingRooms(root, userId, candidates)),
     joinedMembersOf: (roomIds) => (roomIds.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectJoinedMembersOf(root, roomIds)),
+    writeNotificationCounts: (w) => inTransaction((t) => notificationData.upsertNotificationCounts(t, w)),
+    latestNotificationDataPosition: () => notificationData.selectLatestNotificationDataPosition(root),
+    notificationCounts: (userId) => notificationData.selectNotificationCounts(root, userId),
   };
 }

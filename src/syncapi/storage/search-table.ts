@@ -87,6 +87,22 @@ export async function insertSearchEntries(t: SyncDb, entries: readonly SearchEnt
     .execute();
 }
 
+/**
+ * SQLite: indexes the rows waiting in `syncapi_search_unindexed` (`search-deferred-migration.ts`)
+ * in one transaction, one FTS5 segment for all of them. PostgreSQL indexes on insert: nothing to do.
+ */
+export async function indexPendingSearchEntries(t: SyncDb): Promise<void> {
+  if (t.caps.fullText !== 'fts5') return;
+  const waiting = await sql<{ one: number }>`SELECT 1 AS one FROM syncapi_search_unindexed LIMIT 1`.execute(t.db);
+  if (waiting.rows.length === 0) return;
+  await t.db.transaction().execute(async (trx) => {
+    await sql`INSERT INTO syncapi_search_fts (rowid, text)
+      SELECT s.position, s.text FROM syncapi_search_unindexed u JOIN syncapi_search s ON s.position = u.position
+      ORDER BY u.position`.execute(trx);
+    await sql`DELETE FROM syncapi_search_unindexed`.execute(trx);
+  });
+}
+
 const deleteQuery = preparedQuery((db: Kysely<SyncapiTables>, p: { eventId: string }) =>
   db.deleteFrom('syncapi_search').where('position', 'in', (eb) => eb.selectFrom('syncapi_output_room_events').select('id').where('event_id', '=', p.eventId)),
 );

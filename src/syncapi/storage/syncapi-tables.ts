@@ -89,6 +89,7 @@ export interface SyncapiTables {
   syncapi_search_fts: SearchFtsTable;
   syncapi_send_to_device: SendToDeviceTable;
   syncapi_device_list_changes: DeviceListChangesTable;
+  syncapi_notification_data: NotificationDataTable;
 }
 
 /**
@@ -175,4 +176,18 @@ export interface DeviceListChangesTable {
   user_id: string;
   /** The change's identity on its topic (`local:<userapi position>`, `remote:<message id>`). */
   change_key: string;
+}
+
+/**
+ * `syncapi_notification_data`: each local user's latest unread counts per room, from the
+ * userapi's `OutputNotificationData`. `id` is the `notification_data` stream position, new with
+ * each change; `source_position` the userapi's, to drop duplicates and stale messages.
+ */
+export interface NotificationDataTable {
+  id: Generated<number>;
+  user_id: string;
+  room_id: string;
+  notification_count: number;
+  highlight_count: number;
+  source_position: number;
 }

@@ -1,8 +1,8 @@
 /**
  * The stream providers of `/sync`, one per name of `STREAM_NAMES`; the compiler checks that every
  * stream has exactly one. An empty provider (position 0, nothing added) stands where a stream has
- * no data of its own: `invite` (invites travel as member events in the pdu stream), `notification_data`
- * (push), and `presence` when `presence.enabled` is false.
+ * no data of its own: `invite` (invites travel as member events in the pdu stream), and `presence`
+ * when `presence.enabled` is false.
  */
 import type { SyncUserAPI } from '../../userapi/api.js';
 import type { AccountDataPositions } from './account-data-positions.js';
@@ -13,6 +13,7 @@ import { receiptStreamProvider } from './receipt-stream-provider.js';
 import { typingStreamProvider } from './typing-stream-provider.js';
 import { toDeviceStreamProvider, type ToDevicePosition } from './to-device-stream-provider.js';
 import { deviceListStreamProvider, type DeviceListPosition } from './device-list-stream-provider.js';
+import { notificationDataStreamProvider, type NotificationDataPosition } from './notification-data-stream-provider.js';
 import type { TypingCache } from '../typing-cache.js';
 import { emptyStreamProvider, type StreamProvider } from './stream-provider.js';
 import { STREAM_NAMES, type StreamName } from './stream-token.js';
@@ -31,6 +32,8 @@ export interface SyncStreamsDeps extends WriteRoomsDeps {
   readonly toDevicePosition: ToDevicePosition;
   /** The latest `device_list` position (moved by the key change consumers); absent: the stream stays empty. */
   readonly deviceListPosition?: DeviceListPosition;
+  /** The latest `notification_data` position (moved by the notification counts consumer); absent: the stream stays empty. */
+  readonly notificationDataPosition?: NotificationDataPosition;
 }
 
 /** Every stream's provider, in {@link STREAM_NAMES} order (`pdu` first: others add to its rooms). */
@@ -43,7 +46,9 @@ export function syncStreams(deps: SyncStreamsDeps): readonly StreamProvider[] {
     to_device: toDeviceStreamProvider(deps.storage, deps.toDevicePosition),
     account_data: accountDataStreamProvider(deps.userapi, deps.accountDataPositions),
     device_list: deps.deviceListPosition ? deviceListStreamProvider(deps.storage, deps.deviceListPosition) : emptyStreamProvider('device_list'),
-    notification_data: emptyStreamProvider('notification_data'),
+    notification_data: deps.notificationDataPosition
+      ? notificationDataStreamProvider(deps.storage, deps.notificationDataPosition)
+      : emptyStreamProvider('notification_data'),
     presence: deps.presenceEnabled ? presenceStreamProvider(deps.storage) : emptyStreamProvider('presence'),
   };
   return STREAM_NAMES.map((n) => byName[n]);

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import type { Outbox } from '../../internal/bus/bus.js';
 import type { UserAPI } from '../api.js';
 import type { UserStorage } from '../storage/index.js';
+import type { UserRoomserverAPI } from '../../roomserver/api.js';
+import { queryNotifications } from './query-notifications.js';
 import { createAccessTokenCache, type AccessTokenCacheOptions } from './access-token-cache.js';
 import { performAccountDataUpdate, queryAccountData } from './account-data.js';
 import { performLoginTokenCreation, performLoginTokenRedemption } from './login-tokens.js';
@@ -33,6 +35,7 @@ import { performKeyBackupVersionDelete } from './perform-key-backup-version-dele
 import { performKeyBackupVersionUpdate } from './perform-key-backup-version-update.js';
 import { performPasswordUpdate } from './perform-password-update.js';
 import { performPresenceUpdate } from './perform-presence-update.js';
+import { performPusherSet } from './perform-pusher-set.js';
 import { performRemotePresenceUpdate } from './perform-remote-presence-update.js';
 import { performTokenRefresh } from './perform-token-refresh.js';
 import { performProfileUpdate, queryProfile } from './profiles.js';
@@ -45,6 +48,7 @@ import { queryKeyBackupKeys } from './query-key-backup-keys.js';
 import { queryKeyBackupVersion } from './query-key-backup-version.js';
 import { queryPasswordCheck } from './query-password-check.js';
 import { queryPresence } from './query-presence.js';
+import { queryPushers } from './query-pushers.js';
 import { querySearchUserDirectory } from './query-search-user-directory.js';
 import { performRegistrationTokenComplete, performRegistrationTokenReserve } from './registration-token-uses.js';
 import {
@@ -81,6 +85,8 @@ export interface UserInternalOptions {
   readonly uiaSessionLifetimeMs?: number;
   /** `user_directory.search_all_users` (false by default). */
   readonly searchAllUsers?: boolean;
+  /** The roomserver, for the events of `queryNotifications` (which fails without it). */
+  readonly roomserver?: Pick<UserRoomserverAPI, 'queryEvents'>;
 }
 
 /** Builds the implementation of {@link UserAPI}. */
@@ -149,6 +155,10 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     queryKeyChanges: (req) => queryKeyChanges(ctx, req),
     queryLatestKeyChangePos: (req) => queryLatestKeyChangePos(ctx, req),
     queryDeviceList: (req) => queryDeviceList(ctx, req),
+    // Placeholders while the push helpers build them (replaced before this lands).
+    performPusherSet: (req) => performPusherSet(ctx, req),
+    queryPushers: (req) => queryPushers(ctx, req),
+    queryNotifications: (req) => queryNotifications(ctx, opts.roomserver, req),
     performKeyBackupVersionCreate: (req) => performKeyBackupVersionCreate(ctx, req),
     queryKeyBackupVersion: (req) => queryKeyBackupVersion(ctx, req),
     performKeyBackupVersionUpdate: (req) => performKeyBackupVersionUpdate(ctx, req),

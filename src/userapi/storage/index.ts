@@ -19,11 +19,14 @@ import * as filters from './filters-table.js';
 import { createKeyBackupStorage, deleteUserKeyBackups, type KeyBackupStorage } from './key-backup-storage.js';
 import { createE2eKeyStorage, deviceKeysDropper, type E2eKeyStorage } from './e2e-key-storage.js';
 import * as loginTokens from './login-tokens-table.js';
+import { createNotificationStorage, type NotificationStorage } from './notification-storage.js';
 import * as nonces from './registration-nonces-table.js';
 import * as openIdTokens from './openid-tokens-table.js';
 import * as presence from './presence-table.js';
 import type { PresenceWrite, StoredPresence } from './presence-table.js';
 import * as profiles from './profiles-table.js';
+import { createPusherStorage, type PusherStorage } from './pusher-storage.js';
+import * as pushers from './pushers-table.js';
 import type { ProfileContent, StoredProfile } from './profiles-table.js';
 import { completeTokenUse, deleteSessionsReleasingUses, reserveTokenUse, type ReserveOutcome, type ReservingSession } from './registration-token-uses.js';
 import * as regTokens from './registration-tokens-table.js';
@@ -165,6 +168,14 @@ export interface UserStorage {
    * (`e2e-key-storage.ts`). Deleting devices above also deletes their keys and announces them.
    */
   readonly e2eKeys: E2eKeyStorage;
+
+  // ---- push notifications
+  /** Notifications of local users and their unread counts (`notification-storage.ts`). */
+  readonly notifications: NotificationStorage;
+
+  // ---- pushers
+  /** Pushers (`pusher-storage.ts`). Deleting devices above also deletes the pushers they set; deactivation, all. */
+  readonly pushers: PusherStorage;
 }
 
 export interface UserStorageOptions {
@@ -203,6 +214,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
         if (!logout) return [];
         const ids = await devices.selectDeviceIds(trx, localpart, undefined, logout.exceptDeviceId);
         await devices.deleteDevicesAndTokens(trx, localpart, ids);
+        await pushers.deleteDevicePushers(trx, localpart, ids);
         await dropDeviceKeys(trx, localpart, ids);
         return ids;
       });
@@ -212,6 +224,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
         if (!(await accounts.markDeactivated(trx, localpart))) return undefined;
         const ids = await devices.selectDeviceIds(trx, localpart, undefined, undefined);
         await devices.deleteDevicesAndTokens(trx, localpart, ids);
+        await pushers.deleteUserPushers(trx, localpart);
         await dropDeviceKeys(trx, localpart, ids);
         await loginTokens.deleteUserLoginTokens(trx, localpart);
         await accountData.deleteUserAccountData(trx, localpart);
@@ -229,6 +242,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
       return db.transaction().execute(async (trx) => {
         const ids = await devices.selectDeviceIds(trx, localpart, deviceIds, exceptDeviceId);
         await devices.deleteDevicesAndTokens(trx, localpart, ids);
+        await pushers.deleteDevicePushers(trx, localpart, ids);
         await dropDeviceKeys(trx, localpart, ids);
         return ids;
       });
@@ -302,5 +316,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
 
     keyBackup: createKeyBackupStorage(database),
     e2eKeys: createE2eKeyStorage(db, opts.outbox),
+    pushers: createPusherStorage(db),
+    notifications: createNotificationStorage(database, opts),
   };
 }

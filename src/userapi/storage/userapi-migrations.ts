@@ -7,7 +7,9 @@ import type { Migration } from '../../internal/sqlutil/run-migrations.js';
 import { filtersMigration } from './filters-migration.js';
 import { keysMigration } from './keys-migration.js';
 import { keyBackupMigration } from './key-backup-migration.js';
+import { notificationsMigration } from './notifications-migration.js';
 import { openIdTokensMigration } from './openid-tokens-migration.js';
+import { pushersMigration } from './pushers-migration.js';
 import { userDirectoryMigration } from './user-directory-migration.js';
 
 const createTables: Migration = {
@@ -130,4 +132,4 @@ const createPresence: Migration = {
 };
 
 /** Every userapi migration, in order. */
-export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7)];
+export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7), notificationsMigration(8), pushersMigration(9)];

@@ -6,6 +6,7 @@
 import type { Generated } from 'kysely';
 import type { KeyBackupKeysTable, KeyBackupVersionsTable } from './key-backup-tables.js';
 import type { CrossSigningKeysTable, DeviceKeysTable, FallbackKeysTable, KeyChangesTable, KeyChangeStreamTable, KeySignaturesTable, OneTimeKeysTable } from './key-tables.js';
+import type { PushersTable } from './pushers-table.js';
 
 export interface AccountsTable {
   localpart: string;
@@ -214,4 +215,5 @@ export interface UserapiTables {
   userapi_key_signatures: KeySignaturesTable;
   userapi_key_changes: KeyChangesTable;
   userapi_key_change_stream: KeyChangeStreamTable;
+  userapi_pushers: PushersTable;
 }

@@ -1,14 +1,14 @@
 /**
- * The socket factory of one preview hop. It connects to addresses resolved and checked before
- * the hop began, never to a name, so nothing can re-resolve the name to a private address
+ * The socket factory of one guarded outbound connection (a URL-preview hop, a push-gateway call).
+ * It connects to addresses resolved and checked before the request began, never to a name, so nothing can re-resolve the name to a private address
  * between the check and the connection (DNS rebinding); each address is checked once more right
  * before its socket opens. For https the certificate is verified against the URL's host name.
  */
 import { isIP, type Socket } from 'node:net';
-import { connectSocket } from '../../internal/net/connect-socket.js';
+import { connectSocket } from './connect-socket.js';
 import type { buildConnector } from 'undici';
-import type { NetworkGuard } from '../../internal/net/network-guard.js';
-import { PreviewFetchError } from './preview-fetch-error.js';
+import type { NetworkGuard } from './network-guard.js';
+import { OutboundAddressError } from './outbound-address-error.js';
 
 /** Where one hop's connection goes. */
 export interface PinnedTarget {
@@ -21,12 +21,12 @@ export interface PinnedTarget {
 }
 
 /** TLS overrides; only tests change them. */
-export interface PreviewTlsOptions {
+export interface PinnedTlsOptions {
   /** Trusted CAs instead of Node's default store. */
   readonly ca?: readonly string[];
 }
 
-function open(address: string, target: PinnedTarget, tls: PreviewTlsOptions, timeoutMs: number): Promise<Socket> {
+function open(address: string, target: PinnedTarget, tls: PinnedTlsOptions, timeoutMs: number): Promise<Socket> {
   const secure = target.secure
     ? { ...(isIP(target.hostname) === 0 ? { servername: target.hostname } : {}), ...(tls.ca ? { ca: [...tls.ca] } : {}) }
     : undefined;
@@ -37,12 +37,12 @@ function open(address: string, target: PinnedTarget, tls: PreviewTlsOptions, tim
 export function createPinnedConnector(
   target: PinnedTarget,
   guard: NetworkGuard,
-  tls: PreviewTlsOptions,
+  tls: PinnedTlsOptions,
   connectTimeoutMs: number,
 ): buildConnector.connector {
   return (_opts, callback) => {
     void (async () => {
-      let lastError: Error = new PreviewFetchError('blocked_ip', 'every address of the host is in a denied network');
+      let lastError: Error = new OutboundAddressError('blocked_ip', 'every address of the host is in a denied network');
       for (const address of target.addresses) {
         if (!guard.isAllowed(address)) continue;
         try {

@@ -6,8 +6,8 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { NetworkGuard } from '../../internal/net/network-guard.js';
-import { PreviewFetchError } from './preview-fetch-error.js';
+import type { NetworkGuard } from './network-guard.js';
+import { OutboundAddressError } from './outbound-address-error.js';
 
 /** Every address of a host name (IPv4 or IPv6 text); an empty list means none. */
 export type HostResolver = (hostname: string) => Promise<readonly string[]>;
@@ -30,18 +30,18 @@ export function bareHostname(url: URL): string {
 
 /**
  * The addresses of `url`'s host, all permitted by `guard`.
- * @throws PreviewFetchError `blocked_ip` for a denied IP literal, `blocked_name` when a name
+ * @throws OutboundAddressError `blocked_ip` for a denied IP literal, `blocked_name` when a name
  * resolves to any denied address, `dns` when it resolves to nothing.
  */
 export async function resolveCheckedAddresses(url: URL, guard: NetworkGuard, resolve: HostResolver): Promise<readonly string[]> {
   const host = bareHostname(url);
   if (isIP(host) !== 0) {
-    if (!guard.isAllowed(host)) throw new PreviewFetchError('blocked_ip', `${host} is in a denied network`);
+    if (!guard.isAllowed(host)) throw new OutboundAddressError('blocked_ip', `${host} is in a denied network`);
     return [host];
   }
   const addresses = await resolve(host);
-  if (addresses.length === 0) throw new PreviewFetchError('dns', `${host} has no addresses`);
+  if (addresses.length === 0) throw new OutboundAddressError('dns', `${host} has no addresses`);
   const denied = addresses.find((a) => !guard.isAllowed(a));
-  if (denied !== undefined) throw new PreviewFetchError('blocked_name', `${host} resolves to ${denied}, in a denied network`);
+  if (denied !== undefined) throw new OutboundAddressError('blocked_name', `${host} resolves to ${denied}, in a denied network`);
   return addresses;
 }

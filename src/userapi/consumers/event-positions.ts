@@ -1,0 +1,27 @@
+/**
+ * Room stream positions of recent events, remembered by the push consumer as it sees them, so a
+ * read receipt naming an event that notified nobody (the reader's own message, say) still marks
+ * the right notifications read without asking anyone. Bounded: the oldest entries go first.
+ */
+
+/** Recent events' room stream positions. */
+export interface EventPositions {
+  remember(eventId: string, position: number): void;
+  get(eventId: string): number | undefined;
+}
+
+/** A map of at most `max` events (50 000 by default, a few MB). */
+export function createEventPositions(max = 50_000): EventPositions {
+  const positions = new Map<string, number>();
+  return {
+    remember(eventId, position) {
+      positions.delete(eventId);
+      positions.set(eventId, position);
+      if (positions.size > max) {
+        const oldest = positions.keys().next();
+        if (!oldest.done) positions.delete(oldest.value);
+      }
+    },
+    get: (eventId) => positions.get(eventId),
+  };
+}

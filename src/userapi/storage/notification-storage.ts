@@ -1,0 +1,159 @@
+/**
+ * The notification part of the userapi's storage (`UserStorage.notifications`): notifications
+ * of local users, their unread counts, and the `OutputNotificationData` messages announcing
+ * count changes, queued in the userapi's outbox in the same transaction as the change.
+ */
+import type { Transaction } from 'kysely';
+import type { Outbox } from '../../internal/bus/bus.js';
+import type { Database } from '../../internal/sqlutil/database.js';
+import { typedDb } from '../../internal/sqlutil/database.js';
+import type { JsonValue } from '../../matrix/json.js';
+import { notificationCountsMessage } from '../producers/output-notification-data.js';
+import * as table from './notifications-table.js';
+import type { NotificationTables, ReadBound, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
+
+export type { ReadBound, RoomNotificationCounts, StoredNotification };
+
+/** One notification to store. */
+export interface NewNotification {
+  readonly localpart: string;
+  /** The full user ID, for the bus message. */
+  readonly userId: string;
+  readonly roomId: string;
+  readonly eventId: string;
+  /** The event's room stream position (`OutputRoomEvent`). */
+  readonly roomPosition: number;
+  /** The event's `origin_server_ts`. */
+  readonly eventTs: number;
+  /** When the notification was made (ms since the epoch). */
+  readonly ts: number;
+  readonly highlight: boolean;
+  readonly actions: readonly JsonValue[];
+}
+
+/** A stored notification and the user's counts after it. */
+export interface AddedNotification {
+  readonly notification: NewNotification;
+  /** The user's unread counts in the room now. */
+  readonly counts: RoomNotificationCounts;
+  /** The user's unread notifications across all rooms now (`counts.unread` of a push). */
+  readonly unreadTotal: number;
+  readonly streamPosition: number;
+}
+
+/** The user's counts in a room after a change. */
+export interface CountsChange extends RoomNotificationCounts {
+  readonly streamPosition: number;
+}
+
+/** A page of notifications. */
+export interface NotificationPage {
+  /** Only rows with a smaller ID (the previous page's last). */
+  readonly before: number | undefined;
+  readonly limit: number;
+  readonly onlyHighlight: boolean;
+}
+
+export interface NotificationStorage {
+  /**
+   * Stores notifications (those a user already has for the event are skipped: redelivery) and
+   * queues one `OutputNotificationData` per stored row, in one transaction. The stored ones.
+   */
+  addNotifications(batch: readonly NewNotification[]): Promise<AddedNotification[]>;
+  /**
+   * Marks the user's unread notifications in the room up to `bound` read and, when any were,
+   * queues the new counts. The change, or undefined when nothing was unread up to there.
+   */
+  markNotificationsRead(localpart: string, roomId: string, bound: ReadBound): Promise<CountsChange | undefined>;
+  /** Deletes an event's notifications (it was redacted), queuing the new counts of users who had it unread. */
+  removeEventNotifications(eventId: string): Promise<void>;
+  /** The room stream position of an event some local user was notified of. */
+  getEventRoomPosition(eventId: string): Promise<number | undefined>;
+  /** The user's notifications, newest first. */
+  getNotifications(localpart: string, page: NotificationPage): Promise<StoredNotification[]>;
+  /** The user's unread notifications across all rooms. */
+  getUnreadTotal(localpart: string): Promise<number>;
+  /** The user's unread counts in a room. */
+  getRoomCounts(localpart: string, roomId: string): Promise<RoomNotificationCounts>;
+  /** The latest notification stream position, 0 when none. */
+  getNotificationPosition(): Promise<number>;
+  /** Deletes read notifications made before `beforeTs`; how many. */
+  pruneReadNotifications(beforeTs: number): Promise<number>;
+}
+
+/** The notification storage over the userapi's (already migrated) database. */
+export function createNotificationStorage(database: Database, opts: { readonly outbox?: Outbox; readonly serverName?: string }): NotificationStorage {
+  const db = typedDb<NotificationTables>(database);
+  const outbox = (): Outbox => {
+    if (!opts.outbox) throw new Error('userapi storage was opened without the bus outbox; notifications cannot be written');
+    return opts.outbox;
+  };
+  const userIdOf = (localpart: string): string => {
+    if (opts.serverName === undefined) throw new Error('userapi storage was opened without the server name; notification counts cannot be announced');
+    return `@${localpart}:${opts.serverName}`;
+  };
+
+  /** Takes a position and queues the user's counts in the room (inside `trx`). */
+  const announce = async (trx: Transaction<NotificationTables>, userId: string, localpart: string, roomId: string): Promise<CountsChange> => {
+    const streamPosition = await table.nextNotificationPosition(trx);
+    const counts = await table.selectRoomCounts(trx, localpart, roomId);
+    await outbox().add(trx, [notificationCountsMessage({ userId, roomId, ...counts, streamPosition })]);
+    return { ...counts, streamPosition };
+  };
+
+  return {
+    async addNotifications(batch) {
+      if (batch.length === 0) return [];
+      const box = outbox();
+      return db.transaction().execute(async (trx) => {
+        const added: AddedNotification[] = [];
+        for (const n of batch) {
+          if (await table.hasNotification(trx, n.localpart, n.eventId)) continue;
+          const streamPosition = await table.nextNotificationPosition(trx);
+          await table.insertNotification(trx, {
+            id: streamPosition,
+            localpart: n.localpart,
+            room_id: n.roomId,
+            event_id: n.eventId,
+            room_pos: n.roomPosition,
+            event_ts: n.eventTs,
+            ts: n.ts,
+            highlight: n.highlight ? 1 : 0,
+            actions: JSON.stringify(n.actions),
+            read: 0,
+          });
+          const counts = await table.selectRoomCounts(trx, n.localpart, n.roomId);
+          await box.add(trx, [notificationCountsMessage({ userId: n.userId, roomId: n.roomId, ...counts, streamPosition })]);
+          added.push({ notification: n, counts, unreadTotal: await table.selectUnreadTotal(trx, n.localpart), streamPosition });
+        }
+        return added;
+      });
+    },
+
+    async markNotificationsRead(localpart, roomId, bound) {
+      const userId = userIdOf(localpart);
+      outbox();
+      return db.transaction().execute(async (trx) => {
+        if ((await table.updateRead(trx, localpart, roomId, bound)) === 0) return undefined;
+        return announce(trx, userId, localpart, roomId);
+      });
+    },
+
+    async removeEventNotifications(eventId) {
+      outbox();
+      await db.transaction().execute(async (trx) => {
+        const rows = await table.selectEventNotifications(trx, eventId);
+        if (rows.length === 0) return;
+        await table.deleteEventNotifications(trx, eventId);
+        for (const r of rows) if (!r.read) await announce(trx, userIdOf(r.localpart), r.localpart, r.roomId);
+      });
+    },
+
+    getEventRoomPosition: (eventId) => table.selectEventRoomPosition(db, eventId),
+    getNotifications: (localpart, page) => table.selectNotifications(db, localpart, page),
+    getUnreadTotal: (localpart) => table.selectUnreadTotal(db, localpart),
+    getRoomCounts: (localpart, roomId) => table.selectRoomCounts(db, localpart, roomId),
+    getNotificationPosition: () => table.latestNotificationPosition(db),
+    pruneReadNotifications: (beforeTs) => table.deleteOldRead(db, beforeTs),
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * Queries on `userapi_notifications`: one row per (local user, event) that notified the user,
+ * with the event's room stream position (receipts mark rows read up to a position), its
+ * `origin_server_ts` (the fallback when a receipt's position is unknown) and the actions of the
+ * rule that matched. The event itself is not copied here: a message in a big room notifies
+ * every local member, and `/notifications` fetches one page of events from the roomserver
+ * instead (which also serves them redacted once redacted).
+ *
+ * Row IDs are positions of the notification stream (`userapi_notification_stream`): each write
+ * that changes counts takes the next one from the single counter row, which PostgreSQL keeps
+ * locked until the writing transaction commits, so positions commit in order.
+ */
+import type { Kysely } from 'kysely';
+
+/** `userapi_notifications` as Kysely sees it. */
+export interface NotificationsTable {
+  id: number;
+  localpart: string;
+  room_id: string;
+  event_id: string;
+  room_pos: number;
+  event_ts: number;
+  ts: number;
+  /** 0/1. */
+  highlight: number;
+  /** The matched rule's actions as JSON text. */
+  actions: string;
+  /** 0/1. */
+  read: number;
+}
+
+/** The counter row of the notification stream. */
+export interface NotificationStreamTable {
+  id: number;
+  position: number;
+}
+
+/** The notification tables. */
+export interface NotificationTables {
+  userapi_notifications: NotificationsTable;
+  userapi_notification_stream: NotificationStreamTable;
+}
+
+/** The one row of `userapi_notification_stream`. */
+const COUNTER_ID = 1;
+
+/** A stored notification. */
+export interface StoredNotification {
+  /** Its notification stream position (the `/notifications` pagination basis). */
+  readonly id: number;
+  readonly localpart: string;
+  readonly roomId: string;
+  readonly eventId: string;
+  readonly roomPosition: number;
+  readonly eventTs: number;
+  readonly ts: number;
+  readonly highlight: boolean;
+  /** JSON text of the actions. */
+  readonly actions: string;
+  readonly read: boolean;
+}
+
+/** Unread counts of one user in one room. */
+export interface RoomNotificationCounts {
+  readonly notificationCount: number;
+  readonly highlightCount: number;
+}
+
+/** Takes the next notification stream position (locks the counter row until commit on PostgreSQL). */
+export async function nextNotificationPosition(db: Kysely<NotificationTables>): Promise<number> {
+  const row = await db
+    .insertInto('userapi_notification_stream')
+    .values({ id: COUNTER_ID, position: 1 })
+    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ position: eb('userapi_notification_stream.position', '+', 1) })))
+    .returning('position')
+    .executeTakeFirstOrThrow();
+  return Number(row.position);
+}
+
+/** The latest notification stream position handed out, 0 when none. */
+export async function latestNotificationPosition(db: Kysely<NotificationTables>): Promise<number> {
+  const row = await db.selectFrom('userapi_notification_stream').select('position').where('id', '=', COUNTER_ID).executeTakeFirst();
+  return row ? Number(row.position) : 0;
+}
+
+/** Whether the user already has a row for the event (a redelivered event). */
+export async function hasNotification(db: Kysely<NotificationTables>, localpart: string, eventId: string): Promise<boolean> {
+  const row = await db.selectFrom('userapi_notifications').select('id').where('event_id', '=', eventId).where('localpart', '=', localpart).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Inserts a row (the caller checked {@link hasNotification} in the same transaction). */
+export async function insertNotification(db: Kysely<NotificationTables>, row: NotificationsTable): Promise<void> {
+  await db.insertInto('userapi_notifications').values(row).execute();
+}
+
+/** The user's unread counts in the room. */
+export async function selectRoomCounts(db: Kysely<NotificationTables>, localpart: string, roomId: string): Promise<RoomNotificationCounts> {
+  const row = await db
+    .selectFrom('userapi_notifications')
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('highlight').as('h')])
+    .where('localpart', '=', localpart)
+    .where('room_id', '=', roomId)
+    .where('read', '=', 0)
+    .executeTakeFirst();
+  return { notificationCount: Number(row?.n ?? 0), highlightCount: Number(row?.h ?? 0) };
+}
+
+/** The user's unread notifications across all rooms. */
+export async function selectUnreadTotal(db: Kysely<NotificationTables>, localpart: string): Promise<number> {
+  const row = await db
+    .selectFrom('userapi_notifications')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('localpart', '=', localpart)
+    .where('read', '=', 0)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Where a receipt reads up to: a room stream position, or (when unknown) an event timestamp. */
+export type ReadBound = { readonly roomPosition: number } | { readonly eventTs: number };
+
+/** Marks the user's unread rows in the room up to `bound` read; how many changed. */
+export async function updateRead(db: Kysely<NotificationTables>, localpart: string, roomId: string, bound: ReadBound): Promise<number> {
+  let q = db.updateTable('userapi_notifications').set({ read: 1 }).where('localpart', '=', localpart).where('room_id', '=', roomId).where('read', '=', 0);
+  q = 'roomPosition' in bound ? q.where('room_pos', '<=', bound.roomPosition) : q.where('event_ts', '<=', bound.eventTs);
+  const res = await q.executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/** The room position of an event, from any user's row for it. */
+export async function selectEventRoomPosition(db: Kysely<NotificationTables>, eventId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('userapi_notifications').select('room_pos').where('event_id', '=', eventId).limit(1).executeTakeFirst();
+  return row ? Number(row.room_pos) : undefined;
+}
+
+/** Every row of an event (any user). */
+export async function selectEventNotifications(db: Kysely<NotificationTables>, eventId: string): Promise<StoredNotification[]> {
+  const rows = await db.selectFrom('userapi_notifications').selectAll().where('event_id', '=', eventId).execute();
+  return rows.map(notificationView);
+}
+
+/** Deletes every row of an event. */
+export async function deleteEventNotifications(db: Kysely<NotificationTables>, eventId: string): Promise<void> {
+  await db.deleteFrom('userapi_notifications').where('event_id', '=', eventId).execute();
+}
+
+/** A page of the user's notifications, newest first, below `before` when given. */
+export async function selectNotifications(
+  db: Kysely<NotificationTables>,
+  localpart: string,
+  page: { readonly before: number | undefined; readonly limit: number; readonly onlyHighlight: boolean },
+): Promise<StoredNotification[]> {
+  let q = db.selectFrom('userapi_notifications').selectAll().where('localpart', '=', localpart);
+  if (page.before !== undefined) q = q.where('id', '<', page.before);
+  if (page.onlyHighlight) q = q.where('highlight', '=', 1);
+  const rows = await q.orderBy('id', 'desc').limit(page.limit).execute();
+  return rows.map(notificationView);
+}
+
+/** Deletes read rows created before `beforeTs`; how many. */
+export async function deleteOldRead(db: Kysely<NotificationTables>, beforeTs: number): Promise<number> {
+  const res = await db.deleteFrom('userapi_notifications').where('read', '=', 1).where('ts', '<', beforeTs).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+function notificationView(r: NotificationsTable): StoredNotification {
+  // BIGINT columns come back as strings from pg.
+  return {
+    id: Number(r.id),
+    localpart: r.localpart,
+    roomId: r.room_id,
+    eventId: r.event_id,
+    roomPosition: Number(r.room_pos),
+    eventTs: Number(r.event_ts),
+    ts: Number(r.ts),
+    highlight: Number(r.highlight) === 1,
+    actions: r.actions,
+    read: Number(r.read) === 1,
+  };
+}

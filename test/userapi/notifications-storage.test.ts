@@ -1,0 +1,154 @@
+/** The userapi's notification storage, on SQLite and PostgreSQL. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Subscription } from '../../src/internal/bus/bus.js';
+import { OutputNotificationData, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
+import type { NewNotification, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
+import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
+import { openUserapiTestKit, TEST_SERVER_NAME, type UserapiTestKit } from './userapi-test-kit.js';
+
+const T0 = 1_700_000_000_000;
+const ROOM = '!room:t';
+const OTHER = '!other:t';
+
+describeEachBackend('userapi notification storage', (ctx) => {
+  describe('userapi_notifications', () => suite(ctx));
+});
+
+function note(localpart: string, eventId: string, roomPosition: number, extra: Partial<NewNotification> = {}): NewNotification {
+  return {
+    localpart,
+    userId: `@${localpart}:${TEST_SERVER_NAME}`,
+    roomId: ROOM,
+    eventId,
+    roomPosition,
+    eventTs: T0 + roomPosition,
+    ts: T0 + 1000 + roomPosition,
+    highlight: false,
+    actions: ['notify'],
+    ...extra,
+  };
+}
+
+function suite(ctx: BackendContext): void {
+  let kit: UserapiTestKit;
+  let n: NotificationStorage;
+  let sub: Subscription;
+  const delivered: OutputNotificationDataMessage[] = [];
+  before(async () => {
+    kit = await openUserapiTestKit(await ctx.open());
+    n = kit.storage.notifications;
+    sub = await kit.bus.subscribe<OutputNotificationDataMessage>({
+      topic: OutputNotificationData,
+      consumer: 'notifications-storage-test',
+      handler: async (m) => void delivered.push(m.payload),
+    });
+  });
+  after(async () => {
+    await sub.stop();
+    await kit.close();
+  });
+
+  const waitFor = async (count: number) => {
+    await kit.outbox.flush();
+    const deadline = Date.now() + 5000;
+    while (delivered.length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} OutputNotificationData messages, got ${delivered.length}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+
+  it('starts empty', async () => {
+    assert.equal(await n.getNotificationPosition(), 0);
+    assert.deepEqual(await n.getNotifications('ann', { before: undefined, limit: 10, onlyHighlight: false }), []);
+    assert.deepEqual(await n.getRoomCounts('ann', ROOM), { notificationCount: 0, highlightCount: 0 });
+    assert.equal(await n.getUnreadTotal('ann'), 0);
+  });
+
+  it('stores notifications with positions, counts and one message each; a repeated one is skipped', async () => {
+    const first = await n.addNotifications([note('ann', '$e1', 10), note('bo', '$e1', 10, { highlight: true, actions: ['notify', { set_tweak: 'highlight' }] })]);
+    assert.deepEqual(
+      first.map((a) => [a.notification.localpart, a.streamPosition, a.counts, a.unreadTotal]),
+      [
+        ['ann', 1, { notificationCount: 1, highlightCount: 0 }, 1],
+        ['bo', 2, { notificationCount: 1, highlightCount: 1 }, 1],
+      ],
+    );
+    // Redelivery of the same event for ann, and a new one in another room.
+    const second = await n.addNotifications([note('ann', '$e1', 10), note('ann', '$e2', 3, { roomId: OTHER, highlight: true })]);
+    assert.deepEqual(
+      second.map((a) => [a.notification.eventId, a.streamPosition, a.counts, a.unreadTotal]),
+      [['$e2', 3, { notificationCount: 1, highlightCount: 1 }, 2]],
+    );
+    await n.addNotifications([note('ann', '$e3', 11, { highlight: true })]);
+    assert.deepEqual(await n.getRoomCounts('ann', ROOM), { notificationCount: 2, highlightCount: 1 });
+    assert.equal(await n.getNotificationPosition(), 4);
+    await waitFor(4);
+    assert.deepEqual(delivered, [
+      { type: 'notification_counts', userId: '@ann:' + TEST_SERVER_NAME, roomId: ROOM, notificationCount: 1, highlightCount: 0, streamPosition: 1 },
+      { type: 'notification_counts', userId: '@bo:' + TEST_SERVER_NAME, roomId: ROOM, notificationCount: 1, highlightCount: 1, streamPosition: 2 },
+      { type: 'notification_counts', userId: '@ann:' + TEST_SERVER_NAME, roomId: OTHER, notificationCount: 1, highlightCount: 1, streamPosition: 3 },
+      { type: 'notification_counts', userId: '@ann:' + TEST_SERVER_NAME, roomId: ROOM, notificationCount: 2, highlightCount: 1, streamPosition: 4 },
+    ]);
+  });
+
+  it('lists newest first, pages below a row id, and filters highlights', async () => {
+    const all = await n.getNotifications('ann', { before: undefined, limit: 10, onlyHighlight: false });
+    assert.deepEqual(
+      all.map((r) => [r.id, r.eventId, r.roomId, r.roomPosition, r.highlight, r.read, r.ts, r.eventTs]),
+      [
+        [4, '$e3', ROOM, 11, true, false, T0 + 1011, T0 + 11],
+        [3, '$e2', OTHER, 3, true, false, T0 + 1003, T0 + 3],
+        [1, '$e1', ROOM, 10, false, false, T0 + 1010, T0 + 10],
+      ],
+    );
+    assert.equal(all[2]?.actions, '["notify"]');
+    const page = await n.getNotifications('ann', { before: 4, limit: 1, onlyHighlight: false });
+    assert.deepEqual(page.map((r) => r.id), [3]);
+    const highlights = await n.getNotifications('ann', { before: undefined, limit: 10, onlyHighlight: true });
+    assert.deepEqual(highlights.map((r) => r.id), [4, 3]);
+  });
+
+  it('knows the room position of a notified event from any user', async () => {
+    assert.equal(await n.getEventRoomPosition('$e1'), 10);
+    assert.equal(await n.getEventRoomPosition('$nope'), undefined);
+  });
+
+  it('marks read up to a room position, announcing only a change', async () => {
+    const change = await n.markNotificationsRead('ann', ROOM, { roomPosition: 10 });
+    assert.deepEqual(change, { notificationCount: 1, highlightCount: 1, streamPosition: 5 });
+    // Nothing else unread up to 10: no change, no message, no position taken.
+    assert.equal(await n.markNotificationsRead('ann', ROOM, { roomPosition: 10 }), undefined);
+    // Another room's and another user's rows are untouched.
+    assert.deepEqual(await n.getRoomCounts('ann', OTHER), { notificationCount: 1, highlightCount: 1 });
+    assert.deepEqual(await n.getRoomCounts('bo', ROOM), { notificationCount: 1, highlightCount: 1 });
+    const byTs = await n.markNotificationsRead('ann', ROOM, { eventTs: T0 + 11 });
+    assert.deepEqual(byTs, { notificationCount: 0, highlightCount: 0, streamPosition: 6 });
+    assert.equal(await n.getUnreadTotal('ann'), 1);
+    const rows = await n.getNotifications('ann', { before: undefined, limit: 10, onlyHighlight: false });
+    assert.deepEqual(rows.map((r) => [r.eventId, r.read]), [['$e3', true], ['$e2', false], ['$e1', true]]);
+    await waitFor(6);
+    assert.deepEqual(delivered.slice(4).map((m) => [m.roomId, m.notificationCount, m.highlightCount, m.streamPosition]), [
+      [ROOM, 1, 1, 5],
+      [ROOM, 0, 0, 6],
+    ]);
+  });
+
+  it('removes a redacted event\'s notifications, announcing counts of those who had it unread', async () => {
+    await n.removeEventNotifications('$e1');
+    assert.equal(await n.getEventRoomPosition('$e1'), undefined);
+    assert.deepEqual(await n.getRoomCounts('bo', ROOM), { notificationCount: 0, highlightCount: 0 });
+    await waitFor(7);
+    // Only bo had it unread (ann had read it).
+    assert.deepEqual(delivered.slice(6).map((m) => [m.userId, m.notificationCount, m.streamPosition]), [['@bo:' + TEST_SERVER_NAME, 0, 7]]);
+    await n.removeEventNotifications('$e1');
+    assert.equal(await n.getNotificationPosition(), 7);
+  });
+
+  it('prunes read notifications made before a time', async () => {
+    assert.equal(await n.pruneReadNotifications(T0 + 1011), 0);
+    assert.equal(await n.pruneReadNotifications(T0 + 1012), 1);
+    const rows = await n.getNotifications('ann', { before: undefined, limit: 10, onlyHighlight: false });
+    assert.deepEqual(rows.map((r) => r.eventId), ['$e2']);
+  });
+}
