@@ -105,13 +105,28 @@ export function createNotificationStorage(database: Database, opts: { readonly o
     async addNotifications(batch) {
       if (batch.length === 0) return [];
       const box = outbox();
+      // One event's notifications (the consumer's batches are one event each): a few set-wide
+      // statements, not a handful per recipient.
       return db.transaction().execute(async (trx) => {
-        const added: AddedNotification[] = [];
-        for (const n of batch) {
-          if (await table.hasNotification(trx, n.localpart, n.eventId)) continue;
-          const streamPosition = await table.nextNotificationPosition(trx);
-          await table.insertNotification(trx, {
-            id: streamPosition,
+        const byEvent = new Map<string, NewNotification[]>();
+        for (const n of batch) byEvent.set(n.eventId, [...(byEvent.get(n.eventId) ?? []), n]);
+        const fresh: NewNotification[] = [];
+        for (const [eventId, list] of byEvent) {
+          const known = await table.selectNotifiedLocalparts(trx, eventId, list.map((n) => n.localpart));
+          const seen = new Set<string>();
+          for (const n of list) {
+            if (known.has(n.localpart) || seen.has(n.localpart)) continue;
+            seen.add(n.localpart);
+            fresh.push(n);
+          }
+        }
+        if (fresh.length === 0) return [];
+        const last = await table.nextNotificationPositions(trx, fresh.length);
+        const first = last - fresh.length + 1;
+        await table.insertNotifications(
+          trx,
+          fresh.map((n, i) => ({
+            id: first + i,
             localpart: n.localpart,
             room_id: n.roomId,
             event_id: n.eventId,
@@ -121,11 +136,24 @@ export function createNotificationStorage(database: Database, opts: { readonly o
             highlight: n.highlight ? 1 : 0,
             actions: JSON.stringify(n.actions),
             read: 0,
-          });
-          const counts = await table.selectRoomCounts(trx, n.localpart, n.roomId);
-          await box.add(trx, [notificationCountsMessage({ userId: n.userId, roomId: n.roomId, ...counts, streamPosition })]);
-          added.push({ notification: n, counts, unreadTotal: await table.selectUnreadTotal(trx, n.localpart), streamPosition });
+          })),
+        );
+        const localparts = fresh.map((n) => n.localpart);
+        const totals = await table.selectUnreadTotalsOf(trx, localparts);
+        const countsByRoom = new Map<string, Map<string, table.RoomNotificationCounts>>();
+        for (const roomId of new Set(fresh.map((n) => n.roomId))) {
+          countsByRoom.set(roomId, await table.selectRoomCountsOf(trx, roomId, fresh.filter((n) => n.roomId === roomId).map((n) => n.localpart)));
         }
+        const added: AddedNotification[] = fresh.map((n, i) => ({
+          notification: n,
+          counts: countsByRoom.get(n.roomId)?.get(n.localpart) ?? { notificationCount: 0, highlightCount: 0 },
+          unreadTotal: totals.get(n.localpart) ?? 0,
+          streamPosition: first + i,
+        }));
+        await box.add(
+          trx,
+          added.map((a) => notificationCountsMessage({ userId: a.notification.userId, roomId: a.notification.roomId, ...a.counts, streamPosition: a.streamPosition })),
+        );
         return added;
       });
     },

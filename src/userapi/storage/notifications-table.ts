@@ -66,15 +66,20 @@ export interface RoomNotificationCounts {
   readonly highlightCount: number;
 }
 
-/** Takes the next notification stream position (locks the counter row until commit on PostgreSQL). */
-export async function nextNotificationPosition(db: Kysely<NotificationTables>): Promise<number> {
+/** Takes the next `n` notification stream positions (locks the counter row until commit on PostgreSQL); the last of them. */
+export async function nextNotificationPositions(db: Kysely<NotificationTables>, n: number): Promise<number> {
   const row = await db
     .insertInto('userapi_notification_stream')
-    .values({ id: COUNTER_ID, position: 1 })
-    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ position: eb('userapi_notification_stream.position', '+', 1) })))
+    .values({ id: COUNTER_ID, position: n })
+    .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ position: eb('userapi_notification_stream.position', '+', n) })))
     .returning('position')
     .executeTakeFirstOrThrow();
   return Number(row.position);
+}
+
+/** Takes the next notification stream position. */
+export function nextNotificationPosition(db: Kysely<NotificationTables>): Promise<number> {
+  return nextNotificationPositions(db, 1);
 }
 
 /** The latest notification stream position handed out, 0 when none. */
@@ -83,27 +88,66 @@ export async function latestNotificationPosition(db: Kysely<NotificationTables>)
   return row ? Number(row.position) : 0;
 }
 
-/** Whether the user already has a row for the event (a redelivered event). */
-export async function hasNotification(db: Kysely<NotificationTables>, localpart: string, eventId: string): Promise<boolean> {
-  const row = await db.selectFrom('userapi_notifications').select('id').where('event_id', '=', eventId).where('localpart', '=', localpart).executeTakeFirst();
-  return row !== undefined;
+/** Bound parameters per statement stay far below every engine's limit. */
+const CHUNK = 200;
+
+function chunks<T>(list: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
+  return out;
 }
 
-/** Inserts a row (the caller checked {@link hasNotification} in the same transaction). */
-export async function insertNotification(db: Kysely<NotificationTables>, row: NotificationsTable): Promise<void> {
-  await db.insertInto('userapi_notifications').values(row).execute();
+/** Which of `localparts` already have a row for the event (a redelivered event). */
+export async function selectNotifiedLocalparts(db: Kysely<NotificationTables>, eventId: string, localparts: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunks(localparts)) {
+    const rows = await db.selectFrom('userapi_notifications').select('localpart').where('event_id', '=', eventId).where('localpart', 'in', part).execute();
+    for (const r of rows) found.add(r.localpart);
+  }
+  return found;
+}
+
+/** Inserts rows (the caller skipped those {@link selectNotifiedLocalparts} found, in the same transaction). */
+export async function insertNotifications(db: Kysely<NotificationTables>, rows: readonly NotificationsTable[]): Promise<void> {
+  for (const part of chunks(rows)) await db.insertInto('userapi_notifications').values(part).execute();
 }
 
 /** The user's unread counts in the room. */
 export async function selectRoomCounts(db: Kysely<NotificationTables>, localpart: string, roomId: string): Promise<RoomNotificationCounts> {
-  const row = await db
-    .selectFrom('userapi_notifications')
-    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('highlight').as('h')])
-    .where('localpart', '=', localpart)
-    .where('room_id', '=', roomId)
-    .where('read', '=', 0)
-    .executeTakeFirst();
-  return { notificationCount: Number(row?.n ?? 0), highlightCount: Number(row?.h ?? 0) };
+  return (await selectRoomCountsOf(db, roomId, [localpart])).get(localpart) ?? { notificationCount: 0, highlightCount: 0 };
+}
+
+/** Unread counts in the room of each of `localparts` (absent: none unread). */
+export async function selectRoomCountsOf(db: Kysely<NotificationTables>, roomId: string, localparts: readonly string[]): Promise<Map<string, RoomNotificationCounts>> {
+  const counts = new Map<string, RoomNotificationCounts>();
+  for (const part of chunks(localparts)) {
+    const rows = await db
+      .selectFrom('userapi_notifications')
+      .select((eb) => ['localpart', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('highlight').as('h')])
+      .where('localpart', 'in', part)
+      .where('room_id', '=', roomId)
+      .where('read', '=', 0)
+      .groupBy('localpart')
+      .execute();
+    for (const r of rows) counts.set(r.localpart, { notificationCount: Number(r.n), highlightCount: Number(r.h ?? 0) });
+  }
+  return counts;
+}
+
+/** Unread notifications across all rooms of each of `localparts` (absent: none). */
+export async function selectUnreadTotalsOf(db: Kysely<NotificationTables>, localparts: readonly string[]): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  for (const part of chunks(localparts)) {
+    const rows = await db
+      .selectFrom('userapi_notifications')
+      .select((eb) => ['localpart', eb.fn.countAll<number | string>().as('n')])
+      .where('localpart', 'in', part)
+      .where('read', '=', 0)
+      .groupBy('localpart')
+      .execute();
+    for (const r of rows) totals.set(r.localpart, Number(r.n));
+  }
+  return totals;
 }
 
 /** The user's unread notifications across all rooms. */
