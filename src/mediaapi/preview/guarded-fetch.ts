@@ -12,6 +12,7 @@ import { OutboundAddressError } from '../../internal/net/outbound-address-error.
 import { openCheckedClient, releaseCheckedClient } from '../../internal/net/open-checked-client.js';
 import type { PinnedTlsOptions as PreviewTlsOptions } from '../../internal/net/pinned-connector.js';
 import { systemHostResolver, type HostResolver } from '../../internal/net/resolve-checked-addresses.js';
+import { runWithDeadline } from '../../internal/util/run-with-deadline.js';
 import { PreviewFetchError } from './preview-fetch-error.js';
 
 /** A fetched resource. */
@@ -129,31 +130,27 @@ export function createGuardedStreamer(opts: GuardedFetcherOptions): GuardedStrea
     }
   }
 
-  return async (text, consume) => {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    try {
-      let url = parseHttpUrl(text);
-      for (let redirects = 0; ; redirects++) {
-        const next = await hop(url, consume, controller.signal);
-        if ('result' in next) return next.result;
-        if (redirects >= maxRedirects) throw new PreviewFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
-        url = next.redirect;
-      }
-    } catch (e) {
-      if (timedOut) throw new PreviewFetchError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: e });
-      // The consumer's own verdicts (a full disk, a size limit of its own) pass unchanged.
-      if (e instanceof PreviewFetchError || e instanceof MatrixError) throw e;
-      if (e instanceof OutboundAddressError) throw new PreviewFetchError(e.kind, e.message, { cause: e });
-      throw new PreviewFetchError('network', (e as Error).message, { cause: e });
-    } finally {
-      clearTimeout(timer);
-    }
-  };
+  return (text, consume) =>
+    runWithDeadline(
+      timeoutMs,
+      async (signal) => {
+        try {
+          let url = parseHttpUrl(text);
+          for (let redirects = 0; ; redirects++) {
+            const next = await hop(url, consume, signal);
+            if ('result' in next) return next.result;
+            if (redirects >= maxRedirects) throw new PreviewFetchError('too_many_redirects', `more than ${maxRedirects} redirects`);
+            url = next.redirect;
+          }
+        } catch (e) {
+          // The consumer's own verdicts (a full disk, a size limit of its own) pass unchanged.
+          if (e instanceof PreviewFetchError || e instanceof MatrixError) throw e;
+          if (e instanceof OutboundAddressError) throw new PreviewFetchError(e.kind, e.message, { cause: e });
+          throw new PreviewFetchError('network', (e as Error).message, { cause: e });
+        }
+      },
+      (e) => new PreviewFetchError('timeout', `no complete answer within ${timeoutMs} ms`, { cause: e }),
+    );
 }
 
 /** Builds the fetcher: the streamer, reading wanted bodies whole. */

@@ -14,6 +14,7 @@ import { OutboundAddressError } from '../../internal/net/outbound-address-error.
 import { openCheckedClient, releaseCheckedClient } from '../../internal/net/open-checked-client.js';
 import type { PinnedTlsOptions } from '../../internal/net/pinned-connector.js';
 import { systemHostResolver, type HostResolver } from '../../internal/net/resolve-checked-addresses.js';
+import { runWithDeadline } from '../../internal/util/run-with-deadline.js';
 import { PushGatewayError } from './push-gateway-error.js';
 
 /** The spec's `notification` object of `POST /_matrix/push/v1/notify`. */
@@ -157,22 +158,16 @@ export function createPushGatewayClient(opts: PushGatewayClientOptions): PushGat
     async notify(text, notification) {
       const url = parseGatewayUrl(text);
       const payload = JSON.stringify({ notification });
-      const controller = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        controller.abort();
-      }, timeoutMs);
-      try {
-        return await post(url, payload, controller.signal);
-      } catch (e) {
-        if (timedOut) throw new PushGatewayError('timeout', `push gateway ${url.origin} gave no answer within ${timeoutMs} ms`, { cause: e });
-        if (e instanceof PushGatewayError) throw e;
-        if (e instanceof OutboundAddressError) throw new PushGatewayError('blocked', e.message, { cause: e });
-        throw new PushGatewayError('network', `push gateway ${url.origin}: ${(e as Error).message}`, { cause: e });
-      } finally {
-        clearTimeout(timer);
-      }
+      return runWithDeadline(
+        timeoutMs,
+        (signal) =>
+          post(url, payload, signal).catch((e: unknown) => {
+            if (e instanceof PushGatewayError) throw e;
+            if (e instanceof OutboundAddressError) throw new PushGatewayError('blocked', e.message, { cause: e });
+            throw new PushGatewayError('network', `push gateway ${url.origin}: ${(e as Error).message}`, { cause: e });
+          }),
+        (e) => new PushGatewayError('timeout', `push gateway ${url.origin} gave no answer within ${timeoutMs} ms`, { cause: e }),
+      );
     },
   };
 }
