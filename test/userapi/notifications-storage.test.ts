@@ -151,4 +151,21 @@ function suite(ctx: BackendContext): void {
     const rows = await n.getNotifications('ann', { before: undefined, limit: 10, onlyHighlight: false });
     assert.deepEqual(rows.map((r) => r.eventId), ['$e2']);
   });
+
+  it('stores a notification its user already read past (the receipt came first) as read, and counts it so', async () => {
+    const RACE = '!race:t';
+    // The receipt names the event at room position 50 before its notification exists.
+    assert.equal(await n.markNotificationsRead('cy', RACE, { roomPosition: 50 }), undefined);
+    const added = await n.addNotifications([note('cy', '$r50', 50, { roomId: RACE }), note('cy', '$r51', 51, { roomId: RACE }), note('dee', '$r50', 50, { roomId: RACE })]);
+    assert.deepEqual(
+      added.map((a) => [a.notification.localpart, a.notification.eventId, a.read]).sort((x, y) => String(x).localeCompare(String(y))),
+      [['cy', '$r50', true], ['cy', '$r51', false], ['dee', '$r50', false]],
+    );
+    assert.deepEqual(await n.getRoomCounts('cy', RACE), { notificationCount: 1, highlightCount: 0 });
+    assert.deepEqual(await n.getRoomCounts('dee', RACE), { notificationCount: 1, highlightCount: 0 });
+    // A later receipt at a lower position never lowers the marker.
+    await n.markNotificationsRead('cy', RACE, { roomPosition: 10 });
+    const late = await n.addNotifications([note('cy', '$r49', 49, { roomId: RACE })]);
+    assert.equal(late[0]?.read, true);
+  });
 }

@@ -113,6 +113,8 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
   const added = await deps.storage.notifications.addNotifications(batch);
   await deps.flushOutbox();
   for (const a of added) {
+    // Read before it was stored (the receipt overtook it): counted as read, not pushed.
+    if (a.read) continue;
     deps.sender?.enqueue({
       eventId: msg.eventId,
       roomId: msg.roomId,

@@ -9,6 +9,7 @@ import type { Database } from '../../internal/sqlutil/database.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
 import type { JsonValue } from '../../matrix/json.js';
 import { notificationCountsMessage } from '../producers/output-notification-data.js';
+import * as markers from './notification-read-markers-table.js';
 import * as table from './notifications-table.js';
 import type { NotificationTables, ReadBound, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
 
@@ -34,6 +35,8 @@ export interface NewNotification {
 /** A stored notification and the user's counts after it. */
 export interface AddedNotification {
   readonly notification: NewNotification;
+  /** Stored as read: the user's receipt had already passed the event. */
+  readonly read: boolean;
   /** The user's unread counts in the room now. */
   readonly counts: RoomNotificationCounts;
   /** The user's unread notifications across all rooms now (`counts.unread` of a push). */
@@ -121,6 +124,12 @@ export function createNotificationStorage(database: Database, opts: { readonly o
           }
         }
         if (fresh.length === 0) return [];
+        // A receipt handled before this event's notifications already read past it.
+        const readUpTo = new Map<string, Map<string, number>>();
+        for (const roomId of new Set(fresh.map((n) => n.roomId))) {
+          readUpTo.set(roomId, await markers.selectReadMarkers(trx, roomId, fresh.filter((n) => n.roomId === roomId).map((n) => n.localpart)));
+        }
+        const alreadyRead = (n: NewNotification): boolean => n.roomPosition <= (readUpTo.get(n.roomId)?.get(n.localpart) ?? -1);
         const last = await table.nextNotificationPositions(trx, fresh.length);
         const first = last - fresh.length + 1;
         await table.insertNotifications(
@@ -135,7 +144,7 @@ export function createNotificationStorage(database: Database, opts: { readonly o
             ts: n.ts,
             highlight: n.highlight ? 1 : 0,
             actions: JSON.stringify(n.actions),
-            read: 0,
+            read: alreadyRead(n) ? 1 : 0,
           })),
         );
         const localparts = fresh.map((n) => n.localpart);
@@ -146,6 +155,7 @@ export function createNotificationStorage(database: Database, opts: { readonly o
         }
         const added: AddedNotification[] = fresh.map((n, i) => ({
           notification: n,
+          read: alreadyRead(n),
           counts: countsByRoom.get(n.roomId)?.get(n.localpart) ?? { notificationCount: 0, highlightCount: 0 },
           unreadTotal: totals.get(n.localpart) ?? 0,
           streamPosition: first + i,
@@ -162,6 +172,7 @@ export function createNotificationStorage(database: Database, opts: { readonly o
       const userId = userIdOf(localpart);
       outbox();
       return db.transaction().execute(async (trx) => {
+        if ('roomPosition' in bound) await markers.raiseReadMarker(trx, localpart, roomId, bound.roomPosition);
         if ((await table.updateRead(trx, localpart, roomId, bound)) === 0) return undefined;
         return announce(trx, userId, localpart, roomId);
       });

@@ -11,6 +11,7 @@
  * locked until the writing transaction commits, so positions commit in order.
  */
 import type { Kysely } from 'kysely';
+import type { NotificationReadMarkersTable } from './notification-read-markers-table.js';
 
 /** `userapi_notifications` as Kysely sees it. */
 export interface NotificationsTable {
@@ -39,6 +40,7 @@ export interface NotificationStreamTable {
 export interface NotificationTables {
   userapi_notifications: NotificationsTable;
   userapi_notification_stream: NotificationStreamTable;
+  userapi_notification_read_markers: NotificationReadMarkersTable;
 }
 
 /** The one row of `userapi_notification_stream`. */
