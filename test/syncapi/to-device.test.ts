@@ -179,4 +179,20 @@ describe('syncapi: send-to-device through /sync', () => {
     assert.deepEqual(await storage.toDeviceMessages('@nobody:hs.test', '*', 0, Number.MAX_SAFE_INTEGER, 10), []);
     await sync(bob1, res.next_batch);
   });
+
+  it("empties a device's inbox when the device logs out", async () => {
+    const bob3 = await login(bob1, 'bob');
+    await sendToDevice(alice, 'm.test.orphan', { [bob3.userId]: { [bob3.deviceId]: { left: 'behind' } } });
+    const deadline = Date.now() + 10_000;
+    while ((await pending(bob3)).length === 0) {
+      if (Date.now() > deadline) assert.fail('the message never reached the inbox');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    assert.equal((await call('POST', `${V3}/logout`, bob3.token, {})).status, 200);
+    const gone = Date.now() + 10_000;
+    while ((await pending(bob3)).length > 0) {
+      if (Date.now() > gone) assert.fail('the logged-out device still has messages waiting');
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  });
 });

@@ -4,6 +4,8 @@
  * servers' users). Each change is logged in `syncapi_device_list_changes` and wakes the syncs of
  * the local users sharing a room with the user (and the user's own, for their other devices).
  *
+ * A local device's deletion also empties its to-device inbox.
+ *
  * Both consumers write through one in-process queue, so positions commit in the order they are
  * handed out and a sync that read position P never misses a change below P. Idempotent: the
  * change's key (`local:<userapi position>`, `remote:<message id>`) is logged once.
@@ -21,7 +23,7 @@ export const SYNCAPI_REMOTE_KEY_CHANGE_CONSUMER = 'syncapi-federationapi-remotek
 
 /** What the consumers read and change. */
 export interface DeviceListConsumerDeps {
-  readonly storage: Pick<SyncStorage, 'writeDeviceListChange' | 'userMemberships'>;
+  readonly storage: Pick<SyncStorage, 'writeDeviceListChange' | 'userMemberships' | 'deleteToDeviceMessagesOfDevices'>;
   readonly notifier: Pick<Notifier, 'wakeRoomMates' | 'wakeRoom'>;
   /** Moved to each new position before the wake, so the woken sync reads the change. */
   readonly position: DeviceListPosition;
@@ -51,7 +53,12 @@ export async function startDeviceListConsumers(bus: Bus, deps: DeviceListConsume
   const local = await bus.subscribe<OutputKeyChangeMessage>({
     topic: OutputKeyChangeEvent,
     consumer: SYNCAPI_KEY_CHANGE_CONSUMER,
-    handler: (m) => serially(() => recordDeviceListChange(deps, m.payload.userId, `local:${m.payload.streamPosition}`, true)),
+    handler: async (m) => {
+      const p = m.payload;
+      // A deleted device never syncs again: what waits in its inbox would stay for ever.
+      if (p.type === 'device_keys' && p.deleted) await deps.storage.deleteToDeviceMessagesOfDevices(p.userId, [p.deviceId]);
+      await serially(() => recordDeviceListChange(deps, p.userId, `local:${p.streamPosition}`, true));
+    },
   });
   try {
     const remote = await bus.subscribe<OutputRemoteKeyChangeMessage>({
