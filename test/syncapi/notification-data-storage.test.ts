@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
-import { handleNotificationData } from '../../src/syncapi/consumers/userapi-notification-data.js';
+import { createDeferredWaker, handleNotificationData } from '../../src/syncapi/consumers/userapi-notification-data.js';
 import { parseSyncFilter } from '../../src/syncapi/filter/parse-filter.js';
 import { openSyncStorage, type SyncStorage } from '../../src/syncapi/storage/index.js';
 import { createNotificationDataPosition, notificationDataStreamProvider } from '../../src/syncapi/sync/notification-data-stream-provider.js';
@@ -86,7 +86,7 @@ function suite(ctx: BackendContext): void {
   it('the consumer stores, moves the position and wakes only the user; a duplicate does neither', async () => {
     const woken: string[] = [];
     const position = createNotificationDataPosition(await storage.latestNotificationDataPosition());
-    const deps = { storage, position, notifier: { wakeUsers: (ids: Iterable<string>) => void woken.push(...ids) } };
+    const deps = { storage, position, wakeSoon: (id: string) => void woken.push(id) };
     await handleNotificationData(deps, counts({ roomId: R3, notificationCount: 5, highlightCount: 2, streamPosition: 20 }));
     assert.equal(position.get(), 6);
     assert.deepEqual(woken, [ALICE]);
@@ -96,6 +96,22 @@ function suite(ctx: BackendContext): void {
     assert.deepEqual(woken, [ALICE]);
     const r3 = (await storage.notificationCounts(ALICE)).find((c) => c.roomId === R3);
     assert.deepEqual(r3, { roomId: R3, notificationCount: 5, highlightCount: 2, position: 6 });
+  });
+
+  it('defers wakes and wakes each user once for any number of changes meanwhile', async () => {
+    const rounds: string[][] = [];
+    const waker = createDeferredWaker({ wakeUsers: (ids) => void rounds.push([...ids].sort()) }, 40);
+    waker.wakeSoon(ALICE);
+    waker.wakeSoon(BOB);
+    waker.wakeSoon(ALICE);
+    assert.deepEqual(rounds, [], 'nobody is woken at once');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.deepEqual(rounds, [[ALICE, BOB].sort()]);
+    waker.wakeSoon(BOB);
+    waker.flush();
+    assert.deepEqual(rounds, [[ALICE, BOB].sort(), [BOB]], 'flush wakes who still waits');
+    await new Promise((r) => setTimeout(r, 80));
+    assert.equal(rounds.length, 2, 'a flushed wake does not fire again');
   });
 
   it('provider, initial: every joined room in the response gets both counts, 0 when never counted', async () => {

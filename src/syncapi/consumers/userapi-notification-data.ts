@@ -5,6 +5,14 @@
  * deployment writes (`syncapi-notification-data`), one message at a time, so positions commit
  * in order. Idempotent: counts at or below the stored userapi position of that (user, room)
  * change nothing and wake nobody.
+ *
+ * The wake is deferred a little and coalesced per user. Counts follow the events that changed
+ * them on another topic, so they usually land just after the event's own wake has answered the
+ * user's long-poll; waking at once would cost every member of a busy room a second, count-only
+ * `/sync` round trip per message. Deferred, the counts ride along with whatever answers the
+ * user next (the next message), and the deferred wake then finds nothing new and answers
+ * nothing; in a quiet room it delivers them after the delay. The stream position moves at once,
+ * so any sync that runs meanwhile includes them.
  */
 import type { Bus, Subscription } from '../../internal/bus/bus.js';
 import { OutputNotificationData, type OutputNotificationDataMessage } from '../../userapi/producers/output-notification-data.js';
@@ -18,9 +26,33 @@ export const SYNCAPI_NOTIFICATION_DATA_CONSUMER = 'syncapi-notification-data';
 /** What the consumer changes. */
 export interface NotificationDataConsumerDeps {
   readonly storage: Pick<SyncStorage, 'writeNotificationCounts'>;
-  readonly notifier: Pick<Notifier, 'wakeUsers'>;
   /** Moved to each new position before the wake, so a woken sync reads up to it. */
   readonly position: NotificationDataPosition;
+  /** Wakes a user a little later, once for any number of changes meanwhile. */
+  readonly wakeSoon: (userId: string) => void;
+}
+
+/** How long a count change may wait for something else to carry it (ms). */
+export const COUNTS_WAKE_DELAY_MS = 250;
+
+/** Deferred, per-user coalesced wakes; `flush` wakes everyone still waiting (shutdown). */
+export function createDeferredWaker(notifier: Pick<Notifier, 'wakeUsers'>, delayMs = COUNTS_WAKE_DELAY_MS): { wakeSoon(userId: string): void; flush(): void } {
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const users = [...pending];
+    pending.clear();
+    notifier.wakeUsers(users);
+  };
+  return {
+    wakeSoon(userId) {
+      pending.add(userId);
+      timer ??= setTimeout(flush, delayMs);
+    },
+    flush,
+  };
 }
 
 /** Handles one message; throws (to be redelivered) when storage fails. */
@@ -36,7 +68,7 @@ export async function handleNotificationData(deps: NotificationDataConsumerDeps,
       });
       if (position === undefined) return;
       deps.position.advance(position);
-      deps.notifier.wakeUsers([msg.userId]);
+      deps.wakeSoon(msg.userId);
       return;
     }
     default: {
@@ -47,10 +79,20 @@ export async function handleNotificationData(deps: NotificationDataConsumerDeps,
 }
 
 /** Subscribes the notification counts writer; stop the returned subscription on shutdown. */
-export function startNotificationDataConsumer(bus: Bus, deps: NotificationDataConsumerDeps): Promise<Subscription> {
-  return bus.subscribe<OutputNotificationDataMessage>({
+export async function startNotificationDataConsumer(
+  bus: Bus,
+  deps: Omit<NotificationDataConsumerDeps, 'wakeSoon'> & { readonly notifier: Pick<Notifier, 'wakeUsers'>; readonly wakeDelayMs?: number },
+): Promise<Subscription> {
+  const waker = createDeferredWaker(deps.notifier, deps.wakeDelayMs);
+  const sub = await bus.subscribe<OutputNotificationDataMessage>({
     topic: OutputNotificationData,
     consumer: SYNCAPI_NOTIFICATION_DATA_CONSUMER,
-    handler: (m) => handleNotificationData(deps, m.payload),
+    handler: (m) => handleNotificationData({ ...deps, wakeSoon: waker.wakeSoon }, m.payload),
   });
+  return {
+    async stop() {
+      await sub.stop();
+      waker.flush();
+    },
+  };
 }
