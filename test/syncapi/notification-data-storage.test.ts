@@ -64,7 +64,7 @@ function suite(ctx: BackendContext): void {
     assert.equal(await storage.latestNotificationDataPosition(), 0);
     assert.deepEqual(await storage.notificationCounts(ALICE), []);
     const w = (roomId: string, n: number, h: number, sourcePosition: number, userId = ALICE) =>
-      storage.writeNotificationCounts({ userId, roomId, notificationCount: n, highlightCount: h, sourcePosition });
+      storage.writeNotificationCounts([{ userId, roomId, notificationCount: n, highlightCount: h, sourcePosition }]).then(([p]) => p);
     assert.equal(await w(R1, 1, 0, 10), 1);
     assert.equal(await w(R2, 3, 1, 11), 2);
     assert.equal(await w(R1, 2, 1, 12), 3);
@@ -161,5 +161,36 @@ function suite(ctx: BackendContext): void {
     const onlyR2 = context({ room: { rooms: [R2] } });
     await p.incremental(onlyR2, 0, 6);
     assert.deepEqual(unreadOf(onlyR2), { [R2]: { notification_count: 3, highlight_count: 1 } });
+  });
+
+  it("writes a room's batch in one go: a position and a wake per changed user, stale entries skipped", async () => {
+    const woken: string[] = [];
+    const position = createNotificationDataPosition(await storage.latestNotificationDataPosition());
+    const before = position.get();
+    const R4 = '!four:hs.test';
+    const CAROL = '@carol:hs.test';
+    const DAN = '@dan:hs.test';
+    await handleNotificationData({ storage, position, wakeSoon: (id) => void woken.push(id) }, {
+      type: 'room_notification_counts',
+      roomId: R4,
+      changes: [
+        { userId: CAROL, notificationCount: 1, highlightCount: 1, streamPosition: 40 },
+        { userId: DAN, notificationCount: 2, highlightCount: 0, streamPosition: 41 },
+      ],
+    });
+    assert.equal(position.get(), before + 2);
+    assert.deepEqual(woken, [CAROL, DAN]);
+    await handleNotificationData({ storage, position, wakeSoon: (id) => void woken.push(id) }, {
+      type: 'room_notification_counts',
+      roomId: R4,
+      changes: [
+        { userId: CAROL, notificationCount: 9, highlightCount: 9, streamPosition: 39 },
+        { userId: DAN, notificationCount: 3, highlightCount: 0, streamPosition: 42 },
+      ],
+    });
+    assert.equal(position.get(), before + 3);
+    assert.deepEqual(woken, [CAROL, DAN, DAN]);
+    assert.deepEqual((await storage.notificationCounts(CAROL)).find((c) => c.roomId === R4)?.notificationCount, 1);
+    assert.deepEqual((await storage.notificationCounts(DAN)).find((c) => c.roomId === R4)?.notificationCount, 3);
   });
 }

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Subscription } from '../../src/internal/bus/bus.js';
-import { OutputNotificationData, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
+import { countsChangesOf, OutputNotificationData, type NotificationCountsChanged, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
 import type { NewNotification, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
 import { openUserapiTestKit, TEST_SERVER_NAME, type UserapiTestKit } from './userapi-test-kit.js';
@@ -34,14 +34,18 @@ function suite(ctx: BackendContext): void {
   let kit: UserapiTestKit;
   let n: NotificationStorage;
   let sub: Subscription;
-  const delivered: OutputNotificationDataMessage[] = [];
+  // Each change as its own message, in position order (a room's changes come as one message).
+  const delivered: NotificationCountsChanged[] = [];
   before(async () => {
     kit = await openUserapiTestKit(await ctx.open());
     n = kit.storage.notifications;
     sub = await kit.bus.subscribe<OutputNotificationDataMessage>({
       topic: OutputNotificationData,
       consumer: 'notifications-storage-test',
-      handler: async (m) => void delivered.push(m.payload),
+      handler: async (m) => {
+        delivered.push(...countsChangesOf(m.payload));
+        delivered.sort((a, b) => a.streamPosition - b.streamPosition);
+      },
     });
   });
   after(async () => {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { registrationMac } from '../../src/clientapi/auth/shared-secret-mac.js';
 import type { Subscription } from '../../src/internal/bus/bus.js';
 import type { UserAPI } from '../../src/userapi/api.js';
-import { OutputNotificationData, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
+import { countsChangesOf, OutputNotificationData, type NotificationCountsChanged, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
 import { startTestMonolith, type TestMonolith } from '../harness/start-test-monolith.js';
 
 const SECRET = 'push-test-shared-secret-0123456789';
@@ -58,7 +58,7 @@ describe('push notifications end to end', () => {
   let hs: TestMonolith;
   let gw: Awaited<ReturnType<typeof startGateway>>;
   let sub: Subscription;
-  const counts: OutputNotificationDataMessage[] = [];
+  const counts: NotificationCountsChanged[] = [];
   let alice: User;
   let bob: User;
   let roomId: string;
@@ -95,7 +95,7 @@ describe('push notifications end to end', () => {
     sub = await hs.bus.subscribe<OutputNotificationDataMessage>({
       topic: OutputNotificationData,
       consumer: 'push-e2e-test',
-      handler: async (m) => void counts.push(m.payload),
+      handler: async (m) => void counts.push(...countsChangesOf(m.payload)),
     });
     alice = await register('alice');
     bob = await register('bob');

@@ -15,7 +15,7 @@
  * so any sync that runs meanwhile includes them.
  */
 import type { Bus, Subscription } from '../../internal/bus/bus.js';
-import { OutputNotificationData, type OutputNotificationDataMessage } from '../../userapi/producers/output-notification-data.js';
+import { countsChangesOf, OutputNotificationData, type OutputNotificationDataMessage } from '../../userapi/producers/output-notification-data.js';
 import type { Notifier } from '../notifier.js';
 import type { SyncStorage } from '../storage/index.js';
 import type { NotificationDataPosition } from '../sync/notification-data-stream-provider.js';
@@ -57,25 +57,23 @@ export function createDeferredWaker(notifier: Pick<Notifier, 'wakeUsers'>, delay
 
 /** Handles one message; throws (to be redelivered) when storage fails. */
 export async function handleNotificationData(deps: NotificationDataConsumerDeps, msg: OutputNotificationDataMessage): Promise<void> {
-  switch (msg.type) {
-    case 'notification_counts': {
-      const position = await deps.storage.writeNotificationCounts({
-        userId: msg.userId,
-        roomId: msg.roomId,
-        notificationCount: msg.notificationCount,
-        highlightCount: msg.highlightCount,
-        sourcePosition: msg.streamPosition,
-      });
-      if (position === undefined) return;
-      deps.position.advance(position);
-      deps.wakeSoon(msg.userId);
-      return;
-    }
-    default: {
-      const never: never = msg.type;
-      throw new Error(`syncapi: unknown OutputNotificationData message ${JSON.stringify(never)}`);
-    }
-  }
+  // A room's batch is written in one transaction; a single change is a batch of one.
+  const changes = countsChangesOf(msg);
+  const positions = await deps.storage.writeNotificationCounts(
+    changes.map((c) => ({
+      userId: c.userId,
+      roomId: c.roomId,
+      notificationCount: c.notificationCount,
+      highlightCount: c.highlightCount,
+      sourcePosition: c.streamPosition,
+    })),
+  );
+  changes.forEach((c, i) => {
+    const position = positions[i];
+    if (position === undefined) return;
+    deps.position.advance(position);
+    deps.wakeSoon(c.userId);
+  });
 }
 
 /** Subscribes the notification counts writer; stop the returned subscription on shutdown. */

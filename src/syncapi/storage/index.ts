@@ -233,8 +233,11 @@ export interface SyncStorage {
   joinedMembersOf(roomIds: readonly string[]): Promise<Set<string>>;
 
   // ---- unread notification counts (the `notification_data` stream, `notification-data-table.ts`)
-  /** Replaces the user's counts in the room; their new position, or undefined when the stored change is as new. */
-  writeNotificationCounts(w: NotificationCountsWrite): Promise<number | undefined>;
+  /**
+   * Replaces users' counts in rooms, in one transaction; for each write its new position, or
+   * undefined when the stored change is as new.
+   */
+  writeNotificationCounts(ws: readonly NotificationCountsWrite[]): Promise<(number | undefined)[]>;
   /** The latest `notification_data` position, 0 when none. */
   latestNotificationDataPosition(): Promise<number>;
   /** Every room's stored counts of `userId`, with their positions. */
@@ -379,7 +382,12 @@ export function createSyncStorage(database: Database): SyncStorage {
     deviceListChangesFor: (userId, after, upTo) => (upTo <= after ? Promise.resolve([]) : deviceLists.selectDeviceListChangesFor(root, userId, after, upTo)),
     usersSharingRooms: (userId, candidates) => (candidates.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectUsersSharingRooms(root, userId, candidates)),
     joinedMembersOf: (roomIds) => (roomIds.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectJoinedMembersOf(root, roomIds)),
-    writeNotificationCounts: (w) => inTransaction((t) => notificationData.upsertNotificationCounts(t, w)),
+    writeNotificationCounts: (ws) =>
+      inTransaction(async (t) => {
+        const positions: (number | undefined)[] = [];
+        for (const w of ws) positions.push(await notificationData.upsertNotificationCounts(t, w));
+        return positions;
+      }),
     latestNotificationDataPosition: () => notificationData.selectLatestNotificationDataPosition(root),
     notificationCounts: (userId) => notificationData.selectNotificationCounts(root, userId),
   };

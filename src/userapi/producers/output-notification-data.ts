@@ -28,10 +28,42 @@ export interface NotificationCountsChanged {
   readonly streamPosition: number;
 }
 
+/**
+ * The counts of several users in one room changed at once (one event notified them all): each
+ * entry means what a {@link NotificationCountsChanged} would. One message instead of one per
+ * member keeps a message in a big room from costing the bus and every consumer a message per
+ * recipient. Keyed by room ID; consumers compare positions per (user, room), so its order
+ * relative to a user's single changes does not matter.
+ */
+export interface RoomNotificationCountsChanged {
+  readonly type: 'room_notification_counts';
+  readonly roomId: string;
+  readonly changes: readonly Omit<NotificationCountsChanged, 'type' | 'roomId'>[];
+}
+
 /** Every message on {@link OutputNotificationData}. */
-export type OutputNotificationDataMessage = NotificationCountsChanged;
+export type OutputNotificationDataMessage = NotificationCountsChanged | RoomNotificationCountsChanged;
 
 /** The bus message for one change. */
 export function notificationCountsMessage(change: Omit<NotificationCountsChanged, 'type'>): BusMessage<OutputNotificationDataMessage> {
   return { topic: OutputNotificationData, key: change.userId, payload: { type: 'notification_counts', ...change } };
+}
+
+/** The bus message for the changes of several users in one room. */
+export function roomNotificationCountsMessage(roomId: string, changes: RoomNotificationCountsChanged['changes']): BusMessage<OutputNotificationDataMessage> {
+  return { topic: OutputNotificationData, key: roomId, payload: { type: 'room_notification_counts', roomId, changes } };
+}
+
+/** A message as the single changes it stands for. */
+export function countsChangesOf(msg: OutputNotificationDataMessage): NotificationCountsChanged[] {
+  switch (msg.type) {
+    case 'notification_counts':
+      return [msg];
+    case 'room_notification_counts':
+      return msg.changes.map((c) => ({ type: 'notification_counts', roomId: msg.roomId, ...c }));
+    default: {
+      const never: never = msg;
+      throw new Error(`unknown OutputNotificationData message ${JSON.stringify(never)}`);
+    }
+  }
 }

@@ -8,7 +8,7 @@ import type { Outbox } from '../../internal/bus/bus.js';
 import type { Database } from '../../internal/sqlutil/database.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
 import type { JsonValue } from '../../matrix/json.js';
-import { notificationCountsMessage } from '../producers/output-notification-data.js';
+import { notificationCountsMessage, roomNotificationCountsMessage } from '../producers/output-notification-data.js';
 import * as markers from './notification-read-markers-table.js';
 import * as table from './notifications-table.js';
 import type { NotificationTables, ReadBound, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
@@ -160,9 +160,16 @@ export function createNotificationStorage(database: Database, opts: { readonly o
           unreadTotal: totals.get(n.localpart) ?? 0,
           streamPosition: first + i,
         }));
+        const byRoom = new Map<string, AddedNotification[]>();
+        for (const a of added) byRoom.set(a.notification.roomId, [...(byRoom.get(a.notification.roomId) ?? []), a]);
         await box.add(
           trx,
-          added.map((a) => notificationCountsMessage({ userId: a.notification.userId, roomId: a.notification.roomId, ...a.counts, streamPosition: a.streamPosition })),
+          [...byRoom].map(([roomId, list]) =>
+            roomNotificationCountsMessage(
+              roomId,
+              list.map((a) => ({ userId: a.notification.userId, ...a.counts, streamPosition: a.streamPosition })),
+            ),
+          ),
         );
         return added;
       });
