@@ -57,7 +57,7 @@ export const mediaapiComponent: ComponentDefinition = {
     sweep.unref();
     return {
       api: createMediaInternalAPI(media),
-      publicRoutes: [...mediaRoutes(media), previewUrlRoute({ previewer: createConfiguredUrlPreviewer(ctx.config, media) })],
+      publicRoutes: [...mediaRoutes(media, ctx.config.federation.enabled), previewUrlRoute({ previewer: createConfiguredUrlPreviewer(ctx.config, media) })],
       drain: () => media.waiters.wakeAll(),
       stop: async () => {
         clearInterval(sweep);

@@ -7,6 +7,7 @@ import { downloadRoutes } from './download-routes.js';
 import { federationMediaRoutes } from './federation-media-routes.js';
 import { uploadRoutes } from './upload-routes.js';
 
-export function mediaRoutes(ctx: MediaContext): AnyRoute[] {
-  return [...uploadRoutes(ctx), ...downloadRoutes(ctx), ...configRoutes(ctx), ...adminRoutes(ctx), ...federationMediaRoutes(ctx)];
+/** `federation`: whether this server federates (without it, no server may fetch our media). */
+export function mediaRoutes(ctx: MediaContext, federation: boolean): AnyRoute[] {
+  return [...uploadRoutes(ctx), ...downloadRoutes(ctx), ...configRoutes(ctx), ...adminRoutes(ctx), ...(federation ? federationMediaRoutes(ctx) : [])];
 }
