@@ -8,7 +8,7 @@
  * of events. The earliest extremities are what paging back needs, and they sit at the bottom of
  * what we hold; a room complete from its create event up is walked only as far as the budget.
  */
-import { chunkSize, inChunks } from './in-chunks.js';
+import { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 import { roomHead } from './rooms-table.js';
 import type { StorageContext } from './storage-context.js';
 

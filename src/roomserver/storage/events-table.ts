@@ -5,7 +5,7 @@
  */
 import type { Insertable, Kysely } from 'kysely';
 import { preparedQuery } from '../../internal/sqlutil/prepared-query.js';
-import { chunkSize, inChunks } from './in-chunks.js';
+import { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { EventsTable, RoomserverTables } from './roomserver-tables.js';
 import { queryTarget, type StorageContext } from './storage-context.js';
 

@@ -4,7 +4,7 @@
  * An invite is retired once the user's membership moves on (join, leave, ban…).
  */
 import type { JsonObject } from '../../matrix/json.js';
-import { chunkSize, inChunks } from './in-chunks.js';
+import { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { StorageContext } from './storage-context.js';
 
 /** A pending invite. */

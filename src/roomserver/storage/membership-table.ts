@@ -5,7 +5,7 @@
  */
 import type { StorageContext } from './storage-context.js';
 import { domainOf } from '../../matrix/ids/domain-of.js';
-import { chunkSize, inChunks } from './in-chunks.js';
+import { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 
 /** A membership row to write. */
 export interface MembershipRow {

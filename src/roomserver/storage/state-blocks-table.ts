@@ -3,7 +3,7 @@
  * blocks, so snapshots that differ in one key share every other block.
  */
 import { createHash } from 'node:crypto';
-import { chunkSize, inChunks } from './in-chunks.js';
+import { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { StorageContext } from './storage-context.js';
 import type { StateEntry } from './state-entry.js';
 

@@ -5,7 +5,7 @@
  */
 import type { RoomEvent } from '../../matrix/room-event.js';
 import { selectEventRefs } from './events-table.js';
-import { chunkSize, inChunks } from './in-chunks.js';
+import { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 import { assignRoom } from './rooms-table.js';
 import { inTransaction, type StorageContext } from './storage-context.js';
 import { assignNids } from './string-nids.js';

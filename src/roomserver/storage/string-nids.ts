@@ -3,7 +3,7 @@
  * blocks and the membership table carry only the integers. Lookups are batched and cached.
  */
 import { sql } from 'kysely';
-import { chunkSize, inChunks } from './in-chunks.js';
+import { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { NidKind, StorageContext } from './storage-context.js';
 
 const COLUMNS: Record<NidKind, { table: string; nid: string; value: string }> = {

@@ -5,7 +5,6 @@
  */
 import type { Kysely } from 'kysely';
 import type { QueryTarget } from '../../internal/sqlutil/prepared-query.js';
-import type { StorageCapabilities } from '../../internal/sqlutil/storage-capabilities.js';
 import type { SyncapiTables } from './syncapi-tables.js';
 
 /** The syncapi's typed {@link QueryTarget}. */
@@ -13,17 +12,8 @@ export interface SyncDb extends QueryTarget {
   readonly db: Kysely<SyncapiTables>;
 }
 
-/** Rows per statement when each binds `paramsPerRow` values (at most 1,000). */
-export function chunkSize(caps: StorageCapabilities, paramsPerRow = 1): number {
-  return Math.max(1, Math.min(1000, Math.floor((caps.maxBindParams - 8) / paramsPerRow)));
-}
-
-/** `items` in consecutive slices of at most `size`. */
-export function inChunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+// Bind-parameter chunking is the shared one; re-exported for the syncapi's tables.
+export { chunkSize, inChunks } from '../../internal/sqlutil/in-chunks.js';
 
 /**
  * Compound selects (`UNION ALL` of one small indexed query per room) per statement: SQLite's

@@ -17,6 +17,7 @@ import type { UserRoomserverAPI } from '../../roomserver/api.js';
 import type { UserStorage } from '../storage/index.js';
 import type { ReadBound } from '../storage/notification-storage.js';
 import type { EventPositions } from './event-positions.js';
+import { localpartOf } from '../internal/user-internal-context.js';
 
 /** The durable consumer name. */
 export const USERAPI_RECEIPTS_CONSUMER = 'userapi-receipts';
@@ -46,9 +47,8 @@ export async function handleReceiptOutput(deps: ReceiptConsumerDeps, msg: Output
 async function markRead(deps: ReceiptConsumerDeps, r: ReceiptSent): Promise<void> {
   // A receipt in a thread says nothing about the main timeline's notifications.
   if (r.threadId !== null && r.threadId !== 'main') return;
-  const suffix = `:${deps.serverName}`;
-  if (!r.userId.startsWith('@') || !r.userId.endsWith(suffix)) return;
-  const localpart = r.userId.slice(1, -suffix.length);
+  const localpart = localpartOf(deps, r.userId);
+  if (localpart === undefined) return;
   const bound = await readBound(deps, r);
   if (!bound) {
     deps.logger?.debug({ roomId: r.roomId, eventId: r.eventId }, 'push: a receipt names an event unknown here; nothing marked read');

@@ -19,6 +19,7 @@ import type { EventPositions } from './event-positions.js';
 import { notificationLevels, type NewRoomEvent, type PushRoomCache, type PushRoomState } from './push-room-cache.js';
 import type { PushRulesCache } from './push-rules-cache.js';
 import type { PushSender } from './push-sender.js';
+import { localpartOf } from '../internal/user-internal-context.js';
 
 /** The durable consumer name. */
 export const USERAPI_PUSH_CONSUMER = 'userapi-push';
@@ -132,16 +133,14 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
 /** Local members joined to the room after the event, and a local user it invites; never the sender. */
 function recipientsOf(serverName: string, state: PushRoomState, ev: JsonObject): Recipient[] {
   const out: Recipient[] = [];
-  const suffix = `:${serverName}`;
-  const localpartOf = (userId: string): string | undefined =>
-    userId.startsWith('@') && userId.endsWith(suffix) && !userId.slice(1, -suffix.length).includes(':') ? userId.slice(1, -suffix.length) : undefined;
+  const local = (userId: string): string | undefined => localpartOf({ serverName }, userId);
   for (const [userId, displayName] of state.joined) {
-    const localpart = localpartOf(userId);
+    const localpart = local(userId);
     if (localpart !== undefined && userId !== ev.sender) out.push({ userId, localpart, displayName });
   }
   const content = isJsonObject(ev.content) ? ev.content : {};
   if (ev.type === 'm.room.member' && content.membership === 'invite' && typeof ev.state_key === 'string' && ev.state_key !== ev.sender) {
-    const localpart = localpartOf(ev.state_key);
+    const localpart = local(ev.state_key);
     const displayName = typeof content.displayname === 'string' ? content.displayname : null;
     if (localpart !== undefined && !state.joined.has(ev.state_key)) out.push({ userId: ev.state_key, localpart, displayName });
   }

@@ -31,7 +31,7 @@ export interface UserInternalContext {
 }
 
 /** The localpart of a user of this server, or undefined for a malformed ID or another server's user. */
-export function localpartOf(ctx: UserInternalContext, userId: string): string | undefined {
+export function localpartOf(ctx: { readonly serverName: string }, userId: string): string | undefined {
   const suffix = `:${ctx.serverName}`;
   if (!userId.startsWith('@') || !userId.endsWith(suffix)) return undefined;
   const localpart = userId.slice(1, -suffix.length);

@@ -6,7 +6,8 @@
  * instead of staying unread for ever.
  */
 import type { Kysely } from 'kysely';
-import type { NotificationTables } from './notifications-table.js';
+import { inChunks } from '../../internal/sqlutil/in-chunks.js';
+import { NOTIFICATION_CHUNK, type NotificationTables } from './notifications-table.js';
 
 export interface NotificationReadMarkersTable {
   localpart: string;
@@ -28,12 +29,12 @@ export async function raiseReadMarker(db: Kysely<NotificationTables>, localpart:
 /** The markers in `roomId` of those of `localparts` that have one. */
 export async function selectReadMarkers(db: Kysely<NotificationTables>, roomId: string, localparts: readonly string[]): Promise<Map<string, number>> {
   const markers = new Map<string, number>();
-  for (let i = 0; i < localparts.length; i += 200) {
+  for (const part of inChunks(localparts, NOTIFICATION_CHUNK)) {
     const rows = await db
       .selectFrom('userapi_notification_read_markers')
       .select(['localpart', 'room_pos'])
       .where('room_id', '=', roomId)
-      .where('localpart', 'in', localparts.slice(i, i + 200))
+      .where('localpart', 'in', part)
       .execute();
     for (const r of rows) markers.set(r.localpart, Number(r.room_pos));
   }

@@ -84,6 +84,34 @@ export interface NotificationStorage {
   pruneReadNotifications(beforeTs: number): Promise<number>;
 }
 
+const NO_COUNTS: RoomNotificationCounts = { notificationCount: 0, highlightCount: 0 };
+
+/** `items` by `key`, each list in the order of `items`. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+/** The batch without notifications users already have (a redelivered event) or that repeat. */
+async function unnotified(trx: Transaction<NotificationTables>, batch: readonly NewNotification[]): Promise<NewNotification[]> {
+  const fresh: NewNotification[] = [];
+  for (const [eventId, list] of groupBy(batch, (n) => n.eventId)) {
+    const known = await table.selectNotifiedLocalparts(trx, eventId, list.map((n) => n.localpart));
+    for (const n of list) {
+      if (known.has(n.localpart)) continue;
+      known.add(n.localpart);
+      fresh.push(n);
+    }
+  }
+  return fresh;
+}
+
 /** The notification storage over the userapi's (already migrated) database. */
 export function createNotificationStorage(database: Database, opts: { readonly outbox?: Outbox; readonly serverName?: string }): NotificationStorage {
   const db = typedDb<NotificationTables>(database);
@@ -108,30 +136,18 @@ export function createNotificationStorage(database: Database, opts: { readonly o
     async addNotifications(batch) {
       if (batch.length === 0) return [];
       const box = outbox();
-      // One event's notifications (the consumer's batches are one event each): a few set-wide
-      // statements, not a handful per recipient.
+      // A few set-wide statements per room, not a handful per recipient.
       return db.transaction().execute(async (trx) => {
-        const byEvent = new Map<string, NewNotification[]>();
-        for (const n of batch) byEvent.set(n.eventId, [...(byEvent.get(n.eventId) ?? []), n]);
-        const fresh: NewNotification[] = [];
-        for (const [eventId, list] of byEvent) {
-          const known = await table.selectNotifiedLocalparts(trx, eventId, list.map((n) => n.localpart));
-          const seen = new Set<string>();
-          for (const n of list) {
-            if (known.has(n.localpart) || seen.has(n.localpart)) continue;
-            seen.add(n.localpart);
-            fresh.push(n);
-          }
-        }
+        const fresh = await unnotified(trx, batch);
         if (fresh.length === 0) return [];
+        const first = (await table.nextNotificationPositions(trx, fresh.length)) - fresh.length + 1;
+        const rooms = groupBy(fresh, (n) => n.roomId);
         // A receipt handled before this event's notifications already read past it.
-        const readUpTo = new Map<string, Map<string, number>>();
-        for (const roomId of new Set(fresh.map((n) => n.roomId))) {
-          readUpTo.set(roomId, await markers.selectReadMarkers(trx, roomId, fresh.filter((n) => n.roomId === roomId).map((n) => n.localpart)));
+        const read = new Set<NewNotification>();
+        for (const [roomId, list] of rooms) {
+          const readUpTo = await markers.selectReadMarkers(trx, roomId, list.map((n) => n.localpart));
+          for (const n of list) if (n.roomPosition <= (readUpTo.get(n.localpart) ?? -1)) read.add(n);
         }
-        const alreadyRead = (n: NewNotification): boolean => n.roomPosition <= (readUpTo.get(n.roomId)?.get(n.localpart) ?? -1);
-        const last = await table.nextNotificationPositions(trx, fresh.length);
-        const first = last - fresh.length + 1;
         await table.insertNotifications(
           trx,
           fresh.map((n, i) => ({
@@ -144,31 +160,26 @@ export function createNotificationStorage(database: Database, opts: { readonly o
             ts: n.ts,
             highlight: n.highlight ? 1 : 0,
             actions: JSON.stringify(n.actions),
-            read: alreadyRead(n) ? 1 : 0,
+            read: read.has(n) ? 1 : 0,
           })),
         );
-        const localparts = fresh.map((n) => n.localpart);
-        const totals = await table.selectUnreadTotalsOf(trx, localparts);
-        const countsByRoom = new Map<string, Map<string, table.RoomNotificationCounts>>();
-        for (const roomId of new Set(fresh.map((n) => n.roomId))) {
-          countsByRoom.set(roomId, await table.selectRoomCountsOf(trx, roomId, fresh.filter((n) => n.roomId === roomId).map((n) => n.localpart)));
+        const totals = await table.selectUnreadTotalsOf(trx, fresh.map((n) => n.localpart));
+        const countsOf = new Map<NewNotification, RoomNotificationCounts>();
+        for (const [roomId, list] of rooms) {
+          const counts = await table.selectRoomCountsOf(trx, roomId, list.map((n) => n.localpart));
+          for (const n of list) countsOf.set(n, counts.get(n.localpart) ?? NO_COUNTS);
         }
         const added: AddedNotification[] = fresh.map((n, i) => ({
           notification: n,
-          read: alreadyRead(n),
-          counts: countsByRoom.get(n.roomId)?.get(n.localpart) ?? { notificationCount: 0, highlightCount: 0 },
+          read: read.has(n),
+          counts: countsOf.get(n) ?? NO_COUNTS,
           unreadTotal: totals.get(n.localpart) ?? 0,
           streamPosition: first + i,
         }));
-        const byRoom = new Map<string, AddedNotification[]>();
-        for (const a of added) byRoom.set(a.notification.roomId, [...(byRoom.get(a.notification.roomId) ?? []), a]);
         await box.add(
           trx,
-          [...byRoom].map(([roomId, list]) =>
-            roomNotificationCountsMessage(
-              roomId,
-              list.map((a) => ({ userId: a.notification.userId, ...a.counts, streamPosition: a.streamPosition })),
-            ),
+          [...groupBy(added, (a) => a.notification.roomId)].map(([roomId, list]) =>
+            roomNotificationCountsMessage(roomId, list.map((a) => ({ userId: a.notification.userId, ...a.counts, streamPosition: a.streamPosition }))),
           ),
         );
         return added;

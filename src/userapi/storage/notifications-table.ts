@@ -11,6 +11,7 @@
  * locked until the writing transaction commits, so positions commit in order.
  */
 import type { Kysely } from 'kysely';
+import { inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { NotificationReadMarkersTable } from './notification-read-markers-table.js';
 
 /** `userapi_notifications` as Kysely sees it. */
@@ -90,19 +91,13 @@ export async function latestNotificationPosition(db: Kysely<NotificationTables>)
   return row ? Number(row.position) : 0;
 }
 
-/** Bound parameters per statement stay far below every engine's limit. */
-const CHUNK = 200;
-
-function chunks<T>(list: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < list.length; i += CHUNK) out.push(list.slice(i, i + CHUNK));
-  return out;
-}
+/** Users or rows per statement: bound parameters stay far below every engine's limit. */
+export const NOTIFICATION_CHUNK = 200;
 
 /** Which of `localparts` already have a row for the event (a redelivered event). */
 export async function selectNotifiedLocalparts(db: Kysely<NotificationTables>, eventId: string, localparts: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
-  for (const part of chunks(localparts)) {
+  for (const part of inChunks(localparts, NOTIFICATION_CHUNK)) {
     const rows = await db.selectFrom('userapi_notifications').select('localpart').where('event_id', '=', eventId).where('localpart', 'in', part).execute();
     for (const r of rows) found.add(r.localpart);
   }
@@ -111,7 +106,7 @@ export async function selectNotifiedLocalparts(db: Kysely<NotificationTables>, e
 
 /** Inserts rows (the caller skipped those {@link selectNotifiedLocalparts} found, in the same transaction). */
 export async function insertNotifications(db: Kysely<NotificationTables>, rows: readonly NotificationsTable[]): Promise<void> {
-  for (const part of chunks(rows)) await db.insertInto('userapi_notifications').values(part).execute();
+  for (const part of inChunks(rows, NOTIFICATION_CHUNK)) await db.insertInto('userapi_notifications').values(part).execute();
 }
 
 /** The user's unread counts in the room. */
@@ -122,7 +117,7 @@ export async function selectRoomCounts(db: Kysely<NotificationTables>, localpart
 /** Unread counts in the room of each of `localparts` (absent: none unread). */
 export async function selectRoomCountsOf(db: Kysely<NotificationTables>, roomId: string, localparts: readonly string[]): Promise<Map<string, RoomNotificationCounts>> {
   const counts = new Map<string, RoomNotificationCounts>();
-  for (const part of chunks(localparts)) {
+  for (const part of inChunks(localparts, NOTIFICATION_CHUNK)) {
     const rows = await db
       .selectFrom('userapi_notifications')
       .select((eb) => ['localpart', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('highlight').as('h')])
@@ -139,7 +134,7 @@ export async function selectRoomCountsOf(db: Kysely<NotificationTables>, roomId:
 /** Unread notifications across all rooms of each of `localparts` (absent: none). */
 export async function selectUnreadTotalsOf(db: Kysely<NotificationTables>, localparts: readonly string[]): Promise<Map<string, number>> {
   const totals = new Map<string, number>();
-  for (const part of chunks(localparts)) {
+  for (const part of inChunks(localparts, NOTIFICATION_CHUNK)) {
     const rows = await db
       .selectFrom('userapi_notifications')
       .select((eb) => ['localpart', eb.fn.countAll<number | string>().as('n')])

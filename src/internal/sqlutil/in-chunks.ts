@@ -2,7 +2,7 @@
  * Splitting `IN (…)` lists and multi-row inserts so one statement never carries more bind
  * parameters than the engine allows (`caps.maxBindParams`).
  */
-import type { StorageCapabilities } from '../../internal/sqlutil/storage-capabilities.js';
+import type { StorageCapabilities } from './storage-capabilities.js';
 
 /** Rows per statement when each row binds `paramsPerRow` values (capped at 1,000 rows). */
 export function chunkSize(caps: StorageCapabilities, paramsPerRow = 1): number {
