@@ -9,6 +9,7 @@ import type { Dispatcher } from 'undici';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { NetworkGuard } from '../../internal/net/network-guard.js';
 import { OutboundAddressError } from '../../internal/net/outbound-address-error.js';
+import { headerText } from '../../internal/net/header-text.js';
 import { openCheckedClient, releaseCheckedClient } from '../../internal/net/open-checked-client.js';
 import type { PinnedTlsOptions as PreviewTlsOptions } from '../../internal/net/pinned-connector.js';
 import { systemHostResolver, type HostResolver } from '../../internal/net/resolve-checked-addresses.js';
@@ -65,11 +66,6 @@ export function parseHttpUrl(text: string): URL {
   if (url.username !== '' || url.password !== '') throw new PreviewFetchError('bad_url', 'URLs with credentials cannot be previewed');
   url.hash = '';
   return url;
-}
-
-function headerText(headers: FetchedResource['headers'], name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }
 
 /** A response as {@link GuardedStreamer} hands it over: headers in, body still to read. */

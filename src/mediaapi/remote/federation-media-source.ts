@@ -12,6 +12,8 @@ import type { FederationClient } from '../../federationapi/client/federation-cli
 import { isFederationRequestError } from '../../federationapi/client/federation-request-error.js';
 import type { StreamedHttpResponse } from '../../federationapi/client/send-http-request.js';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
+import { headerText } from '../../internal/net/header-text.js';
+import { readTextUpTo } from '../../internal/net/read-text-up-to.js';
 import type { MediaFileStore } from '../files/media-file-store.js';
 import type { GuardedStreamer } from '../preview/guarded-fetch.js';
 import { PreviewFetchError } from '../preview/preview-fetch-error.js';
@@ -40,7 +42,7 @@ export function createFederationMediaSource(deps: FederationMediaSourceDeps): Re
     const file = await deps.files.put(Readable.from(body), req.maxBytes).catch((e: unknown) => {
       throw e instanceof MatrixError && e.errcode === 'M_TOO_LARGE' ? MatrixError.mediaTooLargeToServe(`Remote media is larger than ${req.maxBytes} bytes`) : e;
     });
-    return { file, contentType: header(headers, 'content-type') ?? null, uploadName: fileNameFromDisposition(header(headers, 'content-disposition')) };
+    return { file, contentType: headerText(headers, 'content-type') ?? null, uploadName: fileNameFromDisposition(headerText(headers, 'content-disposition')) };
   };
 
   const request = (req: RemoteFetchRequest, path: string, query: Record<string, string | number | boolean>, signed: boolean, consume: (res: StreamedHttpResponse) => Promise<Outcome>) =>
@@ -56,7 +58,7 @@ export function createFederationMediaSource(deps: FederationMediaSourceDeps): Re
         if (res.status === 404 && (error === undefined || error.errcode === 'M_UNRECOGNIZED')) return 'fallback';
         throw remoteError(req.origin, res.status, error);
       }
-      const boundary = multipartBoundary(header(res.headers, 'content-type'));
+      const boundary = multipartBoundary(headerText(res.headers, 'content-type'));
       if (boundary === undefined) throw MatrixError.badGateway(`${req.origin} answered the media download without a multipart/mixed body`);
       const media = await readMultipartMedia(res.body, boundary).catch((e: unknown) => {
         throw MatrixError.badGateway(`${req.origin} sent a malformed multipart body: ${(e as Error).message}`);
@@ -73,7 +75,7 @@ export function createFederationMediaSource(deps: FederationMediaSourceDeps): Re
       { allow_remote: false, allow_redirect: true, timeout_ms: req.waitMs },
       false,
       async (res) => {
-        const location = header(res.headers, 'location');
+        const location = headerText(res.headers, 'location');
         if ([301, 302, 303, 307, 308].includes(res.status) && location !== undefined) return { location };
         if (res.status !== 200) throw remoteError(req.origin, res.status, await readError(res));
         return store(req, res.body, res.headers);
@@ -103,11 +105,6 @@ export function createFederationMediaSource(deps: FederationMediaSourceDeps): Re
   };
 }
 
-function header(headers: Readonly<Record<string, string | string[] | undefined>>, name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
 interface RemoteErrorBody {
   readonly errcode?: unknown;
   readonly error?: unknown;
@@ -115,15 +112,10 @@ interface RemoteErrorBody {
 
 /** The JSON error body of a non-2xx answer, if it is one (read up to a small cap). */
 async function readError(res: StreamedHttpResponse): Promise<RemoteErrorBody | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.length;
-    if (size > MAX_ERROR_BYTES) return undefined;
-    chunks.push(chunk);
-  }
+  const text = await readTextUpTo(res.body, MAX_ERROR_BYTES);
+  if (text === undefined) return undefined;
   try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as RemoteErrorBody) : undefined;
   } catch {
     return undefined;

@@ -14,6 +14,7 @@ import { OutboundAddressError } from '../../internal/net/outbound-address-error.
 import { openCheckedClient, releaseCheckedClient } from '../../internal/net/open-checked-client.js';
 import type { PinnedTlsOptions } from '../../internal/net/pinned-connector.js';
 import { systemHostResolver, type HostResolver } from '../../internal/net/resolve-checked-addresses.js';
+import { readTextUpTo } from '../../internal/net/read-text-up-to.js';
 import { runWithDeadline } from '../../internal/util/run-with-deadline.js';
 import { PushGatewayError } from './push-gateway-error.js';
 
@@ -97,19 +98,6 @@ function parseGatewayUrl(text: string): URL {
   return url;
 }
 
-/** The body as text, or undefined once it exceeds the cap (the rest is left unread). */
-async function readCapped(body: Dispatcher.ResponseData['body']): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_GATEWAY_RESPONSE_BYTES) return undefined;
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** The `rejected` pushkeys of a 2xx body; anything malformed counts as none rejected. */
 export function parseRejected(text: string | undefined): readonly string[] {
   if (text === undefined) return [];
@@ -146,7 +134,7 @@ export function createPushGatewayClient(opts: PushGatewayClientOptions): PushGat
         opts.logger?.warn({ gateway: url.origin, status }, 'push gateway refused the notification; not retrying');
         return { rejected: [] };
       }
-      const text = await readCapped(res.body);
+      const text = await readTextUpTo(res.body, MAX_GATEWAY_RESPONSE_BYTES);
       if (text === undefined) opts.logger?.warn({ gateway: url.origin }, 'push gateway answer too large; ignoring it');
       return { rejected: parseRejected(text) };
     } finally {
