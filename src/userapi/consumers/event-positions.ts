@@ -1,8 +1,9 @@
 /**
  * Room stream positions of recent events, remembered by the push consumer as it sees them, so a
  * read receipt naming an event that notified nobody (the reader's own message, say) still marks
- * the right notifications read without asking anyone. Bounded: the oldest entries go first.
+ * the right notifications read without asking anyone. Bounded: entries not used lately go first.
  */
+import { boundedCache } from '../../internal/util/bounded-cache.js';
 
 /** Recent events' room stream positions. */
 export interface EventPositions {
@@ -12,16 +13,9 @@ export interface EventPositions {
 
 /** A map of at most `max` events (50 000 by default, a few MB). */
 export function createEventPositions(max = 50_000): EventPositions {
-  const positions = new Map<string, number>();
+  const positions = boundedCache<string, number>(max);
   return {
-    remember(eventId, position) {
-      positions.delete(eventId);
-      positions.set(eventId, position);
-      if (positions.size > max) {
-        const oldest = positions.keys().next();
-        if (!oldest.done) positions.delete(oldest.value);
-      }
-    },
+    remember: (eventId, position) => positions.set(eventId, position),
     get: (eventId) => positions.get(eventId),
   };
 }

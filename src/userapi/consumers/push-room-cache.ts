@@ -8,7 +8,7 @@
  * each message's usual state delta — the event itself replacing its own (type, state key) — is
  * applied without a query. Anything else (a state resolution after a fork, a message older than
  * what the cache holds, as on redelivery) reads the state after that event again. Bounded: the
- * least recently used room is dropped past `maxRooms`.
+ * room not used lately is dropped past `maxRooms`.
  */
 import { roomPowerLevels } from '../../matrix/auth/power-levels.js';
 import { lookupFromEvents } from '../../matrix/auth/auth-state-lookup.js';
@@ -18,6 +18,7 @@ import type { RoomEvent } from '../../matrix/room-event.js';
 import { isKnownRoomVersion, roomVersion } from '../../matrix/room-version.js';
 import type { UserRoomserverAPI } from '../../roomserver/api.js';
 import type { OutputRoomEventMessage } from '../../roomserver/producers/output-room-event.js';
+import { boundedCache } from '../../internal/util/bounded-cache.js';
 
 /** A `new_room_event` message. */
 export type NewRoomEvent = Extract<OutputRoomEventMessage, { type: 'new_room_event' }>;
@@ -55,7 +56,7 @@ export function notificationLevels(state: PushRoomState, sender: string): { send
 
 /** A cache of at most `maxRooms` rooms over the roomserver's state queries. */
 export function createPushRoomCache(roomserver: Pick<UserRoomserverAPI, 'queryState'>, maxRooms = 1000): PushRoomCache {
-  const rooms = new Map<string, PushRoomState>();
+  const rooms = boundedCache<string, PushRoomState>(maxRooms);
 
   const load = async (msg: NewRoomEvent): Promise<PushRoomState> => {
     let res = await roomserver.queryState({ roomId: msg.roomId, atEventId: msg.eventId, types: PUSH_STATE_TYPES });
@@ -82,20 +83,11 @@ export function createPushRoomCache(roomserver: Pick<UserRoomserverAPI, 'querySt
       if (cached && msg.streamPosition > cached.position && isOwnDelta(msg)) {
         if (msg.addsStateEventIds.length === 1) applyStateEvent(cached, msg.eventId, msg.event);
         cached.position = msg.streamPosition;
-        rooms.delete(msg.roomId);
-        rooms.set(msg.roomId, cached);
         return cached;
       }
       const state = await load(msg);
       // An older event (redelivery) must not take the place of the newer state cached.
-      if (!cached || msg.streamPosition > cached.position) {
-        rooms.delete(msg.roomId);
-        rooms.set(msg.roomId, state);
-        if (rooms.size > maxRooms) {
-          const oldest = rooms.keys().next();
-          if (!oldest.done) rooms.delete(oldest.value);
-        }
-      }
+      if (!cached || msg.streamPosition > cached.position) rooms.set(msg.roomId, state);
       return state;
     },
   };

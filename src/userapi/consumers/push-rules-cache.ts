@@ -6,6 +6,7 @@
  * process was down, or a consumer lagging), so a stale ruleset lives at most that long.
  */
 import type { Bus, Subscription } from '../../internal/bus/bus.js';
+import { boundedCache } from '../../internal/util/bounded-cache.js';
 import { PUSH_RULES_TYPE } from '../internal/account-data.js';
 import { OutputAccountData, type OutputAccountDataMessage } from '../producers/output-account-data.js';
 import { asStoredPushRules, mergeWithDefaults, type PushRuleset } from '../pushrules/index.js';
@@ -24,7 +25,7 @@ export interface PushRulesCache {
 
 /** Options of {@link createPushRulesCache}. */
 export interface PushRulesCacheOptions {
-  /** Users cached at most (least recently used go first); 10 000 by default. */
+  /** Users cached at most (those not used lately go first); 10 000 by default. */
   readonly maxUsers?: number;
   /** Lifetime of an entry in ms; 60 s by default. */
   readonly ttlMs?: number;
@@ -36,27 +37,18 @@ export function createPushRulesCache(storage: Pick<UserStorage, 'getAccountData'
   const maxUsers = opts.maxUsers ?? 10_000;
   const ttlMs = opts.ttlMs ?? 60_000;
   const now = opts.now ?? Date.now;
-  const entries = new Map<string, { readonly rules: PushRuleset; readonly expires: number }>();
+  const entries = boundedCache<string, { readonly rules: PushRuleset; readonly expires: number }>(maxUsers);
   // Bumped by every invalidation: a read that raced one is used once but not cached.
   let generation = 0;
   return {
     async rulesFor(userId, localpart) {
       const hit = entries.get(userId);
-      if (hit && hit.expires > now()) {
-        entries.delete(userId);
-        entries.set(userId, hit);
-        return hit.rules;
-      }
+      if (hit && hit.expires > now()) return hit.rules;
       const before = generation;
       const stored = await storage.getAccountData(localpart, { roomId: null, type: PUSH_RULES_TYPE });
       const rules = mergeWithDefaults(asStoredPushRules(stored[0]?.content), userId);
       if (generation !== before) return rules;
-      entries.delete(userId);
       entries.set(userId, { rules, expires: now() + ttlMs });
-      if (entries.size > maxUsers) {
-        const oldest = entries.keys().next();
-        if (!oldest.done) entries.delete(oldest.value);
-      }
       return rules;
     },
     invalidate(userId) {
