@@ -3,7 +3,7 @@
  * requests. The file is opened before the headers go out, so one deleted meanwhile is a clean
  * 404, and the open handle keeps the bytes readable even if it is unlinked while streaming.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { RAW_REPLY_SENT, type RawReplySent } from '../../internal/httputil/route.js';
@@ -30,10 +30,15 @@ export function mediaSecurityHeaders(): Record<string, string> {
   };
 }
 
-export async function sendMedia(request: FastifyRequest, reply: FastifyReply, m: MediaToSend): Promise<RawReplySent> {
-  const handle = await open(m.path, 'r').catch(() => {
+/** Opens a stored file for serving; one deleted meanwhile is a clean M_NOT_FOUND. */
+export function openStoredFile(path: string): Promise<FileHandle> {
+  return open(path, 'r').catch(() => {
     throw MatrixError.notFound('Media not found');
   });
+}
+
+export async function sendMedia(request: FastifyRequest, reply: FastifyReply, m: MediaToSend): Promise<RawReplySent> {
+  const handle = await openStoredFile(m.path);
   let streaming = false;
   try {
     const { size } = await handle.stat();

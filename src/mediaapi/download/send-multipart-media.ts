@@ -3,18 +3,14 @@
  * file is opened before the headers go out (a file deleted meanwhile is a clean 404) and the
  * open handle keeps it readable while it streams.
  */
-import { open } from 'node:fs/promises';
 import type { FastifyReply } from 'fastify';
-import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { RAW_REPLY_SENT, type RawReplySent } from '../../internal/httputil/route.js';
 import { contentDisposition } from './content-disposition.js';
 import { multipartMediaBody } from './multipart-media-body.js';
-import type { MediaToSend } from './send-media.js';
+import { openStoredFile, type MediaToSend } from './send-media.js';
 
 export async function sendMultipartMedia(reply: FastifyReply, m: MediaToSend): Promise<RawReplySent> {
-  const handle = await open(m.path, 'r').catch(() => {
-    throw MatrixError.notFound('Media not found');
-  });
+  const handle = await openStoredFile(m.path);
   try {
     const { size } = await handle.stat();
     const content = handle.createReadStream({ autoClose: true });

@@ -6,13 +6,19 @@
 import Type from 'typebox';
 import { defineRoute, type AnyRoute, type RouteContext, type RouteResult } from '../../internal/httputil/route.js';
 import { sendMultipartMedia } from '../download/send-multipart-media.js';
-import { loadMedia } from '../internal/load-media.js';
+import { loadMedia, type AvailableMedia } from '../internal/load-media.js';
 import type { MediaContext } from '../internal/media-context.js';
 import { thumbnailFor } from '../internal/thumbnail-for.js';
 import { checkMediaRef, thumbnailRequestOf, ThumbnailQuery } from './media-ref.js';
 
 const Params = Type.Object({ mediaId: Type.String() });
 const DownloadQuery = Type.Object({ timeout_ms: Type.Optional(Type.Integer({ minimum: 0 })) });
+
+/** One of our own media (never a third server's), waiting for an async upload up to `timeoutMs`. */
+function ourMedia(ctx: MediaContext, mediaId: string, timeoutMs: number | undefined): Promise<AvailableMedia> {
+  checkMediaRef(ctx.serverName, mediaId);
+  return loadMedia(ctx, ctx.serverName, mediaId, timeoutMs);
+}
 
 export function federationMediaRoutes(ctx: MediaContext): AnyRoute[] {
   return [
@@ -23,8 +29,7 @@ export function federationMediaRoutes(ctx: MediaContext): AnyRoute[] {
       rateLimit: 'media',
       schema: { params: Params, query: DownloadQuery },
       handler: async (c: RouteContext<{ params: typeof Params; query: typeof DownloadQuery }>): Promise<RouteResult> => {
-        checkMediaRef(ctx.serverName, c.params.mediaId);
-        const media = await loadMedia(ctx, ctx.serverName, c.params.mediaId, c.query.timeout_ms);
+        const media = await ourMedia(ctx, c.params.mediaId, c.query.timeout_ms);
         return sendMultipartMedia(c.reply, {
           path: ctx.files.pathOf(media.contentHash),
           contentType: media.contentType ?? 'application/octet-stream',
@@ -39,8 +44,7 @@ export function federationMediaRoutes(ctx: MediaContext): AnyRoute[] {
       rateLimit: 'media',
       schema: { params: Params, query: ThumbnailQuery },
       handler: async (c: RouteContext<{ params: typeof Params; query: typeof ThumbnailQuery }>): Promise<RouteResult> => {
-        checkMediaRef(ctx.serverName, c.params.mediaId);
-        const media = await loadMedia(ctx, ctx.serverName, c.params.mediaId, c.query.timeout_ms);
+        const media = await ourMedia(ctx, c.params.mediaId, c.query.timeout_ms);
         const thumb = await thumbnailFor(ctx, media, thumbnailRequestOf(c.query));
         return sendMultipartMedia(c.reply, { path: ctx.files.pathOf(thumb.contentHash), contentType: thumb.contentType, fileName: null });
       },
