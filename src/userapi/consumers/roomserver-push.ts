@@ -112,7 +112,8 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
     });
   });
   const added = await deps.storage.notifications.addNotifications(batch);
-  await deps.flushOutbox();
+  // Nothing stored, nothing queued: no outbox round trip on the hot path.
+  if (added.length > 0) await deps.flushOutbox();
   for (const a of added) {
     // Read before it was stored (the receipt overtook it): counted as read, not pushed.
     if (a.read) continue;
