@@ -125,11 +125,13 @@ export function startDestinationWorker(ctx: WorkerContext, destination: string):
         return 'failed';
       }
       if (ctx.isStopped()) return end(false);
-      await ctx.storage.deleteDelivered(destination, txn.handle);
+      // Healthy as soon as it answered: cleared before the queue shrinks, so nobody sees the
+      // queue drained while the destination still counts as failing.
       if (health !== null) {
         await ctx.storage.clearDestinationHealth(destination);
         health = null;
       }
+      await ctx.storage.deleteDelivered(destination, txn.handle);
       return 'again';
     } finally {
       ctx.slots.release();
