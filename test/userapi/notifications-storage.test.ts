@@ -21,6 +21,7 @@ function note(localpart: string, eventId: string, roomPosition: number, extra: P
     userId: `@${localpart}:${TEST_SERVER_NAME}`,
     roomId: ROOM,
     eventId,
+    threadId: 'main',
     roomPosition,
     eventTs: T0 + roomPosition,
     ts: T0 + 1000 + roomPosition,

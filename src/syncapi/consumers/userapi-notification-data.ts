@@ -1,7 +1,9 @@
 /**
  * The syncapi's consumer of the userapi's `OutputNotificationData`: stores each user's latest
  * unread counts per room in `syncapi_notification_data` (the `notification_data` stream, served
- * as `unread_notifications` by `/sync`) and wakes that user's long-polls. One consumer per
+ * as `unread_notifications` and `unread_thread_notifications` by `/sync`) and wakes that user's
+ * long-polls. A message without a thread split (all main-timeline, as every message queued
+ * before thread counts existed) is stored without one. One consumer per
  * deployment writes (`syncapi-notification-data`), one message at a time, so positions commit
  * in order. Idempotent: counts at or below the stored userapi position of that (user, room)
  * change nothing and wake nobody.
@@ -15,9 +17,15 @@
  * so any sync that runs meanwhile includes them.
  */
 import type { Bus, Subscription } from '../../internal/bus/bus.js';
-import { countsChangesOf, OutputNotificationData, type OutputNotificationDataMessage } from '../../userapi/producers/output-notification-data.js';
+import {
+  countsChangesOf,
+  mainCountsOf,
+  OutputNotificationData,
+  type NotificationCountsChanged,
+  type OutputNotificationDataMessage,
+} from '../../userapi/producers/output-notification-data.js';
 import type { Notifier } from '../notifier.js';
-import type { SyncStorage } from '../storage/index.js';
+import type { NotificationCountsWrite, SyncStorage } from '../storage/index.js';
 import type { NotificationDataPosition } from '../sync/notification-data-stream-provider.js';
 
 /** The durable consumer name of the notification counts writer. */
@@ -59,21 +67,26 @@ export function createDeferredWaker(notifier: Pick<Notifier, 'wakeUsers'>, delay
 export async function handleNotificationData(deps: NotificationDataConsumerDeps, msg: OutputNotificationDataMessage): Promise<void> {
   // A room's batch is written in one transaction; a single change is a batch of one.
   const changes = countsChangesOf(msg);
-  const positions = await deps.storage.writeNotificationCounts(
-    changes.map((c) => ({
-      userId: c.userId,
-      roomId: c.roomId,
-      notificationCount: c.notificationCount,
-      highlightCount: c.highlightCount,
-      sourcePosition: c.streamPosition,
-    })),
-  );
+  const positions = await deps.storage.writeNotificationCounts(changes.map(countsWrite));
   changes.forEach((c, i) => {
     const position = positions[i];
     if (position === undefined) return;
     deps.position.advance(position);
     deps.wakeSoon(c.userId);
   });
+}
+
+/** The storage write of one change. */
+function countsWrite(c: NotificationCountsChanged): NotificationCountsWrite {
+  const write = {
+    userId: c.userId,
+    roomId: c.roomId,
+    notificationCount: c.notificationCount,
+    highlightCount: c.highlightCount,
+    sourcePosition: c.streamPosition,
+  };
+  const threaded = c.threads !== undefined && Object.keys(c.threads).length > 0;
+  return threaded ? { ...write, split: { main: mainCountsOf(c), threads: c.threads ?? {} } } : write;
 }
 
 /** Subscribes the notification counts writer; stop the returned subscription on shutdown. */

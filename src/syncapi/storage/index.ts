@@ -39,7 +39,7 @@ import * as toDevice from './send-to-device-table.js';
 import type { ToDeviceMessage, ToDeviceWrite } from './send-to-device-table.js';
 import * as deviceLists from './device-list-changes-table.js';
 import * as notificationData from './notification-data-table.js';
-import type { NotificationCountsWrite, SyncNotificationCounts } from './notification-data-table.js';
+import type { NotificationCountsWrite, SyncNotificationCounts, ThreadSplit, TimelineCounts } from './notification-data-table.js';
 
 export type { MembershipEvent, RoomRange, StateEntryWrite, SyncEvent, SyncStateEntry, UserMembership };
 export type { PresenceWrite, ReceiptWrite, SyncPresence, SyncReceipt };
@@ -49,7 +49,7 @@ export type { EventRelation, RelationBound, RelationParent, RelationSummary, Rel
 export type { SearchHit, SearchMatch, SearchPageQuery, SearchRoomBound };
 export type { MemberChange };
 export type { ToDeviceMessage, ToDeviceWrite };
-export type { NotificationCountsWrite, SyncNotificationCounts };
+export type { NotificationCountsWrite, SyncNotificationCounts, ThreadSplit, TimelineCounts };
 
 /** A new event to store, in the fields sync reads. */
 export interface NewSyncEvent {

@@ -13,6 +13,7 @@ import { sendToDeviceMigration } from './send-to-device-migration.js';
 import { deviceListChangesMigration } from './device-list-changes-migration.js';
 import { notificationDataMigration } from './notification-data-migration.js';
 import { searchDeferredMigration } from './search-deferred-migration.js';
+import { notificationDataThreadsMigration } from './notification-data-threads-migration.js';
 
 const createTables: Migration = {
   version: 1,
@@ -63,4 +64,4 @@ const createTables: Migration = {
   },
 };
 
-export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5), searchMigration(6), sendToDeviceMigration(7), deviceListChangesMigration(8), notificationDataMigration(9), searchDeferredMigration(10)];
+export const SYNCAPI_MIGRATIONS: readonly Migration[] = [createTables, receiptsPresenceMigration(2), topologicalIndexMigration(3), sentMembersMigration(4), relationsMigration(5), searchMigration(6), sendToDeviceMigration(7), deviceListChangesMigration(8), notificationDataMigration(9), searchDeferredMigration(10), notificationDataThreadsMigration(11)];

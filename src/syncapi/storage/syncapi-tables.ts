@@ -190,4 +190,6 @@ export interface NotificationDataTable {
   notification_count: number;
   highlight_count: number;
   source_position: number;
+  /** JSON of the main-timeline / per-thread split (`notification-data-table.ts`); null: all main. */
+  thread_counts: string | null;
 }

@@ -5,7 +5,13 @@
  * Synapse does, so a client never keeps a stale count for a room it is shown; a room whose counts
  * changed in the range appears in `rooms.join` even when nothing else happened in it (a read
  * receipt sent from another device clears its badge). The room filter's `rooms` / `not_rooms`
- * apply. Thread counts (`unread_thread_notifications`) are not kept.
+ * apply.
+ *
+ * With `unread_thread_notifications: true` on the timeline filter (spec v1.4),
+ * `unread_notifications` counts the main timeline only and `unread_thread_notifications` the
+ * threads with unread notifications, by root (absent when none); otherwise `unread_notifications`
+ * counts every thread. A change of one thread's counts moves the room's position like any other,
+ * so it brings the room into an incremental sync either way.
  *
  * Runs after the streams that create joined rooms (`pdu`, `typing`, `receipt`, `account_data`),
  * so it sees every room they put in the response. Positions are global, so the latest is kept in
@@ -13,7 +19,7 @@
  * no query: storage is read only when the range holds changes or the response has rooms to fill.
  */
 import { roomAllowed } from '../filter/room-filter.js';
-import type { SyncNotificationCounts, SyncStorage } from '../storage/index.js';
+import type { SyncNotificationCounts, SyncStorage, TimelineCounts } from '../storage/index.js';
 import { joinedRoomIds } from './ephemeral-rooms.js';
 import type { StreamProvider, SyncRequestContext } from './stream-provider.js';
 import { joinedRoom } from './sync-response.js';
@@ -65,11 +71,26 @@ function addChangedRooms(ctx: SyncRequestContext, counts: readonly SyncNotificat
   }
 }
 
-/** Sets `unread_notifications` of every joined room in the response (0/0 for rooms never counted). */
+/**
+ * Sets `unread_notifications` of every joined room in the response (0/0 for rooms never
+ * counted), and `unread_thread_notifications` where the filter asks and a thread has some.
+ */
 function writeCounts(ctx: SyncRequestContext, counts: readonly SyncNotificationCounts[]): void {
+  const byThread = ctx.filter.room.timeline.unreadThreadNotifications;
   const byRoom = new Map(counts.map((c) => [c.roomId, c]));
   for (const [roomId, room] of Object.entries(ctx.response.rooms.join)) {
     const c = byRoom.get(roomId);
-    room.unread_notifications = { notification_count: c?.notificationCount ?? 0, highlight_count: c?.highlightCount ?? 0 };
+    if (!byThread || !c?.split) {
+      room.unread_notifications = clientCounts(c ?? { notificationCount: 0, highlightCount: 0 });
+      continue;
+    }
+    room.unread_notifications = clientCounts(c.split.main);
+    const threads = Object.entries(c.split.threads).filter(([, t]) => t.notificationCount > 0);
+    if (threads.length > 0) room.unread_thread_notifications = Object.fromEntries(threads.map(([root, t]) => [root, clientCounts(t)]));
   }
+}
+
+/** Counts as the spec spells them. */
+function clientCounts(c: TimelineCounts): { notification_count: number; highlight_count: number } {
+  return { notification_count: c.notificationCount, highlight_count: c.highlightCount };
 }

@@ -33,6 +33,8 @@ export interface JoinedRoomSection {
   ephemeral: { events: ResponseEvent[] };
   account_data: { events: ResponseEvent[] };
   unread_notifications: { highlight_count?: number; notification_count?: number };
+  /** Only for a timeline filter with `unread_thread_notifications`, and threads with unread notifications. */
+  unread_thread_notifications?: Record<string, { highlight_count: number; notification_count: number }>;
 }
 
 export interface LeftRoomSection {

@@ -1,8 +1,10 @@
 /**
  * The userapi's consumer of the clientapi's `OutputReceiptEvent` (durable name
- * `userapi-receipts`): a local user's own read receipt (`m.read` or `m.read.private`,
- * unthreaded or on the main timeline) marks their notifications in the room up to the receipt's
- * event read, and announces the new counts when any changed.
+ * `userapi-receipts`): a local user's own read receipt (`m.read` or `m.read.private`) marks
+ * their notifications in the room up to the receipt's event read, and announces the new counts
+ * when any changed. Which ones depends on the receipt's thread (receipts module, "Threaded read
+ * receipts"): an unthreaded receipt reads every thread of the room, a `main` one the main
+ * timeline only, one naming a thread root that thread only.
  *
  * "Up to the event" is by room stream position. The position of the receipt's event is taken
  * from a stored notification of it (any user's), else from the push consumer's memory of recent
@@ -45,8 +47,6 @@ export async function handleReceiptOutput(deps: ReceiptConsumerDeps, msg: Output
 }
 
 async function markRead(deps: ReceiptConsumerDeps, r: ReceiptSent): Promise<void> {
-  // A receipt in a thread says nothing about the main timeline's notifications.
-  if (r.threadId !== null && r.threadId !== 'main') return;
   const localpart = localpartOf(deps, r.userId);
   if (localpart === undefined) return;
   const bound = await readBound(deps, r);
@@ -54,7 +54,7 @@ async function markRead(deps: ReceiptConsumerDeps, r: ReceiptSent): Promise<void
     deps.logger?.debug({ roomId: r.roomId, eventId: r.eventId }, 'push: a receipt names an event unknown here; nothing marked read');
     return;
   }
-  const change = await deps.storage.notifications.markNotificationsRead(localpart, r.roomId, bound);
+  const change = await deps.storage.notifications.markNotificationsRead(localpart, r.roomId, bound, r.threadId);
   if (change) await deps.flushOutbox();
 }
 

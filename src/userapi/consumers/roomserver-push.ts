@@ -15,7 +15,7 @@ import { OUTPUT_ROOM_EVENT, type OutputRoomEventMessage } from '../../roomserver
 import { evaluatePushRules, pushActionEffects, type PushEvent } from '../pushrules/index.js';
 import type { UserStorage } from '../storage/index.js';
 import type { NewNotification } from '../storage/notification-storage.js';
-import type { EventPositions } from './event-positions.js';
+import { threadOfNewEvent, type EventPositions } from './event-positions.js';
 import { notificationLevels, type NewRoomEvent, type PushRoomCache, type PushRoomState } from './push-room-cache.js';
 import type { PushRulesCache } from './push-rules-cache.js';
 import type { PushSender } from './push-sender.js';
@@ -31,7 +31,7 @@ export interface PushConsumerDeps {
   readonly serverName: string;
   readonly rules: PushRulesCache;
   readonly rooms: PushRoomCache;
-  /** Where event positions are remembered for read receipts. */
+  /** Where event positions are remembered for read receipts, and threads for related events. */
   readonly positions: EventPositions;
   /** Absent: notifications are stored and counted but pushed to no gateway. */
   readonly sender?: PushSender;
@@ -74,7 +74,8 @@ interface Recipient {
 
 /** Evaluates, stores and pushes the notifications of one new event. */
 async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promise<void> {
-  deps.positions.remember(msg.eventId, msg.streamPosition);
+  const threadId = await threadOfNewEvent(msg.event, deps.positions, (id) => deps.storage.notifications.getEventThread(id));
+  deps.positions.remember(msg.eventId, msg.streamPosition, threadId);
   const state = await deps.rooms.stateAfter(msg);
   const recipients = recipientsOf(deps.serverName, state, msg.event);
   if (recipients.length === 0) return;
@@ -104,6 +105,7 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
       userId: r.userId,
       roomId: msg.roomId,
       eventId: msg.eventId,
+      threadId,
       roomPosition: msg.streamPosition,
       eventTs,
       ts: now,

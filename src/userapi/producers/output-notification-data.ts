@@ -1,8 +1,13 @@
 /**
  * `OutputNotificationData`: a user's unread notification counts in one room changed (a new
  * notifying event, or a read receipt that cleared some), for the syncapi's `notification_data`
- * stream (`unread_notifications` of `/sync`). Keyed by user ID, so one user's changes arrive in
- * order.
+ * stream (`unread_notifications` and `unread_thread_notifications` of `/sync`). Keyed by user
+ * ID, so one user's changes arrive in order.
+ *
+ * The counts are the room's totals plus, only while some thread has unread notifications, the
+ * split into main timeline and threads: the usual message (nobody uses threads) stays as small
+ * as before, and a message without the split — also every message queued before thread counts
+ * existed — means every unread notification is on the main timeline.
  *
  * Durable: the counts are written with the notification rows and announced through the userapi's
  * outbox in the same transaction, so a consumer never misses the latest counts across a crash.
@@ -12,6 +17,14 @@ import type { BusMessage, TopicSpec } from '../../internal/bus/bus.js';
 /** The topic; owned by the userapi. */
 export const OutputNotificationData: TopicSpec = { name: 'OutputNotificationData' };
 
+/** Unread counts of one timeline: the main one, a thread, or the whole room. */
+export interface UnreadCounts {
+  /** Unread notifying events (`notify` action). */
+  readonly notificationCount: number;
+  /** Unread events among them with the `highlight` tweak. */
+  readonly highlightCount: number;
+}
+
 /**
  * The counts of `userId` in `roomId` are now these. Consumers replace what they know; a
  * `streamPosition` they have already seen for the user is a duplicate.
@@ -20,10 +33,17 @@ export interface NotificationCountsChanged {
   readonly type: 'notification_counts';
   readonly userId: string;
   readonly roomId: string;
-  /** Unread notifying events (`notify` action) in the room. */
+  /** Unread notifying events (`notify` action) in the room, every thread included. */
   readonly notificationCount: number;
   /** Unread events among them with the `highlight` tweak. */
   readonly highlightCount: number;
+  /** The main timeline's share of the counts; absent: all of them (no thread has any unread). */
+  readonly main?: UnreadCounts;
+  /**
+   * Unread counts per thread, by thread root ID, only threads with unread notifications; absent
+   * when there are none.
+   */
+  readonly threads?: Readonly<Record<string, UnreadCounts>>;
   /** Position of this change in the userapi's per-server notification stream (monotonic). */
   readonly streamPosition: number;
 }
@@ -66,4 +86,18 @@ export function countsChangesOf(msg: OutputNotificationDataMessage): Notificatio
       throw new Error(`unknown OutputNotificationData message ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * The main timeline's counts of a change: its `main`, else what its threads leave of the totals
+ * (the totals themselves when it has none, as in every message from before thread counts).
+ */
+export function mainCountsOf(c: Pick<NotificationCountsChanged, 'notificationCount' | 'highlightCount' | 'main' | 'threads'>): UnreadCounts {
+  if (c.main) return c.main;
+  let { notificationCount, highlightCount } = c;
+  for (const t of Object.values(c.threads ?? {})) {
+    notificationCount -= t.notificationCount;
+    highlightCount -= t.highlightCount;
+  }
+  return { notificationCount, highlightCount };
 }

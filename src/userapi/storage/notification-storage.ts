@@ -1,7 +1,9 @@
 /**
  * The notification part of the userapi's storage (`UserStorage.notifications`): notifications
- * of local users, their unread counts, and the `OutputNotificationData` messages announcing
- * count changes, queued in the userapi's outbox in the same transaction as the change.
+ * of local users, their unread counts (totals, and per thread while a thread has unread ones),
+ * and the `OutputNotificationData` messages announcing count changes, queued in the userapi's
+ * outbox in the same transaction as the change. Receipts read one thread, the main timeline, or
+ * (unthreaded) every thread of a room.
  */
 import type { Transaction } from 'kysely';
 import type { Outbox } from '../../internal/bus/bus.js';
@@ -11,9 +13,10 @@ import type { JsonValue } from '../../matrix/json.js';
 import { notificationCountsMessage, roomNotificationCountsMessage } from '../producers/output-notification-data.js';
 import * as markers from './notification-read-markers-table.js';
 import * as table from './notifications-table.js';
-import type { NotificationTables, ReadBound, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
+import type { NotificationTables, ReadBound, ReadScope, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
 
-export type { ReadBound, RoomNotificationCounts, StoredNotification };
+export type { ReadBound, ReadScope, RoomNotificationCounts, StoredNotification };
+export { MAIN_TIMELINE } from './notifications-table.js';
 
 /** One notification to store. */
 export interface NewNotification {
@@ -22,6 +25,8 @@ export interface NewNotification {
   readonly userId: string;
   readonly roomId: string;
   readonly eventId: string;
+  /** The event's thread: its thread root's event ID, or `main` (`MAIN_TIMELINE`). */
+  readonly threadId: string;
   /** The event's room stream position (`OutputRoomEvent`). */
   readonly roomPosition: number;
   /** The event's `origin_server_ts`. */
@@ -64,14 +69,18 @@ export interface NotificationStorage {
    */
   addNotifications(batch: readonly NewNotification[]): Promise<AddedNotification[]>;
   /**
-   * Marks the user's unread notifications in the room up to `bound` read and, when any were,
-   * queues the new counts. The change, or undefined when nothing was unread up to there.
+   * Marks the user's unread notifications in the room up to `bound` read — those of the thread
+   * `scope` names (a thread root, or `main`), or all the room's for `null` (an unthreaded
+   * receipt, the default) — and, when any were, queues the new counts. The change, or undefined
+   * when nothing was unread up to there.
    */
-  markNotificationsRead(localpart: string, roomId: string, bound: ReadBound): Promise<CountsChange | undefined>;
+  markNotificationsRead(localpart: string, roomId: string, bound: ReadBound, scope?: ReadScope): Promise<CountsChange | undefined>;
   /** Deletes an event's notifications (it was redacted), queuing the new counts of users who had it unread. */
   removeEventNotifications(eventId: string): Promise<void>;
   /** The room stream position of an event some local user was notified of. */
   getEventRoomPosition(eventId: string): Promise<number | undefined>;
+  /** The thread of an event some local user was notified of. */
+  getEventThread(eventId: string): Promise<string | undefined>;
   /** The user's notifications, newest first. */
   getNotifications(localpart: string, page: NotificationPage): Promise<StoredNotification[]>;
   /** The user's unread notifications across all rooms. */
@@ -145,8 +154,8 @@ export function createNotificationStorage(database: Database, opts: { readonly o
         // A receipt handled before this event's notifications already read past it.
         const read = new Set<NewNotification>();
         for (const [roomId, list] of rooms) {
-          const readUpTo = await markers.selectReadMarkers(trx, roomId, list.map((n) => n.localpart));
-          for (const n of list) if (n.roomPosition <= (readUpTo.get(n.localpart) ?? -1)) read.add(n);
+          const found = await markers.selectReadMarkers(trx, roomId, list.map((n) => n.localpart), list.map((n) => n.threadId));
+          for (const n of list) if (markers.readByMarkers(found.get(n.localpart), n.threadId, n.roomPosition)) read.add(n);
         }
         await table.insertNotifications(
           trx,
@@ -161,6 +170,7 @@ export function createNotificationStorage(database: Database, opts: { readonly o
             highlight: n.highlight ? 1 : 0,
             actions: JSON.stringify(n.actions),
             read: read.has(n) ? 1 : 0,
+            thread_id: n.threadId,
           })),
         );
         const totals = await table.selectUnreadTotalsOf(trx, fresh.map((n) => n.localpart));
@@ -186,12 +196,12 @@ export function createNotificationStorage(database: Database, opts: { readonly o
       });
     },
 
-    async markNotificationsRead(localpart, roomId, bound) {
+    async markNotificationsRead(localpart, roomId, bound, scope = null) {
       const userId = userIdOf(localpart);
       outbox();
       return db.transaction().execute(async (trx) => {
-        if ('roomPosition' in bound) await markers.raiseReadMarker(trx, localpart, roomId, bound.roomPosition);
-        if ((await table.updateRead(trx, localpart, roomId, bound)) === 0) return undefined;
+        if ('roomPosition' in bound) await markers.raiseReadMarker(trx, localpart, roomId, scope, bound.roomPosition);
+        if ((await table.updateRead(trx, localpart, roomId, bound, scope)) === 0) return undefined;
         return announce(trx, userId, localpart, roomId);
       });
     },
@@ -207,6 +217,7 @@ export function createNotificationStorage(database: Database, opts: { readonly o
     },
 
     getEventRoomPosition: (eventId) => table.selectEventRoomPosition(db, eventId),
+    getEventThread: (eventId) => table.selectEventThread(db, eventId),
     getNotifications: (localpart, page) => table.selectNotifications(db, localpart, page),
     getUnreadTotal: (localpart) => table.selectUnreadTotal(db, localpart),
     getRoomCounts: (localpart, roomId) => table.selectRoomCounts(db, localpart, roomId),

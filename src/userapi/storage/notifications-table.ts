@@ -6,12 +6,17 @@
  * every local member, and `/notifications` fetches one page of events from the roomserver
  * instead (which also serves them redacted once redacted).
  *
+ * Each row also names the event's thread (`thread_id`: the thread root's event ID, or
+ * {@link MAIN_TIMELINE}): threaded read receipts mark one thread read, and `/sync` can split
+ * the counts by thread.
+ *
  * Row IDs are positions of the notification stream (`userapi_notification_stream`): each write
  * that changes counts takes the next one from the single counter row, which PostgreSQL keeps
  * locked until the writing transaction commits, so positions commit in order.
  */
 import type { Kysely } from 'kysely';
 import { inChunks } from '../../internal/sqlutil/in-chunks.js';
+import type { UnreadCounts } from '../producers/output-notification-data.js';
 import type { NotificationReadMarkersTable } from './notification-read-markers-table.js';
 
 /** `userapi_notifications` as Kysely sees it. */
@@ -29,7 +34,12 @@ export interface NotificationsTable {
   actions: string;
   /** 0/1. */
   read: number;
+  /** The thread root's event ID, or {@link MAIN_TIMELINE}. */
+  thread_id: string;
 }
+
+/** The thread ID of the main timeline (thread roots are on it too), as receipts name it. */
+export const MAIN_TIMELINE = 'main';
 
 /** The counter row of the notification stream. */
 export interface NotificationStreamTable {
@@ -63,11 +73,20 @@ export interface StoredNotification {
   readonly read: boolean;
 }
 
-/** Unread counts of one user in one room. */
-export interface RoomNotificationCounts {
-  readonly notificationCount: number;
-  readonly highlightCount: number;
+/**
+ * Unread counts of one user in one room: the totals, and while some thread has unread
+ * notifications the split into main timeline and threads (the shape `OutputNotificationData`
+ * carries).
+ */
+export interface RoomNotificationCounts extends UnreadCounts {
+  /** The main timeline's counts; absent: equal to the totals. */
+  readonly main?: UnreadCounts;
+  /** Per thread root, only threads with unread notifications; absent when none has any. */
+  readonly threads?: Readonly<Record<string, UnreadCounts>>;
 }
+
+/** Which notifications a receipt reads: one thread's (or {@link MAIN_TIMELINE}'s), or, `null`, all the room's. */
+export type ReadScope = string | null;
 
 /** Takes the next `n` notification stream positions (locks the counter row until commit on PostgreSQL); the last of them. */
 export async function nextNotificationPositions(db: Kysely<NotificationTables>, n: number): Promise<number> {
@@ -116,19 +135,39 @@ export async function selectRoomCounts(db: Kysely<NotificationTables>, localpart
 
 /** Unread counts in the room of each of `localparts` (absent: none unread). */
 export async function selectRoomCountsOf(db: Kysely<NotificationTables>, roomId: string, localparts: readonly string[]): Promise<Map<string, RoomNotificationCounts>> {
-  const counts = new Map<string, RoomNotificationCounts>();
+  const perThread = new Map<string, Map<string, UnreadCounts>>();
   for (const part of inChunks(localparts, NOTIFICATION_CHUNK)) {
     const rows = await db
       .selectFrom('userapi_notifications')
-      .select((eb) => ['localpart', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('highlight').as('h')])
+      .select((eb) => ['localpart', 'thread_id', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('highlight').as('h')])
       .where('localpart', 'in', part)
       .where('room_id', '=', roomId)
       .where('read', '=', 0)
-      .groupBy('localpart')
+      .groupBy(['localpart', 'thread_id'])
       .execute();
-    for (const r of rows) counts.set(r.localpart, { notificationCount: Number(r.n), highlightCount: Number(r.h ?? 0) });
+    for (const r of rows) {
+      let threads = perThread.get(r.localpart);
+      if (!threads) perThread.set(r.localpart, (threads = new Map()));
+      threads.set(r.thread_id, { notificationCount: Number(r.n), highlightCount: Number(r.h ?? 0) });
+    }
   }
-  return counts;
+  return new Map([...perThread].map(([localpart, threads]) => [localpart, roomCountsOf(threads)]));
+}
+
+/** A room's counts from its unread counts per thread ({@link MAIN_TIMELINE} included). */
+export function roomCountsOf(perThread: ReadonlyMap<string, UnreadCounts>): RoomNotificationCounts {
+  let notificationCount = 0;
+  let highlightCount = 0;
+  const threads: [string, UnreadCounts][] = [];
+  for (const [threadId, c] of perThread) {
+    notificationCount += c.notificationCount;
+    highlightCount += c.highlightCount;
+    if (threadId !== MAIN_TIMELINE && c.notificationCount > 0) threads.push([threadId, c]);
+  }
+  if (threads.length === 0) return { notificationCount, highlightCount };
+  const main = perThread.get(MAIN_TIMELINE) ?? { notificationCount: 0, highlightCount: 0 };
+  // fromEntries: every key an own property, whatever a remote event named its thread root.
+  return { notificationCount, highlightCount, main, threads: Object.fromEntries(threads) };
 }
 
 /** Unread notifications across all rooms of each of `localparts` (absent: none). */
@@ -161,9 +200,10 @@ export async function selectUnreadTotal(db: Kysely<NotificationTables>, localpar
 /** Where a receipt reads up to: a room stream position, or (when unknown) an event timestamp. */
 export type ReadBound = { readonly roomPosition: number } | { readonly eventTs: number };
 
-/** Marks the user's unread rows in the room up to `bound` read; how many changed. */
-export async function updateRead(db: Kysely<NotificationTables>, localpart: string, roomId: string, bound: ReadBound): Promise<number> {
+/** Marks the user's unread rows in the room (of `scope`'s thread only, unless null) up to `bound` read; how many changed. */
+export async function updateRead(db: Kysely<NotificationTables>, localpart: string, roomId: string, bound: ReadBound, scope: ReadScope): Promise<number> {
   let q = db.updateTable('userapi_notifications').set({ read: 1 }).where('localpart', '=', localpart).where('room_id', '=', roomId).where('read', '=', 0);
+  if (scope !== null) q = q.where('thread_id', '=', scope);
   q = 'roomPosition' in bound ? q.where('room_pos', '<=', bound.roomPosition) : q.where('event_ts', '<=', bound.eventTs);
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows);
@@ -173,6 +213,12 @@ export async function updateRead(db: Kysely<NotificationTables>, localpart: stri
 export async function selectEventRoomPosition(db: Kysely<NotificationTables>, eventId: string): Promise<number | undefined> {
   const row = await db.selectFrom('userapi_notifications').select('room_pos').where('event_id', '=', eventId).limit(1).executeTakeFirst();
   return row ? Number(row.room_pos) : undefined;
+}
+
+/** The thread of an event, from any user's row for it. */
+export async function selectEventThread(db: Kysely<NotificationTables>, eventId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('userapi_notifications').select('thread_id').where('event_id', '=', eventId).limit(1).executeTakeFirst();
+  return row?.thread_id;
 }
 
 /** Every row of an event (any user). */
