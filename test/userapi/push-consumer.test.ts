@@ -71,7 +71,7 @@ function suite(ctx: BackendContext): void {
     kit = await openUserapiTestKit(await ctx.open());
     const state = roomState();
     const rooms: PushRoomCache = { stateAfter: async () => state };
-    const sender: PushSender = { enqueue: (c) => void pushed.push(c), idle: async () => {}, stop: async () => {} };
+    const sender: PushSender = { enqueue: (c) => void pushed.push(...c), idle: async () => {}, stop: async () => {} };
     const positions = createEventPositions();
     const flushOutbox = () => kit.outbox.flush();
     deps = { storage: kit.storage, serverName: HS, rules: createPushRulesCache(kit.storage), rooms, positions, sender, flushOutbox, now: () => 5000 };

@@ -52,6 +52,17 @@ function suite(ctx: BackendContext): void {
     assert.deepEqual(await s.pushers.getPushers('nobody'), []);
   });
 
+  it('reads the pushers of many users at once, each list oldest first, users without any left out', async () => {
+    await s.pushers.setPusher('many1', pusher('m1-late', { pushkeyTs: T + 9 }), false);
+    await s.pushers.setPusher('many1', pusher('m1-early', { pushkeyTs: T + 1 }), false);
+    await s.pushers.setPusher('many2', pusher('m2'), false);
+    const got = await s.pushers.getPushersOf(['many1', 'many2', 'many3']);
+    assert.deepEqual([...got.keys()].sort(), ['many1', 'many2']);
+    assert.deepEqual(got.get('many1')?.map((p) => p.pushkey), ['m1-early', 'm1-late']);
+    assert.deepEqual(got.get('many2'), [pusher('m2')]);
+    assert.equal((await s.pushers.getPushersOf([])).size, 0);
+  });
+
   it('replaces the pusher with the same app ID and pushkey, keeps others of the user', async () => {
     await s.pushers.setPusher('bo', pusher('k1', { pushkeyTs: T + 1 }), false);
     await s.pushers.setPusher('bo', pusher('k2', { pushkeyTs: T + 2 }), false);

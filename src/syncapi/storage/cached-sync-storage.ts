@@ -112,6 +112,12 @@ export async function cachedSyncStorage(inner: SyncStorage, limits: SyncStorageC
       if (below.length === 0) return Promise.resolve(out);
       return inner.recentEvents(below, limit).then((read) => new Map([...out, ...read]));
     },
+    stateChanges(ranges) {
+      const below = ranges.filter((r) => !window.covers(r.after));
+      const held = ranges.flatMap((r) => (window.covers(r.after) ? window.stateChanges(r) : []));
+      if (below.length === 0) return Promise.resolve(held.sort((a, b) => a.position - b.position));
+      return inner.stateChanges(below).then((read) => [...held, ...read].sort((a, b) => a.position - b.position));
+    },
     activeRooms: (after, upTo) => (window.covers(after) ? Promise.resolve(window.activeRooms(after, upTo)) : inner.activeRooms(after, upTo)),
     membershipEvents: (userId, after, upTo) =>
       window.covers(after) ? Promise.resolve(window.membershipEvents(userId, after, upTo)) : inner.membershipEvents(userId, after, upTo),

@@ -80,3 +80,16 @@ it('serves a redacted event in its redacted form', () => {
     ['{"redacted":true}', '{"n":2}'],
   );
 });
+
+it("lists a range's state changes, and only those, oldest first", () => {
+  const w = createRecentEventsWindow(0, 100);
+  w.append(ev(1, '!a', { type: 'm.room.name', stateKey: '', addsState: ['$e1'] }));
+  w.append(ev(2, '!a'));
+  w.append(ev(3, '!b', { type: 'm.room.topic', stateKey: '', addsState: ['$e3'] }));
+  w.append(ev(4, '!a', { type: 'm.room.member', stateKey: '@b:hs', membership: 'leave', removesState: ['$x'] }));
+  w.append(ev(5, '!a', { type: 'm.room.name', stateKey: '', addsState: ['$e5'] }));
+  assert.deepEqual(ids(w.stateChanges({ roomId: '!a', after: 0, upTo: 4 })), [1, 4]);
+  assert.deepEqual(ids(w.stateChanges({ roomId: '!a', after: 1, upTo: 5 })), [4, 5]);
+  assert.deepEqual(ids(w.stateChanges({ roomId: '!b', after: 3, upTo: 5 })), []);
+  assert.deepEqual(ids(w.stateChanges({ roomId: '!c', after: 0, upTo: 5 })), []);
+});

@@ -28,6 +28,8 @@ export interface RecentEventsWindow {
   membershipEvents(userId: string, after: number, upTo: number): MembershipEvent[];
   /** The latest `limit` events of the range, oldest first; call only when {@link covers}(range.after). */
   recent(range: RoomRange, limit: number): SyncEvent[];
+  /** The range's events that changed the room's state, oldest first; call only when {@link covers}(range.after). */
+  stateChanges(range: RoomRange): SyncEvent[];
 }
 
 /** An empty window whose stream ends at `latest` (everything up to it is in storage). */
@@ -111,6 +113,16 @@ export function createRecentEventsWindow(latest: number, capacity: number): Rece
       const start = firstAfter(list, 0, range.after);
       const stop = firstAfter(list, start, range.upTo);
       return list.slice(Math.max(start, stop - limit), stop);
+    },
+    stateChanges(range) {
+      const list = byRoom.get(range.roomId);
+      if (!list) return [];
+      const out: SyncEvent[] = [];
+      for (let i = firstAfter(list, 0, range.after); i < list.length && list[i]!.position <= range.upTo; i++) {
+        const e = list[i]!;
+        if (e.addsState.length > 0 || e.removesState.length > 0) out.push(e);
+      }
+      return out;
     },
   };
 }

@@ -54,8 +54,8 @@ describe('push sender', () => {
     const deleted: PerformPusherSetRequest[] = [];
     const sender = createPushSender({
       gateway,
+      pushersOf: async () => new Map([['@b:hs', [pusher('k1', 'https://a/n'), pusher('k2', 'https://a/n'), pusher('k3', 'https://b/n')]]]),
       api: {
-        queryPushers: async () => ({ pushers: [pusher('k1', 'https://a/n'), pusher('k2', 'https://a/n'), pusher('k3', 'https://b/n')] }),
         performPusherSet: async (req) => {
           deleted.push(req);
           return {};
@@ -63,7 +63,7 @@ describe('push sender', () => {
       },
       retryDelaysMs: [5, 5],
     });
-    sender.enqueue(content);
+    sender.enqueue([content]);
     await sender.idle();
     assert.deepEqual(
       gateway.calls.map(([url, n]) => [url, n.devices.map((d) => d.pushkey)]),
@@ -82,10 +82,11 @@ describe('push sender', () => {
     const gateway = scriptedGateway({ 'https://a/n': [err(), err(), err(), err()] });
     const sender = createPushSender({
       gateway,
-      api: { queryPushers: async () => ({ pushers: [pusher('k1', 'https://a/n')] }), performPusherSet: async () => ({}) },
+      pushersOf: async () => new Map([['@b:hs', [pusher('k1', 'https://a/n')]]]),
+      api: { performPusherSet: async () => ({}) },
       retryDelaysMs: [1, 1],
     });
-    sender.enqueue(content);
+    sender.enqueue([content]);
     await sender.idle();
     assert.equal(gateway.calls.length, 3);
     await sender.stop();

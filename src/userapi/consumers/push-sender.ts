@@ -7,15 +7,18 @@
  * its counts are stored durably before a job is queued.
  */
 import type { Logger } from 'pino';
-import type { UserAPI } from '../api.js';
+import type { Pusher, UserAPI } from '../api.js';
 import type { PushGatewayClient } from '../pushgateway/push-gateway-client.js';
 import { PushGatewayError } from '../pushgateway/push-gateway-error.js';
 import { gatewayRequests, type GatewayRequest, type PushContent } from './push-payload.js';
 
 /** Queues pushes for delivery. */
 export interface PushSender {
-  /** Queues the pushes of one notification (returns at once). */
-  enqueue(content: PushContent): void;
+  /**
+   * Queues the pushes of one event's notifications (returns at once). Their users' pushers are
+   * read once for the whole batch, when the job runs: a room's members mostly have none.
+   */
+  enqueue(contents: readonly PushContent[]): void;
   /** Resolves when nothing is queued or in flight (tests). */
   idle(): Promise<void>;
   /** Drops queued jobs and pending retries; resolves when in-flight calls end. */
@@ -25,8 +28,10 @@ export interface PushSender {
 /** What the sender needs. */
 export interface PushSenderDeps {
   readonly gateway: PushGatewayClient;
-  /** The user's pushers, and deleting rejected ones. */
-  readonly api: Pick<UserAPI, 'queryPushers' | 'performPusherSet'>;
+  /** The pushers of each of these users that has any. */
+  readonly pushersOf: (userIds: readonly string[]) => Promise<ReadonlyMap<string, readonly Pusher[]>>;
+  /** Deleting rejected pushers. */
+  readonly api: Pick<UserAPI, 'performPusherSet'>;
   readonly logger?: Logger;
   /** Gateway calls at once (8 by default). */
   readonly concurrency?: number;
@@ -104,10 +109,14 @@ export function createPushSender(deps: PushSenderDeps): PushSender {
   };
 
   return {
-    enqueue(content) {
+    enqueue(contents) {
+      if (contents.length === 0) return;
       push(async () => {
-        const { pushers } = await deps.api.queryPushers({ userId: content.userId });
-        for (const req of gatewayRequests(pushers, content)) push(attempt(content.userId, req, 0));
+        const pushersOf = await deps.pushersOf(contents.map((c) => c.userId));
+        for (const content of contents) {
+          const pushers = pushersOf.get(content.userId);
+          if (pushers) for (const req of gatewayRequests(pushers, content)) push(attempt(content.userId, req, 0));
+        }
       });
     },
     idle() {

@@ -116,10 +116,10 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
   const added = await deps.storage.notifications.addNotifications(batch);
   // Nothing stored, nothing queued: no outbox round trip on the hot path.
   if (added.length > 0) await deps.flushOutbox();
-  for (const a of added) {
-    // Read before it was stored (the receipt overtook it): counted as read, not pushed.
-    if (a.read) continue;
-    deps.sender?.enqueue({
+  // Read before it was stored (the receipt overtook it): counted as read, not pushed.
+  const unread = added.filter((a) => !a.read);
+  deps.sender?.enqueue(
+    unread.map((a) => ({
       eventId: msg.eventId,
       roomId: msg.roomId,
       event,
@@ -129,8 +129,8 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
       userId: a.notification.userId,
       tweaks: tweaksByUser.get(a.notification.userId) ?? {},
       unread: a.unreadTotal,
-    });
-  }
+    })),
+  );
 }
 
 /** Local members joined to the room after the event, and a local user it invites; never the sender. */

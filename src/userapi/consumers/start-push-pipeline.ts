@@ -9,6 +9,7 @@ import type { Bus, Outbox } from '../../internal/bus/bus.js';
 import type { NetworkGuard } from '../../internal/net/network-guard.js';
 import type { UserRoomserverAPI } from '../../roomserver/api.js';
 import type { UserAPI } from '../api.js';
+import { localpartOf } from '../internal/user-internal-context.js';
 import { createPushGatewayClient, type PushGatewayClient } from '../pushgateway/push-gateway-client.js';
 import type { UserStorage } from '../storage/index.js';
 import { startReceiptConsumer } from './clientapi.js';
@@ -28,8 +29,8 @@ export interface PushPipelineOptions {
   readonly outbox: Outbox;
   readonly storage: UserStorage;
   readonly roomserver: Pick<UserRoomserverAPI, 'queryState' | 'queryEvents'>;
-  /** The userapi itself: the pushers of a user, and deleting rejected ones. */
-  readonly api: Pick<UserAPI, 'queryPushers' | 'performPusherSet'>;
+  /** The userapi itself: deleting pushers a gateway rejected. */
+  readonly api: Pick<UserAPI, 'performPusherSet'>;
   readonly serverName: string;
   /** The outbound network policy pusher URLs must pass. */
   readonly guard: NetworkGuard;
@@ -55,7 +56,16 @@ export async function startPushPipeline(opts: PushPipelineOptions): Promise<Push
     }
   };
   const gateway = opts.gateway ?? createPushGatewayClient({ guard: opts.guard, userAgent: 'Axon (push)', logger });
-  const sender = createPushSender({ gateway, api: opts.api, logger });
+  const pushersOf = async (userIds: readonly string[]) => {
+    const localparts = new Map<string, string>();
+    for (const userId of userIds) {
+      const localpart = localpartOf({ serverName }, userId);
+      if (localpart !== undefined) localparts.set(localpart, userId);
+    }
+    const byLocalpart = await storage.pushers.getPushersOf([...localparts.keys()]);
+    return new Map([...byLocalpart].map(([localpart, list]) => [localparts.get(localpart) ?? localpart, list]));
+  };
+  const sender = createPushSender({ gateway, api: opts.api, pushersOf, logger });
   const rules = createPushRulesCache(storage);
   const positions = createEventPositions();
   const invalidation = await startPushRulesInvalidation(bus, rules);

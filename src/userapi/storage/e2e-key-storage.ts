@@ -6,6 +6,9 @@
  * `announceCrossSigning`), so a committed change is never lost to the syncapi or federation.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { typedDb, type Database } from '../../internal/sqlutil/database.js';
+import type { QueryTarget } from '../../internal/sqlutil/prepared-query.js';
+import type { StorageCapabilities } from '../../internal/sqlutil/storage-capabilities.js';
 import type { Outbox } from '../../internal/bus/bus.js';
 import { canonicalJson } from '../../matrix/canonical-json.js';
 import type { JsonObject, JsonValue } from '../../matrix/json.js';
@@ -85,13 +88,16 @@ export interface E2eKeyStorage {
 }
 
 /** The key storage over the userapi's database; writes need `outbox`. */
-export function createE2eKeyStorage(db: Kysely<UserapiTables>, outbox: Outbox | undefined): E2eKeyStorage {
+export function createE2eKeyStorage(database: Database, outbox: Outbox | undefined): E2eKeyStorage {
+  const db = typedDb<UserapiTables>(database);
+  // Reads outside a transaction may run straight on the SQLite handle (prepared-query.ts).
+  const reads: QueryTarget = { db, caps: database.caps, sqliteAutocommit: database.sqlite };
   const requireOutbox = (): Outbox => {
     if (!outbox) throw new Error('userapi storage was opened without the bus outbox; E2EE keys cannot be written');
     return outbox;
   };
   return {
-    uploadKeys: (upload) => db.transaction().execute((trx) => uploadKeys(trx, requireOutbox(), upload)),
+    uploadKeys: (upload) => db.transaction().execute((trx) => uploadKeys(trx, database.caps, requireOutbox(), upload)),
     getDeviceKeys: (userId, deviceIds, viewer) => readDeviceKeys(db, userId, deviceIds, viewer),
     getCrossSigningKeys: (userIds, viewer) => readCrossSigningKeys(db, userIds, viewer),
     claimKeys: (claims) =>
@@ -105,8 +111,8 @@ export function createE2eKeyStorage(db: Kysely<UserapiTables>, outbox: Outbox | 
         return out;
       }),
     countKeys: async (userId, deviceId) => ({
-      oneTimeKeyCounts: await otks.countOneTimeKeys(db, userId, deviceId),
-      unusedFallbackKeyTypes: await otks.selectUnusedFallbackAlgorithms(db, userId, deviceId),
+      oneTimeKeyCounts: await otks.countOneTimeKeys(reads, userId, deviceId),
+      unusedFallbackKeyTypes: await otks.selectUnusedFallbackAlgorithms(reads, userId, deviceId),
     }),
     putCrossSigningKeys: (userId, keys) => db.transaction().execute((trx) => putCrossSigningKeys(trx, requireOutbox(), userId, keys)),
     putSignatures: (signatures, announcements) =>
@@ -137,7 +143,7 @@ export async function deleteDeviceKeysAnnouncing(trx: Transaction<UserapiTables>
   for (const deviceId of deviceIds) await announceDeviceKeys(trx, outbox, userId, deviceId, null);
 }
 
-async function uploadKeys(trx: Transaction<UserapiTables>, outbox: Outbox, u: KeyUpload): Promise<KeyUploadOutcome> {
+async function uploadKeys(trx: Transaction<UserapiTables>, caps: StorageCapabilities, outbox: Outbox, u: KeyUpload): Promise<KeyUploadOutcome> {
   let deviceKeysChanged = false;
   if (u.deviceKeys) {
     const old = (await deviceKeys.selectDeviceKeys(trx, u.userId, [u.deviceId])).get(u.deviceId);
@@ -155,7 +161,7 @@ async function uploadKeys(trx: Transaction<UserapiTables>, outbox: Outbox, u: Ke
   }
   await otks.insertOneTimeKeys(trx, u.userId, u.deviceId, oneTimeKeys);
   if (u.fallbackKeys) await otks.upsertFallbackKeys(trx, u.userId, u.deviceId, u.fallbackKeys);
-  return { kind: 'stored', oneTimeKeyCounts: await otks.countOneTimeKeys(trx, u.userId, u.deviceId) };
+  return { kind: 'stored', oneTimeKeyCounts: await otks.countOneTimeKeys({ db: trx, caps }, u.userId, u.deviceId) };
 }
 
 async function putCrossSigningKeys(trx: Transaction<UserapiTables>, outbox: Outbox, userId: string, keys: StoredCrossSigningKeys): Promise<boolean> {

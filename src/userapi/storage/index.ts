@@ -315,7 +315,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
     deleteUiaSession: (id) => deleteSessionsReleasingUses(db, { sessionId: id }),
 
     keyBackup: createKeyBackupStorage(database),
-    e2eKeys: createE2eKeyStorage(db, opts.outbox),
+    e2eKeys: createE2eKeyStorage(database, opts.outbox),
     pushers: createPusherStorage(db),
     notifications: createNotificationStorage(database, opts),
   };

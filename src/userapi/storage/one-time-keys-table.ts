@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { JsonValue } from '../../matrix/json.js';
+import { preparedQuery, type QueryTarget } from '../../internal/sqlutil/prepared-query.js';
 import type { UserapiTables } from './userapi-tables.js';
 
 /** A key as claimed: `<algorithm>:<key id>` and the key object. */
@@ -41,15 +42,24 @@ export async function insertOneTimeKeys(db: Kysely<UserapiTables>, userId: strin
   }
 }
 
-/** Unclaimed one-time keys of the device, per algorithm. */
-export async function countOneTimeKeys(db: Kysely<UserapiTables>, userId: string, deviceId: string): Promise<Record<string, number>> {
-  const rows = await db
+type DeviceParams = { userId: string; deviceId: string };
+
+// Both run for every `/sync` answer: prepared once rather than built per call.
+const countQuery = preparedQuery((db: Kysely<UserapiTables>, p: DeviceParams) =>
+  db
     .selectFrom('userapi_one_time_keys')
-    .select((eb) => ['algorithm', eb.fn.countAll().as('n')])
-    .where('user_id', '=', userId)
-    .where('device_id', '=', deviceId)
-    .groupBy('algorithm')
-    .execute();
+    .select((eb) => ['algorithm', eb.fn.countAll<number | string>().as('n')])
+    .where('user_id', '=', p.userId)
+    .where('device_id', '=', p.deviceId)
+    .groupBy('algorithm'),
+);
+const unusedFallbackQuery = preparedQuery((db: Kysely<UserapiTables>, p: DeviceParams) =>
+  db.selectFrom('userapi_fallback_keys').select('algorithm').where('user_id', '=', p.userId).where('device_id', '=', p.deviceId).where('used', '=', 0).orderBy('algorithm'),
+);
+
+/** Unclaimed one-time keys of the device, per algorithm. */
+export async function countOneTimeKeys(t: QueryTarget, userId: string, deviceId: string): Promise<Record<string, number>> {
+  const rows = await countQuery.all(t, { userId, deviceId });
   return Object.fromEntries(rows.map((r) => [r.algorithm, Number(r.n)]));
 }
 
@@ -119,16 +129,8 @@ export async function takeFallbackKey(db: Kysely<UserapiTables>, userId: string,
 }
 
 /** The algorithms of the device's fallback keys not yet used, sorted. */
-export async function selectUnusedFallbackAlgorithms(db: Kysely<UserapiTables>, userId: string, deviceId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('userapi_fallback_keys')
-    .select('algorithm')
-    .where('user_id', '=', userId)
-    .where('device_id', '=', deviceId)
-    .where('used', '=', 0)
-    .orderBy('algorithm')
-    .execute();
-  return rows.map((r) => r.algorithm);
+export async function selectUnusedFallbackAlgorithms(t: QueryTarget, userId: string, deviceId: string): Promise<string[]> {
+  return (await unusedFallbackQuery.all(t, { userId, deviceId })).map((r) => r.algorithm);
 }
 
 /** The algorithm part of `<algorithm>:<key id>`. */

@@ -20,6 +20,8 @@ export interface PusherStorage {
   deletePusher(localpart: string, appId: string, pushkey: string): Promise<boolean>;
   /** The user's pushers, oldest set first. */
   getPushers(localpart: string): Promise<Pusher[]>;
+  /** The pushers of each of `localparts` that has any (one read for a whole room's notifications). */
+  getPushersOf(localparts: readonly string[]): Promise<Map<string, Pusher[]>>;
   /** Deletes the pushers these devices of the user set. */
   deleteDevicePushers(localpart: string, deviceIds: readonly string[]): Promise<void>;
   /** Deletes every pusher of the user. */
@@ -68,6 +70,15 @@ export function createPusherStorage(db: Kysely<UserapiTables>): PusherStorage {
     },
     deletePusher: (localpart, appId, pushkey) => pushers.deletePusher(db, localpart, appId, pushkey),
     getPushers: async (localpart) => (await pushers.selectPushers(db, localpart)).map(toPusher),
+    async getPushersOf(localparts) {
+      const out = new Map<string, Pusher[]>();
+      for (const row of await pushers.selectPushersOf(db, localparts)) {
+        const list = out.get(row.localpart);
+        if (list) list.push(toPusher(row));
+        else out.set(row.localpart, [toPusher(row)]);
+      }
+      return out;
+    },
     deleteDevicePushers: (localpart, deviceIds) => pushers.deleteDevicePushers(db, localpart, deviceIds),
     deleteUserPushers: (localpart) => pushers.deleteUserPushers(db, localpart),
   };

@@ -4,6 +4,7 @@
  * device does. `data` is the client's JSON object as text, forwarded to the gateway minus `url`.
  */
 import type { Kysely, Selectable } from 'kysely';
+import { inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { UserapiTables } from './userapi-tables.js';
 
 export interface PushersTable {
@@ -26,6 +27,9 @@ export interface PushersTable {
 export type PusherRow = Selectable<PushersTable>;
 
 type Db = Kysely<UserapiTables>;
+
+/** Users per `IN` list: bound parameters stay far below every engine's limit. */
+const PUSHER_USERS_PER_QUERY = 500;
 
 /** Creates or replaces the user's pusher `app_id`/`pushkey`. */
 export async function upsertPusher(db: Db, row: PusherRow): Promise<void> {
@@ -68,6 +72,25 @@ export async function selectPushers(db: Db, localpart: string): Promise<PusherRo
     .orderBy('app_id')
     .orderBy('pushkey')
     .execute();
+}
+
+/** The pushers of each of `localparts` that has any, each list oldest set first. */
+export async function selectPushersOf(db: Db, localparts: readonly string[]): Promise<PusherRow[]> {
+  const rows: PusherRow[] = [];
+  for (const part of inChunks(localparts, PUSHER_USERS_PER_QUERY)) {
+    rows.push(
+      ...(await db
+        .selectFrom('userapi_pushers')
+        .selectAll()
+        .where('localpart', 'in', part)
+        .orderBy('localpart')
+        .orderBy('pushkey_ts')
+        .orderBy('app_id')
+        .orderBy('pushkey')
+        .execute()),
+    );
+  }
+  return rows;
 }
 
 /** Deletes the pushers these devices set. */
