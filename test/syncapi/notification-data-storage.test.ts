@@ -193,4 +193,23 @@ function suite(ctx: BackendContext): void {
     assert.deepEqual((await storage.notificationCounts(CAROL)).find((c) => c.roomId === R4)?.notificationCount, 1);
     assert.deepEqual((await storage.notificationCounts(DAN)).find((c) => c.roomId === R4)?.notificationCount, 3);
   });
+
+  it('writes a batch larger than one statement, and of a user written twice keeps the newer counts only', async () => {
+    const R5 = '!five:hs.test';
+    const users = Array.from({ length: 250 }, (_, i) => `@u${i}:hs.test`);
+    const ws = users.map((userId, i) => ({ userId, roomId: R5, notificationCount: i + 1, highlightCount: 0, sourcePosition: 100 + i }));
+    ws.push({ userId: users[7]!, roomId: R5, notificationCount: 999, highlightCount: 1, sourcePosition: 500 });
+    const positions = await storage.writeNotificationCounts(ws);
+    assert.equal(positions[7], undefined, 'the older write of u7 is replaced by its newer one in the same batch');
+    const stored = positions.filter((p): p is number => p !== undefined);
+    assert.equal(stored.length, 250);
+    assert.equal(new Set(stored).size, 250);
+    assert.deepEqual((await storage.notificationCounts(users[7]!)).find((c) => c.roomId === R5), {
+      roomId: R5,
+      notificationCount: 999,
+      highlightCount: 1,
+      position: positions[250],
+    });
+    assert.equal((await storage.notificationCounts(users[249]!)).find((c) => c.roomId === R5)?.notificationCount, 250);
+  });
 }

@@ -157,6 +157,28 @@ function suite(ctx: BackendContext): void {
     assert.deepEqual(rows.map((r) => r.eventId), ['$e2']);
   });
 
+  it('keeps counts as notifications come and go: per room, summed across rooms, dropped once all read', async () => {
+    const A = '!kept-a:t';
+    const B = '!kept-b:t';
+    const many = Array.from({ length: 30 }, (_, i) => note('eve', `$ka${i}`, 100 + i, { roomId: A, highlight: i % 10 === 0 }));
+    await n.addNotifications(many);
+    await n.addNotifications([note('eve', '$kb1', 5, { roomId: B }), note('eve', '$kb2', 6, { roomId: B })]);
+    assert.deepEqual(await n.getRoomCounts('eve', A), { notificationCount: 30, highlightCount: 3 });
+    assert.equal(await n.getUnreadTotal('eve'), 32);
+    // Reading part of room A recounts A only; pruning read rows changes no count.
+    assert.deepEqual(await n.markNotificationsRead('eve', A, { roomPosition: 114 }), { notificationCount: 15, highlightCount: 1, streamPosition: await n.getNotificationPosition() });
+    await n.pruneReadNotifications(Number.MAX_SAFE_INTEGER);
+    assert.deepEqual(await n.getRoomCounts('eve', A), { notificationCount: 15, highlightCount: 1 });
+    assert.deepEqual(await n.getRoomCounts('eve', B), { notificationCount: 2, highlightCount: 0 });
+    assert.equal(await n.getUnreadTotal('eve'), 17);
+    // A redaction takes its notification out of the count.
+    await n.removeEventNotifications('$ka20');
+    assert.deepEqual(await n.getRoomCounts('eve', A), { notificationCount: 14, highlightCount: 0 });
+    await n.markNotificationsRead('eve', A, { roomPosition: 1000 });
+    assert.deepEqual(await n.getRoomCounts('eve', A), { notificationCount: 0, highlightCount: 0 });
+    assert.equal(await n.getUnreadTotal('eve'), 2);
+  });
+
   it('stores a notification its user already read past (the receipt came first) as read, and counts it so', async () => {
     const RACE = '!race:t';
     // The receipt names the event at room position 50 before its notification exists.

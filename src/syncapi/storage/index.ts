@@ -382,12 +382,7 @@ export function createSyncStorage(database: Database): SyncStorage {
     deviceListChangesFor: (userId, after, upTo) => (upTo <= after ? Promise.resolve([]) : deviceLists.selectDeviceListChangesFor(root, userId, after, upTo)),
     usersSharingRooms: (userId, candidates) => (candidates.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectUsersSharingRooms(root, userId, candidates)),
     joinedMembersOf: (roomIds) => (roomIds.length === 0 ? Promise.resolve(new Set<string>()) : deviceLists.selectJoinedMembersOf(root, roomIds)),
-    writeNotificationCounts: (ws) =>
-      inTransaction(async (t) => {
-        const positions: (number | undefined)[] = [];
-        for (const w of ws) positions.push(await notificationData.upsertNotificationCounts(t, w));
-        return positions;
-      }),
+    writeNotificationCounts: (ws) => (ws.length === 0 ? Promise.resolve([]) : inTransaction((t) => notificationData.upsertNotificationCounts(t, ws))),
     latestNotificationDataPosition: () => notificationData.selectLatestNotificationDataPosition(root),
     notificationCounts: (userId) => notificationData.selectNotificationCounts(root, userId),
   };

@@ -12,7 +12,7 @@
  */
 import type { Kysely } from 'kysely';
 import { preparedQuery } from '../../internal/sqlutil/prepared-query.js';
-import type { SyncDb } from './sync-db.js';
+import { inChunks, type SyncDb } from './sync-db.js';
 import type { SyncapiTables } from './syncapi-tables.js';
 
 /** Unread counts of one timeline (the main one or a thread). */
@@ -65,42 +65,60 @@ function counts(c: TimelineCounts): TimelineCounts {
   return { notificationCount: c.notificationCount, highlightCount: c.highlightCount };
 }
 
-const currentQuery = preparedQuery((db: Kysely<SyncapiTables>, p: { userId: string; roomId: string }) =>
-  db.selectFrom('syncapi_notification_data').select(['id', 'source_position']).where('user_id', '=', p.userId).where('room_id', '=', p.roomId),
-);
-const deleteQuery = preparedQuery((db: Kysely<SyncapiTables>, p: { id: number }) => db.deleteFrom('syncapi_notification_data').where('id', '=', p.id));
-const insertQuery = preparedQuery(
-  (db: Kysely<SyncapiTables>, p: { userId: string; roomId: string; notifications: number; highlights: number; source: number; threads: string | null }) =>
-    db
-      .insertInto('syncapi_notification_data')
-      .values({
-        user_id: p.userId,
-        room_id: p.roomId,
-        notification_count: p.notifications,
-        highlight_count: p.highlights,
-        source_position: p.source,
-        thread_counts: p.threads,
-      })
-      .returning('id'),
-);
+/** Rows per statement of a batch (the insert binds 6 values a row). */
+const ROWS_PER_STATEMENT = 100;
 
 /**
- * Replaces the user's counts in the room (run inside a transaction). Their new position, or
- * undefined when the stored change is as new or newer (a redelivery, or a late one).
+ * Replaces users' counts (run inside a transaction), a few set-wide statements per room rather
+ * than three per user: one message carries the counts of every member an event notified. Each
+ * write's new position, or undefined when the stored change of that (user, room) is as new or
+ * newer (a redelivery, or a late one) — or a later write of the same batch replaces it.
  */
-export async function upsertNotificationCounts(t: SyncDb, w: NotificationCountsWrite): Promise<number | undefined> {
-  const current = await currentQuery.first(t, { userId: w.userId, roomId: w.roomId });
-  if (current && Number(current.source_position) >= w.sourcePosition) return undefined;
-  if (current) await deleteQuery.run(t, { id: Number(current.id) });
-  const row = await insertQuery.first(t, {
-    userId: w.userId,
-    roomId: w.roomId,
-    notifications: w.notificationCount,
-    highlights: w.highlightCount,
-    source: w.sourcePosition,
-    threads: threadCountsText(w.split),
+export async function upsertNotificationCounts(t: SyncDb, ws: readonly NotificationCountsWrite[]): Promise<(number | undefined)[]> {
+  const positions: (number | undefined)[] = ws.map(() => undefined);
+  // The newest write of each (room, user); ties keep the later one.
+  const newest = new Map<string, Map<string, number>>();
+  ws.forEach((w, i) => {
+    let users = newest.get(w.roomId);
+    if (!users) newest.set(w.roomId, (users = new Map()));
+    const seen = users.get(w.userId);
+    if (seen === undefined || ws[seen]!.sourcePosition <= w.sourcePosition) users.set(w.userId, i);
   });
-  return Number(row!.id);
+  for (const [roomId, users] of newest) {
+    for (const chunk of inChunks([...users.values()], ROWS_PER_STATEMENT)) {
+      const current = await t.db
+        .selectFrom('syncapi_notification_data')
+        .select(['id', 'user_id', 'source_position'])
+        .where('room_id', '=', roomId)
+        .where('user_id', 'in', chunk.map((i) => ws[i]!.userId))
+        .execute();
+      const stored = new Map(current.map((r) => [r.user_id, { id: Number(r.id), source: Number(r.source_position) }]));
+      const fresh = chunk.filter((i) => (stored.get(ws[i]!.userId)?.source ?? -1) < ws[i]!.sourcePosition);
+      if (fresh.length === 0) continue;
+      const replaced = fresh.flatMap((i) => stored.get(ws[i]!.userId)?.id ?? []);
+      if (replaced.length > 0) await t.db.deleteFrom('syncapi_notification_data').where('id', 'in', replaced).execute();
+      const inserted = await t.db
+        .insertInto('syncapi_notification_data')
+        .values(
+          fresh.map((i) => {
+            const w = ws[i]!;
+            return {
+              user_id: w.userId,
+              room_id: roomId,
+              notification_count: w.notificationCount,
+              highlight_count: w.highlightCount,
+              source_position: w.sourcePosition,
+              thread_counts: threadCountsText(w.split),
+            };
+          }),
+        )
+        .returning(['id', 'user_id'])
+        .execute();
+      const idOf = new Map(inserted.map((r) => [r.user_id, Number(r.id)]));
+      for (const i of fresh) positions[i] = idOf.get(ws[i]!.userId);
+    }
+  }
+  return positions;
 }
 
 // Run by every sync that has rooms to fill in (`notification-data-stream-provider.ts`).

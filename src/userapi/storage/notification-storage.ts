@@ -12,6 +12,7 @@ import { typedDb } from '../../internal/sqlutil/database.js';
 import type { JsonValue } from '../../matrix/json.js';
 import { notificationCountsMessage, roomNotificationCountsMessage } from '../producers/output-notification-data.js';
 import * as markers from './notification-read-markers-table.js';
+import * as counts from './notification-counts-table.js';
 import * as table from './notifications-table.js';
 import type { NotificationTables, ReadBound, ReadScope, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
 
@@ -136,9 +137,9 @@ export function createNotificationStorage(database: Database, opts: { readonly o
   /** Takes a position and queues the user's counts in the room (inside `trx`). */
   const announce = async (trx: Transaction<NotificationTables>, userId: string, localpart: string, roomId: string): Promise<CountsChange> => {
     const streamPosition = await table.nextNotificationPosition(trx);
-    const counts = await table.selectRoomCounts(trx, localpart, roomId);
-    await outbox().add(trx, [notificationCountsMessage({ userId, roomId, ...counts, streamPosition })]);
-    return { ...counts, streamPosition };
+    const now = await counts.selectRoomCounts(trx, localpart, roomId);
+    await outbox().add(trx, [notificationCountsMessage({ userId, roomId, ...now, streamPosition })]);
+    return { ...now, streamPosition };
   };
 
   return {
@@ -173,11 +174,15 @@ export function createNotificationStorage(database: Database, opts: { readonly o
             thread_id: n.threadId,
           })),
         );
-        const totals = await table.selectUnreadTotalsOf(trx, fresh.map((n) => n.localpart));
+        await counts.addToCounts(
+          trx,
+          fresh.filter((n) => !read.has(n)).map((n) => ({ localpart: n.localpart, roomId: n.roomId, threadId: n.threadId, notifications: 1, highlights: n.highlight ? 1 : 0 })),
+        );
+        const totals = await counts.selectUnreadTotalsOf(trx, fresh.map((n) => n.localpart));
         const countsOf = new Map<NewNotification, RoomNotificationCounts>();
         for (const [roomId, list] of rooms) {
-          const counts = await table.selectRoomCountsOf(trx, roomId, list.map((n) => n.localpart));
-          for (const n of list) countsOf.set(n, counts.get(n.localpart) ?? NO_COUNTS);
+          const inRoom = await counts.selectRoomCountsOf(trx, roomId, list.map((n) => n.localpart));
+          for (const n of list) countsOf.set(n, inRoom.get(n.localpart) ?? NO_COUNTS);
         }
         const added: AddedNotification[] = fresh.map((n, i) => ({
           notification: n,
@@ -202,6 +207,7 @@ export function createNotificationStorage(database: Database, opts: { readonly o
       return db.transaction().execute(async (trx) => {
         if ('roomPosition' in bound) await markers.raiseReadMarker(trx, localpart, roomId, scope, bound.roomPosition);
         if ((await table.updateRead(trx, localpart, roomId, bound, scope)) === 0) return undefined;
+        await counts.recountRoom(trx, localpart, roomId);
         return announce(trx, userId, localpart, roomId);
       });
     },
@@ -212,15 +218,19 @@ export function createNotificationStorage(database: Database, opts: { readonly o
         const rows = await table.selectEventNotifications(trx, eventId);
         if (rows.length === 0) return;
         await table.deleteEventNotifications(trx, eventId);
-        for (const r of rows) if (!r.read) await announce(trx, userIdOf(r.localpart), r.localpart, r.roomId);
+        for (const r of rows) {
+          if (r.read) continue;
+          await counts.recountRoom(trx, r.localpart, r.roomId);
+          await announce(trx, userIdOf(r.localpart), r.localpart, r.roomId);
+        }
       });
     },
 
     getEventRoomPosition: (eventId) => table.selectEventRoomPosition(db, eventId),
     getEventThread: (eventId) => table.selectEventThread(db, eventId),
     getNotifications: (localpart, page) => table.selectNotifications(db, localpart, page),
-    getUnreadTotal: (localpart) => table.selectUnreadTotal(db, localpart),
-    getRoomCounts: (localpart, roomId) => table.selectRoomCounts(db, localpart, roomId),
+    getUnreadTotal: (localpart) => counts.selectUnreadTotal(db, localpart),
+    getRoomCounts: (localpart, roomId) => counts.selectRoomCounts(db, localpart, roomId),
     getNotificationPosition: () => table.latestNotificationPosition(db),
     pruneReadNotifications: (beforeTs) => table.deleteOldRead(db, beforeTs),
   };

@@ -17,6 +17,7 @@
 import type { Kysely } from 'kysely';
 import { inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { UnreadCounts } from '../producers/output-notification-data.js';
+import type { NotificationCountsTable } from './notification-counts-table.js';
 import type { NotificationReadMarkersTable } from './notification-read-markers-table.js';
 
 /** `userapi_notifications` as Kysely sees it. */
@@ -52,6 +53,7 @@ export interface NotificationTables {
   userapi_notifications: NotificationsTable;
   userapi_notification_stream: NotificationStreamTable;
   userapi_notification_read_markers: NotificationReadMarkersTable;
+  userapi_notification_counts: NotificationCountsTable;
 }
 
 /** The one row of `userapi_notification_stream`. */
@@ -128,32 +130,6 @@ export async function insertNotifications(db: Kysely<NotificationTables>, rows: 
   for (const part of inChunks(rows, NOTIFICATION_CHUNK)) await db.insertInto('userapi_notifications').values(part).execute();
 }
 
-/** The user's unread counts in the room. */
-export async function selectRoomCounts(db: Kysely<NotificationTables>, localpart: string, roomId: string): Promise<RoomNotificationCounts> {
-  return (await selectRoomCountsOf(db, roomId, [localpart])).get(localpart) ?? { notificationCount: 0, highlightCount: 0 };
-}
-
-/** Unread counts in the room of each of `localparts` (absent: none unread). */
-export async function selectRoomCountsOf(db: Kysely<NotificationTables>, roomId: string, localparts: readonly string[]): Promise<Map<string, RoomNotificationCounts>> {
-  const perThread = new Map<string, Map<string, UnreadCounts>>();
-  for (const part of inChunks(localparts, NOTIFICATION_CHUNK)) {
-    const rows = await db
-      .selectFrom('userapi_notifications')
-      .select((eb) => ['localpart', 'thread_id', eb.fn.countAll<number | string>().as('n'), eb.fn.sum<number | string | null>('highlight').as('h')])
-      .where('localpart', 'in', part)
-      .where('room_id', '=', roomId)
-      .where('read', '=', 0)
-      .groupBy(['localpart', 'thread_id'])
-      .execute();
-    for (const r of rows) {
-      let threads = perThread.get(r.localpart);
-      if (!threads) perThread.set(r.localpart, (threads = new Map()));
-      threads.set(r.thread_id, { notificationCount: Number(r.n), highlightCount: Number(r.h ?? 0) });
-    }
-  }
-  return new Map([...perThread].map(([localpart, threads]) => [localpart, roomCountsOf(threads)]));
-}
-
 /** A room's counts from its unread counts per thread ({@link MAIN_TIMELINE} included). */
 export function roomCountsOf(perThread: ReadonlyMap<string, UnreadCounts>): RoomNotificationCounts {
   let notificationCount = 0;
@@ -168,33 +144,6 @@ export function roomCountsOf(perThread: ReadonlyMap<string, UnreadCounts>): Room
   const main = perThread.get(MAIN_TIMELINE) ?? { notificationCount: 0, highlightCount: 0 };
   // fromEntries: every key an own property, whatever a remote event named its thread root.
   return { notificationCount, highlightCount, main, threads: Object.fromEntries(threads) };
-}
-
-/** Unread notifications across all rooms of each of `localparts` (absent: none). */
-export async function selectUnreadTotalsOf(db: Kysely<NotificationTables>, localparts: readonly string[]): Promise<Map<string, number>> {
-  const totals = new Map<string, number>();
-  for (const part of inChunks(localparts, NOTIFICATION_CHUNK)) {
-    const rows = await db
-      .selectFrom('userapi_notifications')
-      .select((eb) => ['localpart', eb.fn.countAll<number | string>().as('n')])
-      .where('localpart', 'in', part)
-      .where('read', '=', 0)
-      .groupBy('localpart')
-      .execute();
-    for (const r of rows) totals.set(r.localpart, Number(r.n));
-  }
-  return totals;
-}
-
-/** The user's unread notifications across all rooms. */
-export async function selectUnreadTotal(db: Kysely<NotificationTables>, localpart: string): Promise<number> {
-  const row = await db
-    .selectFrom('userapi_notifications')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('localpart', '=', localpart)
-    .where('read', '=', 0)
-    .executeTakeFirst();
-  return Number(row?.n ?? 0);
 }
 
 /** Where a receipt reads up to: a room stream position, or (when unknown) an event timestamp. */

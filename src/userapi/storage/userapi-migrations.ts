@@ -10,6 +10,7 @@ import { keyBackupMigration } from './key-backup-migration.js';
 import { notificationsMigration } from './notifications-migration.js';
 import { notificationReadMarkersMigration } from './notification-read-markers-migration.js';
 import { notificationThreadsMigration } from './notification-threads-migration.js';
+import { notificationCountsMigration } from './notification-counts-migration.js';
 import { openIdTokensMigration } from './openid-tokens-migration.js';
 import { pushersMigration } from './pushers-migration.js';
 import { userDirectoryMigration } from './user-directory-migration.js';
@@ -134,4 +135,4 @@ const createPresence: Migration = {
 };
 
 /** Every userapi migration, in order. */
-export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7), notificationsMigration(8), pushersMigration(9), notificationReadMarkersMigration(10), notificationThreadsMigration(11)];
+export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7), notificationsMigration(8), pushersMigration(9), notificationReadMarkersMigration(10), notificationThreadsMigration(11), notificationCountsMigration(12)];
