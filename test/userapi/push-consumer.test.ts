@@ -131,9 +131,20 @@ function suite(ctx: BackendContext): void {
     assert.equal((await page('bob')).length, 3);
   });
 
+  it("marks an invitee's notifications read when they reject the invite, and leaves others' alone", async () => {
+    const before = await kit.storage.notifications.getRoomCounts('bob', ROOM);
+    assert.equal(await kit.storage.notifications.getUnreadTotal('dan'), 1);
+    const reject = newEvent({ type: 'm.room.member', sender: DAN, state_key: DAN, content: { membership: 'leave' } }, 14);
+    await handlePushOutput(deps, reject);
+    assert.deepEqual(await kit.storage.notifications.getRoomCounts('dan', ROOM), { notificationCount: 0, highlightCount: 0 });
+    assert.equal(await kit.storage.notifications.getUnreadTotal('dan'), 0);
+    assert.deepEqual((await page('dan')).map((r) => r.read), [true]);
+    assert.deepEqual(await kit.storage.notifications.getRoomCounts('bob', ROOM), before);
+  });
+
   it("marks bob's notifications read on his receipt, by the event's remembered position", async () => {
     // bob's own message notifies nobody but its position is remembered.
-    const own = newEvent({ type: 'm.room.message', sender: BOB, content: { msgtype: 'm.text', body: 'me' } }, 14);
+    const own = newEvent({ type: 'm.room.message', sender: BOB, content: { msgtype: 'm.text', body: 'me' } }, 15);
     await handlePushOutput(deps, own);
     await handleReceiptOutput(receiptDeps, { type: 'receipt', roomId: ROOM, userId: BOB, eventId: own.eventId, receiptType: 'm.read', threadId: null, ts: 9 });
     assert.deepEqual((await page('bob')).map((r) => r.read), [true, true, true]);

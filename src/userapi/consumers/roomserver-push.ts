@@ -76,6 +76,7 @@ interface Recipient {
 async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promise<void> {
   const threadId = await threadOfNewEvent(msg.event, deps.positions, (id) => deps.storage.notifications.getEventThread(id));
   deps.positions.remember(msg.eventId, msg.streamPosition, threadId);
+  if (await readOnLeaving(deps, msg)) await deps.flushOutbox();
   const state = await deps.rooms.stateAfter(msg);
   const recipients = recipientsOf(deps.serverName, state, msg.event);
   if (recipients.length === 0) return;
@@ -131,6 +132,20 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
       unread: a.unreadTotal,
     })),
   );
+}
+
+/**
+ * A local user who leaves the room (or rejects its invite, is kicked or banned) has nothing left
+ * to read there: their notifications in it up to the event are marked read, so the room's counts
+ * stop adding to the badge of their pushes. True when some were unread.
+ */
+async function readOnLeaving(deps: PushConsumerDeps, msg: NewRoomEvent): Promise<boolean> {
+  const ev = msg.event;
+  if (ev.type !== 'm.room.member' || typeof ev.state_key !== 'string' || !isJsonObject(ev.content)) return false;
+  if (ev.content.membership !== 'leave' && ev.content.membership !== 'ban') return false;
+  const localpart = localpartOf({ serverName: deps.serverName }, ev.state_key);
+  if (localpart === undefined) return false;
+  return (await deps.storage.notifications.markNotificationsRead(localpart, msg.roomId, { roomPosition: msg.streamPosition })) !== undefined;
 }
 
 /** Local members joined to the room after the event, and a local user it invites; never the sender. */
