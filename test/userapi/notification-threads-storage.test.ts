@@ -7,15 +7,14 @@
  * thread).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { Subscription } from '../../src/internal/bus/bus.js';
 import { runMigrations } from '../../src/internal/sqlutil/run-migrations.js';
-import { countsChangesOf, OutputNotificationData, type NotificationCountsChanged, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
 import type { NewNotification, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
 import { USERAPI_MIGRATIONS } from '../../src/userapi/storage/userapi-migrations.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
-import { openUserapiTestKit, TEST_SERVER_NAME, type UserapiTestKit } from './userapi-test-kit.js';
+import { notificationStorageFixture } from './notification-storage-fixture.js';
+import { openUserapiTestKit, TEST_SERVER_NAME } from './userapi-test-kit.js';
 
 const T0 = 1_700_000_000_000;
 const ROOM = '!threads:t';
@@ -47,35 +46,12 @@ function note(localpart: string, eventId: string, roomPosition: number, threadId
 const c = (notificationCount: number, highlightCount: number) => ({ notificationCount, highlightCount });
 
 function suite(ctx: BackendContext): void {
-  let kit: UserapiTestKit;
+  const f = notificationStorageFixture(ctx, 'notification-threads-test');
+  const { delivered, waitFor } = f;
   let n: NotificationStorage;
-  let sub: Subscription;
-  const delivered: NotificationCountsChanged[] = [];
-  before(async () => {
-    kit = await openUserapiTestKit(await ctx.open());
-    n = kit.storage.notifications;
-    sub = await kit.bus.subscribe<OutputNotificationDataMessage>({
-      topic: OutputNotificationData,
-      consumer: 'notification-threads-test',
-      handler: async (m) => {
-        delivered.push(...countsChangesOf(m.payload));
-        delivered.sort((a, b) => a.streamPosition - b.streamPosition);
-      },
-    });
+  before(() => {
+    n = f.n;
   });
-  after(async () => {
-    await sub.stop();
-    await kit.close();
-  });
-
-  const waitFor = async (count: number) => {
-    await kit.outbox.flush();
-    const deadline = Date.now() + 5000;
-    while (delivered.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} OutputNotificationData messages, got ${delivered.length}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
 
   it('a main-timeline notification keeps the plain shape: no split while no thread has unread ones', async () => {
     const [added] = await n.addNotifications([note('ann', '$m1', 10, 'main')]);

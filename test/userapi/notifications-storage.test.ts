@@ -1,11 +1,10 @@
 /** The userapi's notification storage, on SQLite and PostgreSQL. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Subscription } from '../../src/internal/bus/bus.js';
-import { countsChangesOf, OutputNotificationData, type NotificationCountsChanged, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
+import { before, describe, it } from 'node:test';
 import type { NewNotification, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
-import { openUserapiTestKit, TEST_SERVER_NAME, type UserapiTestKit } from './userapi-test-kit.js';
+import { notificationStorageFixture } from './notification-storage-fixture.js';
+import { TEST_SERVER_NAME } from './userapi-test-kit.js';
 
 const T0 = 1_700_000_000_000;
 const ROOM = '!room:t';
@@ -32,36 +31,12 @@ function note(localpart: string, eventId: string, roomPosition: number, extra: P
 }
 
 function suite(ctx: BackendContext): void {
-  let kit: UserapiTestKit;
+  const f = notificationStorageFixture(ctx, 'notifications-storage-test');
+  const { delivered, waitFor } = f;
   let n: NotificationStorage;
-  let sub: Subscription;
-  // Each change as its own message, in position order (a room's changes come as one message).
-  const delivered: NotificationCountsChanged[] = [];
-  before(async () => {
-    kit = await openUserapiTestKit(await ctx.open());
-    n = kit.storage.notifications;
-    sub = await kit.bus.subscribe<OutputNotificationDataMessage>({
-      topic: OutputNotificationData,
-      consumer: 'notifications-storage-test',
-      handler: async (m) => {
-        delivered.push(...countsChangesOf(m.payload));
-        delivered.sort((a, b) => a.streamPosition - b.streamPosition);
-      },
-    });
+  before(() => {
+    n = f.n;
   });
-  after(async () => {
-    await sub.stop();
-    await kit.close();
-  });
-
-  const waitFor = async (count: number) => {
-    await kit.outbox.flush();
-    const deadline = Date.now() + 5000;
-    while (delivered.length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} OutputNotificationData messages, got ${delivered.length}`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
 
   it('starts empty', async () => {
     assert.equal(await n.getNotificationPosition(), 0);
