@@ -58,6 +58,10 @@ describe('ephemeral: typing, receipts, read markers, presence', () => {
   let otherRoomId: string;
   let e1: string;
   let e2: string;
+  /** In e1's thread. */
+  let inThread: string;
+  /** A reaction to `inThread`: in the thread too, one relation further. */
+  let reaction: string;
   let otherEvent: string;
   let typing: Collector<OutputTypingMessage>;
   let receipts: Collector<OutputReceiptMessage>;
@@ -79,6 +83,10 @@ describe('ephemeral: typing, receipts, read markers, presence', () => {
     ok(await as(bob).post(`/join/${enc(roomId)}`));
     e1 = await send(alice, roomId, 't1');
     e2 = await send(alice, roomId, 't2');
+    inThread = String(
+      ok(await as(alice).put(`/rooms/${enc(roomId)}/send/m.room.message/t-thread`, { msgtype: 'm.text', body: 'in thread', 'm.relates_to': { rel_type: 'm.thread', event_id: e1 } })).event_id,
+    );
+    reaction = String(ok(await as(alice).put(`/rooms/${enc(roomId)}/send/m.reaction/t-react`, { 'm.relates_to': { rel_type: 'm.annotation', event_id: inThread, key: '👍' } })).event_id);
     otherRoomId = String(ok(await as(carol).post('/createRoom', { preset: 'private_chat' })).room_id);
     otherEvent = await send(carol, otherRoomId, 't3');
     typing = await collect(s.bus, OutputTypingEvent, 'test-typing');
@@ -135,11 +143,21 @@ describe('ephemeral: typing, receipts, read markers, presence', () => {
       assert.deepEqual(m, { type: 'receipt', roomId, userId: bob.userId, eventId: e1, receiptType: 'm.read', threadId: null, ts: m.ts });
 
       ok(await as(bob).post(path(roomId, 'm.read.private', e2), { thread_id: 'main' }));
-      ok(await as(bob).post(path(roomId, 'm.read', e2), { thread_id: e1 }));
-      const a = await receipts.take((x) => x.userId === bob.userId);
-      const b = await receipts.take((x) => x.userId === bob.userId);
-      assert.deepEqual([a.receiptType, a.eventId, a.threadId], ['m.read.private', e2, 'main']);
-      assert.deepEqual([b.receiptType, b.eventId, b.threadId], ['m.read', e2, e1]);
+      ok(await as(bob).post(path(roomId, 'm.read', inThread), { thread_id: e1 }));
+      ok(await as(bob).post(path(roomId, 'm.read', reaction), { thread_id: e1 }));
+      // The root itself is on the main timeline (v1.19).
+      ok(await as(bob).post(path(roomId, 'm.read', e1), { thread_id: 'main' }));
+      const got = [];
+      for (let i = 0; i < 4; i++) got.push(await receipts.take((x) => x.userId === bob.userId));
+      assert.deepEqual(
+        got.map((r) => [r.receiptType, r.eventId, r.threadId]),
+        [
+          ['m.read.private', e2, 'main'],
+          ['m.read', inThread, e1],
+          ['m.read', reaction, e1],
+          ['m.read', e1, 'main'],
+        ],
+      );
     });
 
     it('sets m.fully_read as room account data, not as a receipt', async () => {
@@ -158,6 +176,10 @@ describe('ephemeral: typing, receipts, read markers, presence', () => {
       err(await as(bob).post(path(roomId, 'm.read', e1), { thread_id: '' }), 400, 'M_INVALID_PARAM');
       err(await as(bob).post(path(roomId, 'm.read', e1), { thread_id: 5 }), 400, 'M_INVALID_PARAM');
       err(await as(bob).post(path(roomId, 'm.read', e1), { thread_id: 'sideline' }), 400, 'M_INVALID_PARAM');
+      // An event of another thread than the one named.
+      err(await as(bob).post(path(roomId, 'm.read', e2), { thread_id: e1 }), 400, 'M_INVALID_PARAM');
+      err(await as(bob).post(path(roomId, 'm.read', inThread), { thread_id: 'main' }), 400, 'M_INVALID_PARAM');
+      err(await as(bob).post(path(roomId, 'm.read.private', reaction), { thread_id: e2 }), 400, 'M_INVALID_PARAM');
       err(await as(bob).post(path(roomId, 'm.read', `$unknown:${SERVER_NAME}`), {}), 404, 'M_NOT_FOUND');
       err(await as(bob).post(path(roomId, 'm.read', otherEvent), {}), 404, 'M_NOT_FOUND');
       err(await as(carol).post(path(roomId, 'm.read', e1), {}), 403, 'M_FORBIDDEN');

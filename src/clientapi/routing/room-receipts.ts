@@ -5,20 +5,21 @@
  * marker is the `m.fully_read` room account data, written through the userapi, which announces it.
  *
  * The requester must be joined, and every event named must be an accepted event of the room
- * (else 404 M_NOT_FOUND, as Synapse answers); all are checked before anything is written, so a
- * bad `/read_markers` request changes nothing.
+ * (else 404 M_NOT_FOUND, as Synapse answers), and a threaded receipt's event must be in its
+ * thread (`receipt-thread.ts`); all are checked before anything is written, so a bad
+ * `/read_markers` request changes nothing.
  */
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { publishReceipts, RECEIPT_TYPES, type ReceiptType } from '../producers/output-receipt-event.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
+import { MAIN_THREAD } from '../../matrix/thread-link.js';
+import { checkReceiptThread } from './receipt-thread.js';
 import { requireJoined } from './room-access.js';
 
 /** The read marker's account-data type (and its name in the receipt and read-marker APIs). */
 export const FULLY_READ = 'm.fully_read';
-/** The thread ID of the main timeline. */
-export const MAIN_THREAD = 'main';
 
 /** One marker to move: a receipt or the fully-read marker. */
 export interface ReadMark {
@@ -65,9 +66,12 @@ export async function moveReadMarks(deps: ClientRouteDeps, userId: string, roomI
   if (marks.length === 0) return;
   const wanted = [...new Set(marks.map((m) => m.eventId))];
   const { events } = await deps.roomserverApi.queryEvents({ eventIds: wanted });
-  const found = new Set(events.filter((e) => e.roomId === roomId && !e.rejected).map((e) => e.eventId));
+  const found = new Map(events.filter((e) => e.roomId === roomId && !e.rejected).map((e) => [e.eventId, e.event]));
   const missing = wanted.find((id) => !found.has(id));
   if (missing !== undefined) throw MatrixError.notFound(`Event ${missing} not found in ${roomId}`);
+  for (const m of marks) {
+    if (m.threadId !== undefined) await checkReceiptThread(deps.roomserverApi, roomId, m.eventId, found.get(m.eventId)!, m.threadId);
+  }
 
   const ts = Date.now();
   const receipts = marks.flatMap((m) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JsonObject } from '../../matrix/json.js';
-import { createEventPositions, threadLinkOf, threadOfNewEvent } from './event-positions.js';
+import { createEventPositions, threadOfNewEvent } from './event-positions.js';
 
 const withRelation = (rel: unknown): JsonObject => ({ type: 'm.room.message', content: { body: 'x', 'm.relates_to': rel as JsonObject } });
 
@@ -13,18 +13,6 @@ describe('event positions and threads', () => {
     assert.deepEqual([p.get('$a'), p.threadOf('$a'), p.get('$b'), p.threadOf('$b')], [1, '$root', 2, undefined]);
     p.remember('$c', 3, 'main');
     assert.deepEqual([p.get('$a'), p.get('$c'), p.threadOf('$c')], [undefined, 3, 'main']);
-  });
-
-  it("reads the thread link from m.relates_to: m.thread names the root, another relation its parent, none (or a malformed one) is main", () => {
-    assert.deepEqual(threadLinkOf(withRelation({ rel_type: 'm.thread', event_id: '$root' })), { threadId: '$root' });
-    assert.deepEqual(threadLinkOf(withRelation({ rel_type: 'm.annotation', event_id: '$t1', key: '👍' })), { relatesTo: '$t1' });
-    assert.deepEqual(threadLinkOf({ type: 'm.room.message', content: { body: 'x' } }), { threadId: 'main' });
-    // A rich reply alone is no relation (no rel_type), and broken relations are ignored.
-    assert.deepEqual(threadLinkOf(withRelation({ 'm.in_reply_to': { event_id: '$t1' } })), { threadId: 'main' });
-    assert.deepEqual(threadLinkOf(withRelation({ rel_type: 'm.thread', event_id: 7 })), { threadId: 'main' });
-    assert.deepEqual(threadLinkOf(withRelation({ rel_type: 'm.thread', event_id: '__proto__' })), { threadId: 'main' });
-    assert.deepEqual(threadLinkOf(withRelation('m.thread')), { threadId: 'main' });
-    assert.deepEqual(threadLinkOf({ type: 'm.room.message', content: 'nope' }), { threadId: 'main' });
   });
 
   it("resolves a related event's thread from memory first, storage only on a miss, main when neither knows", async () => {

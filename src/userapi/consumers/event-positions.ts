@@ -9,7 +9,8 @@
  * first.
  */
 import { boundedCache } from '../../internal/util/bounded-cache.js';
-import { isJsonObject, type JsonObject } from '../../matrix/json.js';
+import type { JsonObject } from '../../matrix/json.js';
+import { threadLinkOf } from '../../matrix/thread-link.js';
 import { MAIN_TIMELINE } from '../storage/notification-storage.js';
 
 /** Recent events' room stream positions and threads. */
@@ -34,19 +35,6 @@ export function createEventPositions(max = 50_000): EventPositions {
     get: (eventId) => events.get(eventId)?.position,
     threadOf: (eventId) => events.get(eventId)?.threadId,
   };
-}
-
-/**
- * What an event's `m.relates_to` says of its thread: `{threadId}` for an `m.thread` relation
- * (the root's ID) or no relation (`main`: thread roots are on the main timeline too), or
- * `{relatesTo}` for another relation, whose parent's thread is the event's. A relation to
- * something that is no event ID counts as none.
- */
-export function threadLinkOf(event: JsonObject): { readonly threadId: string } | { readonly relatesTo: string } {
-  const content = isJsonObject(event.content) ? event.content : undefined;
-  const rel = content && isJsonObject(content['m.relates_to']) ? content['m.relates_to'] : undefined;
-  if (!rel || typeof rel.event_id !== 'string' || !rel.event_id.startsWith('$') || typeof rel.rel_type !== 'string') return { threadId: MAIN_TIMELINE };
-  return rel.rel_type === 'm.thread' ? { threadId: rel.event_id } : { relatesTo: rel.event_id };
 }
 
 /**

@@ -16,6 +16,7 @@
  */
 import type { Kysely } from 'kysely';
 import { inChunks } from '../../internal/sqlutil/in-chunks.js';
+import { MAIN_THREAD } from '../../matrix/thread-link.js';
 import type { UnreadCounts } from '../producers/output-notification-data.js';
 import type { NotificationCountsTable } from './notification-counts-table.js';
 import type { NotificationReadMarkersTable } from './notification-read-markers-table.js';
@@ -40,7 +41,7 @@ export interface NotificationsTable {
 }
 
 /** The thread ID of the main timeline (thread roots are on it too), as receipts name it. */
-export const MAIN_TIMELINE = 'main';
+export const MAIN_TIMELINE = MAIN_THREAD;
 
 /** The counter row of the notification stream. */
 export interface NotificationStreamTable {
