@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
-import { describeEachBackend } from '../../../test/harness/describe-each-backend.js';
+import { describeEachBackend, type BackendContext } from '../../../test/harness/describe-each-backend.js';
+import type { Database } from './database.js';
 import { preparedQuery, type QueryTarget } from './prepared-query.js';
 
 interface Tables {
@@ -15,12 +16,35 @@ interface Tables {
 const selectName = preparedQuery((db: Kysely<Tables>, p: { id: number }) => db.selectFrom('pq_items').select('name').where('id', '=', p.id));
 const insertItem = preparedQuery((db: Kysely<Tables>, p: { id: number; name: string }) => db.insertInto('pq_items').values({ id: p.id, name: p.name }));
 
+/** A fresh database with `pq_items`, and a target outside any transaction. */
+async function itemsDatabase(ctx: BackendContext): Promise<{ database: Database; db: Kysely<Tables>; outside: QueryTarget }> {
+  const database = await ctx.open();
+  const db = database.db as Kysely<Tables>;
+  await sql`CREATE TABLE pq_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`.execute(db);
+  return { database, db, outside: { db, caps: database.caps, sqliteAutocommit: database.sqlite } };
+}
+
+/**
+ * A transaction that inserts `row` and then stays open until `release` is called, ending with
+ * `end` (commit, or throw to roll back). `written` resolves once the row is in.
+ */
+function heldTransaction(database: Database, db: Kysely<Tables>, row: { id: number; name: string }, end: () => void) {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let inserted!: () => void;
+  const written = new Promise<void>((r) => (inserted = r));
+  const done = db.transaction().execute(async (trx) => {
+    await insertItem.run({ db: trx, caps: database.caps, sqlite: database.sqlite }, row);
+    inserted();
+    await held;
+    end();
+  });
+  return { written, release, done };
+}
+
 describeEachBackend('preparedQuery', (ctx) => {
   it('binds named parameters, reads rows and counts changed rows', async () => {
-    const database = await ctx.open();
-    const db = database.db as Kysely<Tables>;
-    await sql`CREATE TABLE pq_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`.execute(db);
-    const target: QueryTarget = { db, caps: database.caps, sqliteAutocommit: database.sqlite };
+    const { outside: target } = await itemsDatabase(ctx);
     assert.equal(await insertItem.run(target, { id: 1, name: 'one' }), 1);
     assert.deepEqual(await selectName.all(target, { id: 1 }), [{ name: 'one' }]);
     assert.equal(await selectName.first(target, { id: 2 }), undefined);
@@ -28,19 +52,8 @@ describeEachBackend('preparedQuery', (ctx) => {
   });
 
   it('outside a transaction never reads another flow’s uncommitted write, and waits for its commit', async () => {
-    const database = await ctx.open();
-    const db = database.db as Kysely<Tables>;
-    await sql`CREATE TABLE pq_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`.execute(db);
-    const outside: QueryTarget = { db, caps: database.caps, sqliteAutocommit: database.sqlite };
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let inserted!: () => void;
-    const written = new Promise<void>((r) => (inserted = r));
-    const writer = db.transaction().execute(async (trx) => {
-      await insertItem.run({ db: trx, caps: database.caps, sqlite: database.sqlite }, { id: 7, name: 'seven' });
-      inserted();
-      await held;
-    });
+    const { database, db, outside } = await itemsDatabase(ctx);
+    const { written, release, done: writer } = heldTransaction(database, db, { id: 7, name: 'seven' }, () => {});
     await written;
     try {
       // The writer's transaction is open on the (SQLite: only) connection: this read must not run inside it.
@@ -62,18 +75,8 @@ describeEachBackend('preparedQuery', (ctx) => {
   });
 
   it('outside a transaction writes through a rolled-back transaction’s connection only after it ended', async () => {
-    const database = await ctx.open();
-    const db = database.db as Kysely<Tables>;
-    await sql`CREATE TABLE pq_items (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`.execute(db);
-    const outside: QueryTarget = { db, caps: database.caps, sqliteAutocommit: database.sqlite };
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    let inserted!: () => void;
-    const written = new Promise<void>((r) => (inserted = r));
-    const failing = db.transaction().execute(async (trx) => {
-      await insertItem.run({ db: trx, caps: database.caps, sqlite: database.sqlite }, { id: 1, name: 'rolled back' });
-      inserted();
-      await held;
+    const { database, db, outside } = await itemsDatabase(ctx);
+    const { written, release, done: failing } = heldTransaction(database, db, { id: 1, name: 'rolled back' }, () => {
       throw new Error('roll back');
     });
     await written;

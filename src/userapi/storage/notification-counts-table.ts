@@ -10,7 +10,7 @@
 import type { Kysely } from 'kysely';
 import { inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { UnreadCounts } from '../producers/output-notification-data.js';
-import { NOTIFICATION_CHUNK, roomCountsOf, type NotificationTables, type RoomNotificationCounts } from './notifications-table.js';
+import { MAIN_TIMELINE, NOTIFICATION_CHUNK, type NotificationTables, type RoomNotificationCounts } from './notifications-table.js';
 
 /** `userapi_notification_counts` as Kysely sees it. */
 export interface NotificationCountsTable {
@@ -22,6 +22,26 @@ export interface NotificationCountsTable {
 }
 
 type Db = Kysely<NotificationTables>;
+
+/** Nothing unread. */
+export const NO_COUNTS: RoomNotificationCounts = { notificationCount: 0, highlightCount: 0 };
+
+/** A room's counts from its unread counts per thread ({@link MAIN_TIMELINE} included). */
+export function roomCountsOf(perThread: ReadonlyMap<string, UnreadCounts>): RoomNotificationCounts {
+  let notificationCount = 0;
+  let highlightCount = 0;
+  const threads: [string, UnreadCounts][] = [];
+  for (const [threadId, c] of perThread) {
+    notificationCount += c.notificationCount;
+    highlightCount += c.highlightCount;
+    if (threadId !== MAIN_TIMELINE && c.notificationCount > 0) threads.push([threadId, c]);
+  }
+  if (threads.length === 0) return { notificationCount, highlightCount };
+  const main = perThread.get(MAIN_TIMELINE) ?? NO_COUNTS;
+  // fromEntries: every key an own property, whatever a remote event named its thread root.
+  return { notificationCount, highlightCount, main, threads: Object.fromEntries(threads) };
+}
+
 
 /** Unread notifications to add to one (user, room, thread). */
 export interface CountIncrement {
@@ -95,7 +115,7 @@ export async function selectRoomCountsOf(db: Db, roomId: string, localparts: rea
 
 /** The user's unread counts in the room. */
 export async function selectRoomCounts(db: Db, localpart: string, roomId: string): Promise<RoomNotificationCounts> {
-  return (await selectRoomCountsOf(db, roomId, [localpart])).get(localpart) ?? { notificationCount: 0, highlightCount: 0 };
+  return (await selectRoomCountsOf(db, roomId, [localpart])).get(localpart) ?? NO_COUNTS;
 }
 
 /** Unread notifications across all rooms of each of `localparts` (absent: none). */

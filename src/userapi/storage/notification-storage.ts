@@ -8,11 +8,13 @@
 import type { Transaction } from 'kysely';
 import type { Outbox } from '../../internal/bus/bus.js';
 import type { Database } from '../../internal/sqlutil/database.js';
+import { groupBy } from '../../internal/util/group-by.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
 import type { JsonValue } from '../../matrix/json.js';
 import { notificationCountsMessage, roomNotificationCountsMessage } from '../producers/output-notification-data.js';
 import * as markers from './notification-read-markers-table.js';
 import * as counts from './notification-counts-table.js';
+import { NO_COUNTS } from './notification-counts-table.js';
 import * as table from './notifications-table.js';
 import type { NotificationTables, ReadBound, ReadScope, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
 
@@ -94,20 +96,6 @@ export interface NotificationStorage {
   pruneReadNotifications(beforeTs: number): Promise<number>;
 }
 
-const NO_COUNTS: RoomNotificationCounts = { notificationCount: 0, highlightCount: 0 };
-
-/** `items` by `key`, each list in the order of `items`. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
-
 /** The batch without notifications users already have (a redelivered event) or that repeat. */
 async function unnotified(trx: Transaction<NotificationTables>, batch: readonly NewNotification[]): Promise<NewNotification[]> {
   const fresh: NewNotification[] = [];
@@ -142,10 +130,25 @@ export function createNotificationStorage(database: Database, opts: { readonly o
     return { ...now, streamPosition };
   };
 
+  /**
+   * Queues, as one message, the counts in `roomId` of users whose counts there changed, each at
+   * the position given (inside `trx`); each user's counts now.
+   */
+  const announceRoom = async (
+    trx: Transaction<NotificationTables>,
+    roomId: string,
+    users: readonly { readonly localpart: string; readonly userId: string; readonly streamPosition: number }[],
+  ): Promise<Map<string, RoomNotificationCounts>> => {
+    const inRoom = await counts.selectRoomCountsOf(trx, roomId, users.map((u) => u.localpart));
+    const changes = users.map((u) => ({ userId: u.userId, ...(inRoom.get(u.localpart) ?? NO_COUNTS), streamPosition: u.streamPosition }));
+    await outbox().add(trx, [roomNotificationCountsMessage(roomId, changes)]);
+    return inRoom;
+  };
+
   return {
     async addNotifications(batch) {
       if (batch.length === 0) return [];
-      const box = outbox();
+      outbox();
       // A few set-wide statements per room, not a handful per recipient.
       return db.transaction().execute(async (trx) => {
         const fresh = await unnotified(trx, batch);
@@ -179,25 +182,19 @@ export function createNotificationStorage(database: Database, opts: { readonly o
           fresh.filter((n) => !read.has(n)).map((n) => ({ localpart: n.localpart, roomId: n.roomId, threadId: n.threadId, notifications: 1, highlights: n.highlight ? 1 : 0 })),
         );
         const totals = await counts.selectUnreadTotalsOf(trx, fresh.map((n) => n.localpart));
+        const positionOf = new Map(fresh.map((n, i) => [n, first + i]));
         const countsOf = new Map<NewNotification, RoomNotificationCounts>();
         for (const [roomId, list] of rooms) {
-          const inRoom = await counts.selectRoomCountsOf(trx, roomId, list.map((n) => n.localpart));
+          const inRoom = await announceRoom(trx, roomId, list.map((n) => ({ localpart: n.localpart, userId: n.userId, streamPosition: positionOf.get(n)! })));
           for (const n of list) countsOf.set(n, inRoom.get(n.localpart) ?? NO_COUNTS);
         }
-        const added: AddedNotification[] = fresh.map((n, i) => ({
+        return fresh.map((n, i) => ({
           notification: n,
           read: read.has(n),
           counts: countsOf.get(n) ?? NO_COUNTS,
           unreadTotal: totals.get(n.localpart) ?? 0,
           streamPosition: first + i,
         }));
-        await box.add(
-          trx,
-          [...groupBy(added, (a) => a.notification.roomId)].map(([roomId, list]) =>
-            roomNotificationCountsMessage(roomId, list.map((a) => ({ userId: a.notification.userId, ...a.counts, streamPosition: a.streamPosition }))),
-          ),
-        );
-        return added;
       });
     },
 
@@ -218,10 +215,13 @@ export function createNotificationStorage(database: Database, opts: { readonly o
         const rows = await table.selectEventNotifications(trx, eventId);
         if (rows.length === 0) return;
         await table.deleteEventNotifications(trx, eventId);
-        for (const r of rows) {
-          if (r.read) continue;
-          await counts.recountRoom(trx, r.localpart, r.roomId);
-          await announce(trx, userIdOf(r.localpart), r.localpart, r.roomId);
+        const unread = rows.filter((r) => !r.read);
+        if (unread.length === 0) return;
+        for (const r of unread) await counts.recountRoom(trx, r.localpart, r.roomId);
+        const first = (await table.nextNotificationPositions(trx, unread.length)) - unread.length + 1;
+        const positionOf = new Map(unread.map((r, i) => [r, first + i]));
+        for (const [roomId, list] of groupBy(unread, (r) => r.roomId)) {
+          await announceRoom(trx, roomId, list.map((r) => ({ localpart: r.localpart, userId: userIdOf(r.localpart), streamPosition: positionOf.get(r)! })));
         }
       });
     },

@@ -131,22 +131,6 @@ export async function insertNotifications(db: Kysely<NotificationTables>, rows: 
   for (const part of inChunks(rows, NOTIFICATION_CHUNK)) await db.insertInto('userapi_notifications').values(part).execute();
 }
 
-/** A room's counts from its unread counts per thread ({@link MAIN_TIMELINE} included). */
-export function roomCountsOf(perThread: ReadonlyMap<string, UnreadCounts>): RoomNotificationCounts {
-  let notificationCount = 0;
-  let highlightCount = 0;
-  const threads: [string, UnreadCounts][] = [];
-  for (const [threadId, c] of perThread) {
-    notificationCount += c.notificationCount;
-    highlightCount += c.highlightCount;
-    if (threadId !== MAIN_TIMELINE && c.notificationCount > 0) threads.push([threadId, c]);
-  }
-  if (threads.length === 0) return { notificationCount, highlightCount };
-  const main = perThread.get(MAIN_TIMELINE) ?? { notificationCount: 0, highlightCount: 0 };
-  // fromEntries: every key an own property, whatever a remote event named its thread root.
-  return { notificationCount, highlightCount, main, threads: Object.fromEntries(threads) };
-}
-
 /** Where a receipt reads up to: a room stream position, or (when unknown) an event timestamp. */
 export type ReadBound = { readonly roomPosition: number } | { readonly eventTs: number };
 

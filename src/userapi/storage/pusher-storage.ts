@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { JsonObject } from '../../matrix/json.js';
 import type { Pusher } from '../api.js';
+import { groupBy } from '../../internal/util/group-by.js';
 import * as pushers from './pushers-table.js';
 import type { PusherRow } from './pushers-table.js';
 import type { UserapiTables } from './userapi-tables.js';
@@ -71,13 +72,8 @@ export function createPusherStorage(db: Kysely<UserapiTables>): PusherStorage {
     deletePusher: (localpart, appId, pushkey) => pushers.deletePusher(db, localpart, appId, pushkey),
     getPushers: async (localpart) => (await pushers.selectPushers(db, localpart)).map(toPusher),
     async getPushersOf(localparts) {
-      const out = new Map<string, Pusher[]>();
-      for (const row of await pushers.selectPushersOf(db, localparts)) {
-        const list = out.get(row.localpart);
-        if (list) list.push(toPusher(row));
-        else out.set(row.localpart, [toPusher(row)]);
-      }
-      return out;
+      const rows = groupBy(await pushers.selectPushersOf(db, localparts), (row) => row.localpart);
+      return new Map([...rows].map(([localpart, list]) => [localpart, list.map(toPusher)]));
     },
     deleteDevicePushers: (localpart, deviceIds) => pushers.deleteDevicePushers(db, localpart, deviceIds),
     deleteUserPushers: (localpart) => pushers.deleteUserPushers(db, localpart),
