@@ -3,13 +3,16 @@ import type { AnyRoute } from '../../internal/httputil/route.js';
 import { createFailedLoginLimiter } from '../auth/failed-login-limiter.js';
 import { accountDataRoutes } from './account-data.js';
 import { adminRegistrationTokens } from './admin-registration-tokens.js';
+import { adminWhoisRoutes } from './admin-whois.js';
 import type { ClientRouteDeps, ClientRouteInputs } from './client-route-deps.js';
 import { deviceRoutes } from './devices.js';
 import { getCapabilities } from './get-capabilities.js';
 import { getJoinedRooms } from './get-joined-rooms.js';
+import { getMutualRooms } from './get-mutual-rooms.js';
 import { getLogin } from './get-login.js';
 import { getRegisterAvailable } from './get-register-available.js';
 import { getRegistrationTokenValidity } from './get-registration-token-validity.js';
+import { getTurnServer } from './get-turn-server.js';
 import { getVersions } from './get-versions.js';
 import { getWhoami } from './get-whoami.js';
 import { keysRoutes } from './keys-routes.js';
@@ -59,6 +62,7 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     getRegistrationTokenValidity(deps),
     ...sharedSecretRegister(deps),
     ...adminRegistrationTokens(deps),
+    ...adminWhoisRoutes(deps),
     // sessions
     getLogin(),
     postLogin(deps),
@@ -78,12 +82,15 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...pushRuleRoutes(deps),
     ...pusherRoutes(deps),
     getCapabilities(deps),
+    // VoIP: TURN relay credentials
+    getTurnServer(deps),
     // rooms
     postCreateRoom(deps),
     ...roomMembershipRoutes(deps),
     postKnock(deps),
     postRoomUpgrade(deps),
     getJoinedRooms(deps),
+    getMutualRooms(deps),
     ...roomSendRoutes(deps),
     ...roomStateRoutes(deps),
     ...roomMemberRoutes(deps),
