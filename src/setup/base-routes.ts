@@ -37,6 +37,18 @@ export function baseRoutes(config: LoadedConfig, metrics: HttpMetrics | undefine
     }),
     defineRoute({
       method: 'GET',
+      path: '/.well-known/matrix/support',
+      auth: 'none',
+      rateLimit: 'none',
+      schema: {},
+      handler: async () => {
+        const doc = supportDocument(config.well_known.support);
+        if (!doc) throw MatrixError.notFound('No /.well-known/matrix/support is configured');
+        return doc;
+      },
+    }),
+    defineRoute({
+      method: 'GET',
       path: '/health',
       auth: 'none',
       rateLimit: 'none',
@@ -67,4 +79,22 @@ export function baseRoutes(config: LoadedConfig, metrics: HttpMetrics | undefine
     );
   }
   return routes;
+}
+
+/**
+ * The body of `/.well-known/matrix/support`, or `undefined` when none is configured (spec: 404).
+ * Only the spec's fields are copied, and an empty `contacts` is left out: the config checks
+ * already require contacts or a support page, and the spec forbids an empty `contacts` alone.
+ */
+export function supportDocument(support: LoadedConfig['well_known']['support']): Record<string, unknown> | undefined {
+  if (!support) return undefined;
+  const contacts = (support.contacts ?? []).map((c) => ({
+    role: c.role,
+    ...(c.matrix_id !== undefined ? { matrix_id: c.matrix_id } : {}),
+    ...(c.email_address !== undefined ? { email_address: c.email_address } : {}),
+  }));
+  return {
+    ...(contacts.length > 0 ? { contacts } : {}),
+    ...(support.support_page !== undefined ? { support_page: support.support_page } : {}),
+  };
 }

@@ -42,6 +42,64 @@ const ComponentPeer = Type.Object(
   strict,
 );
 
+/** `/.well-known/matrix/support` (spec v1.10): who runs the server and where users get help. */
+const SupportDocument = Type.Object(
+  {
+    contacts: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            role: Type.String({
+              minLength: 1,
+              description: 'm.role.admin (any query), m.role.security (sensitive reports) or a namespaced role, e.g. org.example.billing.',
+            }),
+            matrix_id: Type.Optional(
+              Type.String({ description: 'A user ID to reach them; one on another server still works while this one is down.' }),
+            ),
+            email_address: Type.Optional(Type.String({ description: 'An email address to reach them.' })),
+          },
+          strict,
+        ),
+        { description: 'Ways to reach the administrators; each needs matrix_id, email_address or both.' },
+      ),
+    ),
+    support_page: Type.Optional(Type.String({ description: 'URL of a help page for this server\'s users (http or https).' })),
+  },
+  {
+    ...strict,
+    description: 'Served at /.well-known/matrix/support; needs contacts or support_page. Absent: that path answers 404.',
+  },
+);
+
+/** TURN relays for VoIP calls (`GET /voip/turnServer`): without one, calls fail between NATed peers. */
+const TurnSection = Type.Object(
+  {
+    uris: Type.Array(Type.String(), {
+      default: [],
+      description:
+        'TURN URIs given to clients, e.g. [turn:turn.example.org:3478?transport=udp, turns:turn.example.org:5349?transport=tcp]. Empty: no TURN (GET /voip/turnServer answers 404).',
+    }),
+    shared_secret: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'coturn\'s static-auth-secret (use-auth-secret): each user gets credentials that expire after user_lifetime_ms. Not with username/password.',
+      }),
+    ),
+    username: Type.Optional(
+      Type.String({ minLength: 1, description: 'A fixed TURN username every user gets (with password), instead of shared_secret.' }),
+    ),
+    password: Type.Optional(Type.String({ minLength: 1, description: 'The fixed TURN password (with username).' })),
+    user_lifetime_ms: Type.Integer({
+      minimum: 1000,
+      default: 60 * 60 * 1000,
+      description: 'How long credentials are valid (the answer\'s ttl); clients fetch new ones before then.',
+    }),
+    allow_guests: Type.Boolean({ default: true, description: 'Whether guest accounts get TURN credentials.' }),
+  },
+  { ...strict, default: {}, description: 'TURN relay for VoIP calls (GET /_matrix/client/v3/voip/turnServer).' },
+);
+
 export const ConfigSchema = Type.Object(
   {
     server_name: Type.String({
@@ -323,6 +381,7 @@ export const ConfigSchema = Type.Object(
         server: Type.Optional(
           Type.String({ description: 'm.server in /.well-known/matrix/server, e.g. matrix.example.org:443.' }),
         ),
+        support: Type.Optional(SupportDocument),
       },
       { ...strict, default: {}, description: 'Discovery documents.' },
     ),
@@ -351,6 +410,7 @@ export const ConfigSchema = Type.Object(
       },
       { ...strict, default: {}, description: 'Presence (online/unavailable/offline and status messages).' },
     ),
+    turn: TurnSection,
   },
   { ...strict, description: 'Axon configuration.' },
 );

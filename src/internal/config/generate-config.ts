@@ -28,6 +28,14 @@ const EXAMPLES: Record<string, unknown> = {
   'federation.ca_file': '/etc/axon/federation-ca.pem',
   'well_known.client_base_url': 'https://matrix.example.org',
   'well_known.server': 'matrix.example.org:443',
+  'well_known.support.contacts': [
+    { role: 'm.role.admin', matrix_id: '@admin:example.org', email_address: 'admin@example.org' },
+    { role: 'm.role.security', email_address: 'security@example.org' },
+  ],
+  'well_known.support.support_page': 'https://example.org/support.html',
+  'turn.shared_secret': 'the-static-auth-secret-of-coturn',
+  'turn.username': 'turnuser',
+  'turn.password': 'turnpassword',
 };
 
 /** The YAML text of a complete config. `server_name` must be given (it has no default). */

@@ -94,6 +94,84 @@ describe('config loading', () => {
   });
 });
 
+describe('turn config', () => {
+  const uris = ['turn:turn.a.org:3478?transport=udp'];
+  const turnError = (turn: Record<string, unknown>) => configError(() => configFromObject({ server_name: 'a.org', turn }));
+
+  it('defaults to no TURN, an hour of lifetime and guests allowed', () => {
+    assert.deepEqual(configFromObject({ server_name: 'a.org' }).turn, { uris: [], user_lifetime_ms: 3_600_000, allow_guests: true });
+  });
+
+  it('accepts a shared secret, or a fixed username and password', () => {
+    assert.equal(configFromObject({ server_name: 'a.org', turn: { uris, shared_secret: 's' } }).turn.shared_secret, 's');
+    assert.equal(configFromObject({ server_name: 'a.org', turn: { uris, username: 'u', password: 'p' } }).turn.username, 'u');
+  });
+
+  it('refuses a shared secret together with a username and password, naming the keys', () => {
+    const e = turnError({ uris, shared_secret: 's', username: 'u', password: 'p' });
+    assert.equal(e.keyPath, 'turn.shared_secret');
+    assert.match(e.message, /turn\.shared_secret: set either turn\.shared_secret or turn\.username and turn\.password, not both/);
+  });
+
+  it('wants username and password together', () => {
+    assert.equal(turnError({ uris, username: 'u' }).keyPath, 'turn.password');
+    assert.equal(turnError({ uris, password: 'p' }).keyPath, 'turn.username');
+  });
+
+  it('wants credentials with URIs and URIs with credentials', () => {
+    assert.match(turnError({ uris }).message, /turn\.uris: TURN servers need credentials/);
+    assert.match(turnError({ shared_secret: 's' }).message, /turn\.uris: TURN credentials are set but no turn\.uris/);
+  });
+
+  it('accepts only turn: and turns: URIs', () => {
+    const e = turnError({ uris: [...uris, 'stun:stun.a.org'], shared_secret: 's' });
+    assert.equal(e.keyPath, 'turn.uris.1');
+    assert.match(e.message, /"stun:stun\.a\.org" is not a TURN URI/);
+  });
+
+  it('wants a lifetime of at least a second', () => {
+    assert.match(turnError({ user_lifetime_ms: 999 }).message, /turn\.user_lifetime_ms: must be >= 1000/);
+  });
+});
+
+describe('well_known.support config', () => {
+  const supportError = (support: Record<string, unknown>) =>
+    configError(() => configFromObject({ server_name: 'a.org', well_known: { support } }));
+
+  it('is absent by default and kept as written when valid', () => {
+    assert.equal(configFromObject({ server_name: 'a.org' }).well_known.support, undefined);
+    const support = {
+      contacts: [
+        { role: 'm.role.admin', matrix_id: '@admin:other.org' },
+        { role: 'org.example.billing', email_address: 'bills@a.org' },
+      ],
+      support_page: 'https://a.org/help',
+    };
+    assert.deepEqual(configFromObject({ server_name: 'a.org', well_known: { support } }).well_known.support, support);
+  });
+
+  it('needs contacts or a support page', () => {
+    assert.equal(supportError({}).keyPath, 'well_known.support');
+    assert.equal(supportError({ contacts: [] }).keyPath, 'well_known.support');
+  });
+
+  it('needs a matrix_id or an email_address for each contact', () => {
+    const e = supportError({ contacts: [{ role: 'm.role.admin', email_address: 'a@a.org' }, { role: 'm.role.security' }] });
+    assert.equal(e.keyPath, 'well_known.support.contacts.1');
+    assert.match(e.message, /needs matrix_id, email_address or both/);
+  });
+
+  it('checks roles, user IDs, email addresses and the page URL', () => {
+    const contact = (c: Record<string, unknown>) => supportError({ contacts: [{ role: 'm.role.admin', ...c }] }).keyPath;
+    assert.equal(contact({ role: 'm.role.owner', email_address: 'a@a.org' }), 'well_known.support.contacts.0.role', 'm. is reserved');
+    assert.equal(contact({ role: 'Admin', email_address: 'a@a.org' }), 'well_known.support.contacts.0.role');
+    assert.equal(contact({ matrix_id: 'admin:a.org' }), 'well_known.support.contacts.0.matrix_id');
+    assert.equal(contact({ email_address: 'admin.a.org' }), 'well_known.support.contacts.0.email_address');
+    assert.equal(supportError({ support_page: 'ftp://a.org/help' }).keyPath, 'well_known.support.support_page');
+    assert.equal(supportError({ contacts: [{ email_address: 'a@a.org' }] }).keyPath, 'well_known.support.contacts.0.role');
+  });
+});
+
 describe('generated config', () => {
   it('is valid, and loads with the given server name and database', () => {
     const text = generateConfig({ server_name: 'chat.example.org', 'database.connection_string': 'postgres://u@db/axon' });
