@@ -1,6 +1,7 @@
 /**
  * The push and receipt consumers' handlers over real storage (both engines): who is notified,
- * that a redelivered event stores and pushes nothing twice, redactions, and read receipts.
+ * that a redelivered event stores and pushes nothing twice, that only users with a pusher get a
+ * queued push, redactions (which drop queued pushes), and read receipts.
  * The room state comes from a fixed {@link PushRoomCache} (the roomserver is not under test here).
  */
 import assert from 'node:assert/strict';
@@ -66,12 +67,26 @@ function suite(ctx: BackendContext): void {
   let deps: PushConsumerDeps;
   let receiptDeps: ReceiptConsumerDeps;
   const pushed: PushContent[] = [];
+  const pushedIds: number[] = [];
   const oldEvents = new Map<string, JsonObject>();
   before(async () => {
     kit = await openUserapiTestKit(await ctx.open());
     const state = roomState();
     const rooms: PushRoomCache = { stateAfter: async () => state };
-    const sender: PushSender = { enqueue: (c) => void pushed.push(...c), idle: async () => {}, stop: async () => {} };
+    const sender: PushSender = {
+      enqueue: (c) => {
+        pushed.push(...c.map((p) => p.content));
+        pushedIds.push(...c.map((p) => p.notificationId));
+      },
+      idle: async () => {},
+      stop: async () => {},
+    };
+    // bob has a phone; dan (invited below) has none, so his notification queues no push.
+    await kit.storage.pushers.setPusher(
+      'bob',
+      { pushkey: 'k', kind: 'http', appId: 'app', appDisplayName: 'App', deviceDisplayName: 'Phone', profileTag: null, lang: 'en', data: { url: 'https://gw/_matrix/push/v1/notify' }, pushkeyTs: 1, deviceId: null },
+      true,
+    );
     const positions = createEventPositions();
     const flushOutbox = () => kit.outbox.flush();
     deps = { storage: kit.storage, serverName: HS, rules: createPushRulesCache(kit.storage), rooms, positions, sender, flushOutbox, now: () => 5000 };
@@ -107,6 +122,11 @@ function suite(ctx: BackendContext): void {
       { ...pushed[0], event: undefined },
       { eventId: msg.eventId, roomId: ROOM, event: undefined, senderDisplayName: 'Alice', roomName: 'Chat', roomAlias: undefined, userId: BOB, tweaks: {}, unread: 1 },
     );
+    // The push handed to the sender is the one queued durably, under the notification's ID.
+    assert.deepEqual(pushedIds, [rows[0]?.id]);
+    const queued = await kit.storage.notifications.getQueuedPushes(10);
+    assert.deepEqual(queued.map((q) => [q.notificationId, q.pending, q.createdTs]), [[rows[0]?.id, true, 5000]]);
+    assert.deepEqual(queued[0]?.content, JSON.parse(JSON.stringify(pushed[0])));
   });
 
   it('highlights a mention of bob, not a room mention by a sender without the power to make one', async () => {
@@ -127,6 +147,7 @@ function suite(ctx: BackendContext): void {
     const msg = newEvent({ type: 'm.room.member', sender: ALICE, state_key: DAN, content: { membership: 'invite' } }, 13);
     await handlePushOutput(deps, msg);
     assert.deepEqual((await page('dan')).map((r) => r.eventId), [msg.eventId]);
+    assert.equal(pushed.some((p) => p.userId === DAN), false);
     // bob's rules say a membership event does not notify him.
     assert.equal((await page('bob')).length, 3);
   });
@@ -171,8 +192,11 @@ function suite(ctx: BackendContext): void {
     const msg = newEvent({ type: 'm.room.message', sender: ALICE, content: { msgtype: 'm.text', body: 'oops' } }, 30);
     await handlePushOutput(deps, msg);
     assert.equal((await kit.storage.notifications.getRoomCounts('bob', ROOM)).notificationCount, 1);
+    const id = (await page('bob')).find((r) => r.eventId === msg.eventId)?.id;
+    assert.equal((await kit.storage.notifications.getQueuedPushes(100)).some((q) => q.notificationId === id), true);
     await handlePushOutput(deps, { type: 'redacted_event', roomId: ROOM, redactedEventId: msg.eventId, redactedBy: '$r', redactedEvent: {} });
     assert.equal((await kit.storage.notifications.getRoomCounts('bob', ROOM)).notificationCount, 0);
     assert.equal((await page('bob')).some((r) => r.eventId === msg.eventId), false);
+    assert.equal((await kit.storage.notifications.getQueuedPushes(100)).some((q) => q.notificationId === id), false);
   });
 }

@@ -3,14 +3,15 @@
  * `userapi-push`, apart from the directory's `userapi-roomserver` so pushes never wait behind
  * directory work). For each new event it evaluates the push rules of every local user joined to
  * the room (and of a local user the event invites), stores the notifications with their new
- * unread counts and `OutputNotificationData` messages in one transaction, then hands them to
- * the background push sender. Redelivery stores nothing twice: a (user, event) pair has one row,
- * and only newly stored rows are pushed.
+ * unread counts, `OutputNotificationData` messages and queued pushes (for users with an http
+ * pusher) in one transaction, then hands the queued pushes to the background push sender.
+ * Redelivery stores nothing twice: a (user, event) pair has one row, and only newly stored rows
+ * are pushed.
  */
 import type { Logger } from 'pino';
 import type { Bus, Subscription } from '../../internal/bus/bus.js';
 import { toClientEvent } from '../../matrix/client-event.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../../matrix/json.js';
+import { isJsonObject, type JsonObject } from '../../matrix/json.js';
 import { OUTPUT_ROOM_EVENT, type OutputRoomEventMessage } from '../../roomserver/producers/output-room-event.js';
 import { evaluatePushRules, pushActionEffects, type PushEvent } from '../pushrules/index.js';
 import type { UserStorage } from '../storage/index.js';
@@ -87,7 +88,7 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
   const eventTs = typeof msg.event.origin_server_ts === 'number' ? msg.event.origin_server_ts : now;
   const rulesets = await Promise.all(recipients.map((r) => deps.rules.rulesFor(r.userId, r.localpart)));
   const batch: NewNotification[] = [];
-  const tweaksByUser = new Map<string, Readonly<Record<string, JsonValue>>>();
+  const senderDisplayName = state.joined.get(sender) ?? undefined;
   recipients.forEach((r, i) => {
     const ruleset = rulesets[i];
     if (!ruleset) return;
@@ -100,7 +101,6 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
     if (!match) return;
     const effects = pushActionEffects(match.actions);
     if (!effects.notify) return;
-    tweaksByUser.set(r.userId, effects.tweaks);
     batch.push({
       localpart: r.localpart,
       userId: r.userId,
@@ -112,26 +112,17 @@ async function notifyNewEvent(deps: PushConsumerDeps, msg: NewRoomEvent): Promis
       ts: now,
       highlight: effects.highlight,
       actions: match.actions,
+      // Without a sender nothing would ever take the push off the queue.
+      ...(deps.sender ? { push: { event, senderDisplayName, roomName: state.name, roomAlias: state.canonicalAlias, tweaks: effects.tweaks } } : {}),
     });
   });
   const added = await deps.storage.notifications.addNotifications(batch);
   // Nothing stored, nothing queued: no outbox round trip on the hot path.
   if (added.length > 0) await deps.flushOutbox();
-  // Read before it was stored (the receipt overtook it): counted as read, not pushed.
-  const unread = added.filter((a) => !a.read);
-  deps.sender?.enqueue(
-    unread.map((a) => ({
-      eventId: msg.eventId,
-      roomId: msg.roomId,
-      event,
-      senderDisplayName: state.joined.get(sender) ?? undefined,
-      roomName: state.name,
-      roomAlias: state.canonicalAlias,
-      userId: a.notification.userId,
-      tweaks: tweaksByUser.get(a.notification.userId) ?? {},
-      unread: a.unreadTotal,
-    })),
-  );
+  // Queued by storage only when stored unread (a receipt may have overtaken the event) for a
+  // user with an http pusher: the common batch, nobody with a pusher, costs the sender nothing.
+  const pushes = added.flatMap((a) => (a.queuedPush ? [{ notificationId: a.id, content: a.queuedPush }] : []));
+  if (pushes.length > 0) deps.sender?.enqueue(pushes);
 }
 
 /**

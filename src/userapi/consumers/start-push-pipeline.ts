@@ -3,10 +3,17 @@
  * receipt consumer of `OutputReceiptEvent`, the push-rules cache with its invalidation, the
  * background sender to push gateways (under the outbound network policy), and a daily pruning of
  * read notifications older than 30 days.
+ *
+ * Before the consumers start, the pushes a previous process left in `userapi_push_queue`
+ * (pending, or waiting for a retry, when it stopped or died) are handed to the sender again:
+ * those under a day old whose notification is still unread; the rest are deleted unsent. Only
+ * one userapi process may run the pipeline on a database, or each would resend the other's
+ * pushes in flight.
  */
 import type { Logger } from 'pino';
 import type { Bus, Outbox } from '../../internal/bus/bus.js';
 import type { NetworkGuard } from '../../internal/net/network-guard.js';
+import { inChunks } from '../../internal/sqlutil/in-chunks.js';
 import type { UserRoomserverAPI } from '../../roomserver/api.js';
 import type { UserAPI } from '../api.js';
 import { localpartOf } from '../internal/user-internal-context.js';
@@ -23,6 +30,23 @@ import { startPushConsumer } from './roomserver-push.js';
 export const READ_NOTIFICATION_RETENTION_MS = 30 * 24 * 3600_000;
 const PRUNE_INTERVAL_MS = 24 * 3600_000;
 
+/**
+ * A queued push older than this is deleted unsent: a day-old banner is noise. Also what keeps a
+ * queue row from outliving its notification for long: a row whose notification is pruned (or
+ * whose deletion failed) is swept daily and at each start by this rule, so pruning notifications
+ * need not look at the queue.
+ */
+export const QUEUED_PUSH_MAX_AGE_MS = 24 * 3600_000;
+
+/**
+ * Queued pushes resent per start at most, oldest first; any more wait for the next start (a
+ * backlog that size means gateways were down for long, and the sender's memory queue is bounded).
+ */
+export const RESENT_PUSHES_PER_START = 5_000;
+
+/** Pushes per sender job when resending (one read of their users' pushers each). */
+const RESEND_BATCH = 500;
+
 /** What the pipeline needs. */
 export interface PushPipelineOptions {
   readonly bus: Bus;
@@ -36,6 +60,8 @@ export interface PushPipelineOptions {
   readonly guard: NetworkGuard;
   /** A gateway client to use instead of one built on `guard` (tests). */
   readonly gateway?: PushGatewayClient;
+  /** Delays between a push's attempts (the sender's default when absent; tests). */
+  readonly retryDelaysMs?: readonly number[];
   readonly logger?: Logger;
 }
 
@@ -65,7 +91,9 @@ export async function startPushPipeline(opts: PushPipelineOptions): Promise<Push
     const byLocalpart = await storage.pushers.getPushersOf([...localparts.keys()]);
     return new Map([...byLocalpart].map(([localpart, list]) => [localparts.get(localpart) ?? localpart, list]));
   };
-  const sender = createPushSender({ gateway, api: opts.api, pushersOf, logger });
+  const dequeue = (ids: readonly number[]) => storage.notifications.deleteQueuedPushes(ids);
+  const sender = createPushSender({ gateway, api: opts.api, pushersOf, dequeue, logger, ...(opts.retryDelaysMs ? { retryDelaysMs: opts.retryDelaysMs } : {}) });
+  await resendQueuedPushes(storage, sender, logger);
   const rules = createPushRulesCache(storage);
   const positions = createEventPositions();
   const invalidation = await startPushRulesInvalidation(bus, rules);
@@ -76,6 +104,9 @@ export async function startPushPipeline(opts: PushPipelineOptions): Promise<Push
     storage.notifications
       .pruneReadNotifications(Date.now() - READ_NOTIFICATION_RETENTION_MS)
       .catch((err: unknown) => logger?.warn({ err }, 'push: pruning read notifications failed'));
+    storage.notifications
+      .deleteQueuedPushesBefore(Date.now() - QUEUED_PUSH_MAX_AGE_MS)
+      .catch((err: unknown) => logger?.warn({ err }, 'push: pruning stale queued pushes failed'));
   }, PRUNE_INTERVAL_MS);
   prune.unref();
   return {
@@ -86,4 +117,29 @@ export async function startPushPipeline(opts: PushPipelineOptions): Promise<Push
       await sender.stop();
     },
   };
+}
+
+/**
+ * Hands the pushes left queued by a previous process to the sender: the oldest
+ * {@link RESENT_PUSHES_PER_START} under a day old whose notification is still unread. Older
+ * ones, and those whose notification was read, redacted or pruned since, are deleted unsent. A
+ * failure is logged, not fatal: the rows stay for the next start.
+ */
+async function resendQueuedPushes(storage: UserStorage, sender: PushSender, logger: Logger | undefined): Promise<void> {
+  const n = storage.notifications;
+  try {
+    const stale = await n.deleteQueuedPushesBefore(Date.now() - QUEUED_PUSH_MAX_AGE_MS);
+    if (stale > 0) logger?.info({ count: stale }, 'push: dropped queued pushes older than a day without sending them');
+    const queued = await n.getQueuedPushes(RESENT_PUSHES_PER_START);
+    const settled = queued.filter((q) => !q.pending).map((q) => q.notificationId);
+    if (settled.length > 0) {
+      await n.deleteQueuedPushes(settled);
+      logger?.info({ count: settled.length }, 'push: dropped queued pushes of notifications read since');
+    }
+    const pending = queued.filter((q) => q.pending);
+    for (const part of inChunks(pending, RESEND_BATCH)) sender.enqueue(part.map((q) => ({ notificationId: q.notificationId, content: q.content })));
+    if (pending.length > 0) logger?.info({ count: pending.length }, 'push: resending pushes queued before the restart');
+  } catch (err) {
+    logger?.warn({ err }, 'push: reading the push queue failed; queued pushes wait for the next start');
+  }
 }

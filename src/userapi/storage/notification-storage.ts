@@ -4,6 +4,10 @@
  * and the `OutputNotificationData` messages announcing count changes, queued in the userapi's
  * outbox in the same transaction as the change. Receipts read one thread, the main timeline, or
  * (unthreaded) every thread of a room.
+ *
+ * It also keeps the durable push queue (`push-queue-table.ts`): a notification stored unread for
+ * a user with an http pusher queues its push in the same transaction, so a push is never lost
+ * between the commit and the gateway, whatever stops the process.
  */
 import type { Transaction } from 'kysely';
 import type { Outbox } from '../../internal/bus/bus.js';
@@ -11,12 +15,14 @@ import type { Database } from '../../internal/sqlutil/database.js';
 import { groupBy } from '../../internal/util/group-by.js';
 import { typedDb } from '../../internal/sqlutil/database.js';
 import type { JsonValue } from '../../matrix/json.js';
+import type { PushContent } from '../consumers/push-payload.js';
 import { notificationCountsMessage, roomNotificationCountsMessage } from '../producers/output-notification-data.js';
 import * as markers from './notification-read-markers-table.js';
 import * as counts from './notification-counts-table.js';
 import { NO_COUNTS } from './notification-counts-table.js';
 import * as table from './notifications-table.js';
 import type { NotificationTables, ReadBound, ReadScope, RoomNotificationCounts, StoredNotification } from './notifications-table.js';
+import * as queue from './push-queue-table.js';
 
 export type { ReadBound, ReadScope, RoomNotificationCounts, StoredNotification };
 export { MAIN_TIMELINE } from './notifications-table.js';
@@ -38,10 +44,20 @@ export interface NewNotification {
   readonly ts: number;
   readonly highlight: boolean;
   readonly actions: readonly JsonValue[];
+  /**
+   * Present: push it. Its push is queued (`userapi_push_queue`) when it is stored unread and the
+   * user has an http pusher; the IDs and `unread` of the {@link PushContent} are added here.
+   */
+  readonly push?: NotificationPush;
 }
+
+/** A notification's {@link PushContent} but what storage knows or counts. */
+export type NotificationPush = Omit<PushContent, 'eventId' | 'roomId' | 'userId' | 'unread'>;
 
 /** A stored notification and the user's counts after it. */
 export interface AddedNotification {
+  /** Its ID (the notification stream position of its insertion, as `streamPosition`). */
+  readonly id: number;
   readonly notification: NewNotification;
   /** Stored as read: the user's receipt had already passed the event. */
   readonly read: boolean;
@@ -50,6 +66,19 @@ export interface AddedNotification {
   /** The user's unread notifications across all rooms now (`counts.unread` of a push). */
   readonly unreadTotal: number;
   readonly streamPosition: number;
+  /** The push queued for it; undefined when none was (no `push`, read, or no http pusher). */
+  readonly queuedPush: PushContent | undefined;
+}
+
+/** A push waiting in the queue. */
+export interface QueuedPush {
+  /** Its notification's ID. */
+  readonly notificationId: number;
+  readonly content: PushContent;
+  /** When the notification was made (ms since the epoch). */
+  readonly createdTs: number;
+  /** Its notification is still stored and unread (false: read, redacted or pruned since). */
+  readonly pending: boolean;
 }
 
 /** The user's counts in a room after a change. */
@@ -92,8 +121,18 @@ export interface NotificationStorage {
   getRoomCounts(localpart: string, roomId: string): Promise<RoomNotificationCounts>;
   /** The latest notification stream position, 0 when none. */
   getNotificationPosition(): Promise<number>;
-  /** Deletes read notifications made before `beforeTs`; how many. */
+  /**
+   * Deletes read notifications made before `beforeTs`; how many. Their queued pushes, if any,
+   * stay: {@link getQueuedPushes} reports them not pending, and they are old enough for
+   * {@link deleteQueuedPushesBefore} anyway.
+   */
   pruneReadNotifications(beforeTs: number): Promise<number>;
+  /** At most `limit` queued pushes, oldest notification first. */
+  getQueuedPushes(limit: number): Promise<QueuedPush[]>;
+  /** Deletes the queued pushes of these notifications (their push is done or dropped). */
+  deleteQueuedPushes(notificationIds: readonly number[]): Promise<void>;
+  /** Deletes the queued pushes of notifications made before `beforeTs`; how many. */
+  deleteQueuedPushesBefore(beforeTs: number): Promise<number>;
 }
 
 /** The batch without notifications users already have (a redelivered event) or that repeat. */
@@ -108,6 +147,33 @@ async function unnotified(trx: Transaction<NotificationTables>, batch: readonly 
     }
   }
   return fresh;
+}
+
+/**
+ * Queues the pushes of `unread` (fresh notifications stored unread) that ask for one, for users
+ * with an http pusher: one read of the pushers for the batch, nothing more when nobody has one
+ * (inside `trx`). The content queued for each.
+ */
+async function queuePushes(
+  trx: Transaction<NotificationTables>,
+  unread: readonly NewNotification[],
+  positionOf: ReadonlyMap<NewNotification, number>,
+  totals: ReadonlyMap<string, number>,
+): Promise<Map<NewNotification, PushContent>> {
+  const out = new Map<NewNotification, PushContent>();
+  const wanted = unread.filter((n) => n.push !== undefined);
+  if (wanted.length === 0) return out;
+  const reachable = await queue.selectLocalpartsWithHttpPushers(trx, [...new Set(wanted.map((n) => n.localpart))]);
+  if (reachable.size === 0) return out;
+  const rows: queue.PushQueueTable[] = [];
+  for (const n of wanted) {
+    if (!n.push || !reachable.has(n.localpart)) continue;
+    const content: PushContent = { ...n.push, eventId: n.eventId, roomId: n.roomId, userId: n.userId, unread: totals.get(n.localpart) ?? 0 };
+    out.set(n, content);
+    rows.push({ notification_id: positionOf.get(n)!, localpart: n.localpart, content: JSON.stringify(content), created_ts: n.ts });
+  }
+  await queue.insertQueuedPushes(trx, rows);
+  return out;
 }
 
 /** The notification storage over the userapi's (already migrated) database. */
@@ -183,6 +249,7 @@ export function createNotificationStorage(database: Database, opts: { readonly o
         );
         const totals = await counts.selectUnreadTotalsOf(trx, fresh.map((n) => n.localpart));
         const positionOf = new Map(fresh.map((n, i) => [n, first + i]));
+        const pushes = await queuePushes(trx, fresh.filter((n) => !read.has(n)), positionOf, totals);
         const countsOf = new Map<NewNotification, RoomNotificationCounts>();
         for (const [roomId, list] of rooms) {
           const inRoom = await announceRoom(trx, roomId, list.map((n) => ({ localpart: n.localpart, userId: n.userId, streamPosition: positionOf.get(n)! })));
@@ -194,6 +261,8 @@ export function createNotificationStorage(database: Database, opts: { readonly o
           counts: countsOf.get(n) ?? NO_COUNTS,
           unreadTotal: totals.get(n.localpart) ?? 0,
           streamPosition: first + i,
+          id: first + i,
+          queuedPush: pushes.get(n),
         }));
       });
     },
@@ -215,6 +284,8 @@ export function createNotificationStorage(database: Database, opts: { readonly o
         const rows = await table.selectEventNotifications(trx, eventId);
         if (rows.length === 0) return;
         await table.deleteEventNotifications(trx, eventId);
+        // A redacted event is no banner: pushes not sent yet are not sent after a restart either.
+        await queue.deleteQueuedPushes(trx, rows.map((r) => r.id));
         const unread = rows.filter((r) => !r.read);
         if (unread.length === 0) return;
         for (const r of unread) await counts.recountRoom(trx, r.localpart, r.roomId);
@@ -233,5 +304,11 @@ export function createNotificationStorage(database: Database, opts: { readonly o
     getRoomCounts: (localpart, roomId) => counts.selectRoomCounts(db, localpart, roomId),
     getNotificationPosition: () => table.latestNotificationPosition(db),
     pruneReadNotifications: (beforeTs) => table.deleteOldRead(db, beforeTs),
+    async getQueuedPushes(limit) {
+      const rows = await queue.selectQueuedPushes(db, limit);
+      return rows.map((r) => ({ notificationId: r.notificationId, content: JSON.parse(r.content) as PushContent, createdTs: r.createdTs, pending: r.pending }));
+    },
+    deleteQueuedPushes: (notificationIds) => queue.deleteQueuedPushes(db, notificationIds),
+    deleteQueuedPushesBefore: (beforeTs) => queue.deleteQueuedPushesBefore(db, beforeTs),
   };
 }

@@ -20,6 +20,8 @@ import { MAIN_THREAD } from '../../matrix/thread-link.js';
 import type { UnreadCounts } from '../producers/output-notification-data.js';
 import type { NotificationCountsTable } from './notification-counts-table.js';
 import type { NotificationReadMarkersTable } from './notification-read-markers-table.js';
+import type { PushersTable } from './pushers-table.js';
+import type { PushQueueTable } from './push-queue-table.js';
 
 /** `userapi_notifications` as Kysely sees it. */
 export interface NotificationsTable {
@@ -55,6 +57,9 @@ export interface NotificationTables {
   userapi_notification_stream: NotificationStreamTable;
   userapi_notification_read_markers: NotificationReadMarkersTable;
   userapi_notification_counts: NotificationCountsTable;
+  userapi_push_queue: PushQueueTable;
+  /** Read only: whether a user has a pusher to queue a push for. */
+  userapi_pushers: PushersTable;
 }
 
 /** The one row of `userapi_notification_stream`. */

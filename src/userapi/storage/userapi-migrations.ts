@@ -14,6 +14,7 @@ import { notificationCountsMigration } from './notification-counts-migration.js'
 import { notificationRoomPosIndexMigration } from './notification-room-pos-index-migration.js';
 import { openIdTokensMigration } from './openid-tokens-migration.js';
 import { pushersMigration } from './pushers-migration.js';
+import { pushQueueMigration } from './push-queue-migration.js';
 import { userDirectoryMigration } from './user-directory-migration.js';
 
 const createTables: Migration = {
@@ -136,4 +137,4 @@ const createPresence: Migration = {
 };
 
 /** Every userapi migration, in order. */
-export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7), notificationsMigration(8), pushersMigration(9), notificationReadMarkersMigration(10), notificationThreadsMigration(11), notificationCountsMigration(12), notificationRoomPosIndexMigration(13)];
+export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7), notificationsMigration(8), pushersMigration(9), notificationReadMarkersMigration(10), notificationThreadsMigration(11), notificationCountsMigration(12), notificationRoomPosIndexMigration(13), pushQueueMigration(14)];
