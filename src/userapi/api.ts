@@ -19,6 +19,10 @@ export interface Account {
   /** The application service that owns the account, if any. */
   readonly appserviceId: string | null;
   readonly createdTs: number;
+  /** Locked by an admin (spec "Account locking"): only logout works, login is refused. */
+  readonly locked: boolean;
+  /** Suspended by an admin (spec "Account suspension"): reads work, room actions and profile changes do not. */
+  readonly suspended: boolean;
 }
 
 export interface Device {
@@ -49,6 +53,10 @@ export interface TokenOwner {
   readonly isGuest: boolean;
   readonly isAdmin: boolean;
   readonly appserviceId: string | null;
+  /** The account is locked: the HTTP layer answers M_USER_LOCKED to all but logout. */
+  readonly locked: boolean;
+  /** The account is suspended: routes that act refuse with M_USER_SUSPENDED. */
+  readonly suspended: boolean;
 }
 
 export interface ProfileFields {
@@ -127,6 +135,26 @@ export interface PerformAccountDeactivationRequest {
   readonly userId: string;
   /** Also clear the profile (erase). */
   readonly erase: boolean;
+}
+
+/** Locks (`locked` true) or unlocks a local account (spec "Account locking"). */
+export interface PerformAccountLockUpdateRequest {
+  readonly userId: string;
+  readonly locked: boolean;
+}
+export interface PerformAccountLockUpdateResponse {
+  /** The state now in force. */
+  readonly locked: boolean;
+}
+
+/** Suspends (`suspended` true) or unsuspends a local account (spec "Account suspension"). */
+export interface PerformAccountSuspensionUpdateRequest {
+  readonly userId: string;
+  readonly suspended: boolean;
+}
+export interface PerformAccountSuspensionUpdateResponse {
+  /** The state now in force. */
+  readonly suspended: boolean;
 }
 
 export interface PerformDeviceCreationRequest {
@@ -682,6 +710,10 @@ export interface ClientUserAPI {
   queryPasswordCheck(req: QueryPasswordCheckRequest): Promise<QueryPasswordCheckResponse>;
   performPasswordUpdate(req: PerformPasswordUpdateRequest): Promise<EmptyResponse>;
   performAccountDeactivation(req: PerformAccountDeactivationRequest): Promise<EmptyResponse>;
+  /** Locks or unlocks an account (read back with `queryAccount`); M_NOT_FOUND for unknown, remote or deactivated users. */
+  performAccountLockUpdate(req: PerformAccountLockUpdateRequest): Promise<PerformAccountLockUpdateResponse>;
+  /** Suspends or unsuspends an account (read back with `queryAccount`); M_NOT_FOUND for unknown, remote or deactivated users. */
+  performAccountSuspensionUpdate(req: PerformAccountSuspensionUpdateRequest): Promise<PerformAccountSuspensionUpdateResponse>;
   performDeviceCreation(req: PerformDeviceCreationRequest): Promise<PerformDeviceCreationResponse>;
   queryAccessToken(req: QueryAccessTokenRequest): Promise<QueryAccessTokenResponse>;
   performTokenRefresh(req: PerformTokenRefreshRequest): Promise<PerformTokenRefreshResponse>;
@@ -874,6 +906,8 @@ export const UserAPIMethods = {
   queryPasswordCheck: true,
   performPasswordUpdate: true,
   performAccountDeactivation: true,
+  performAccountLockUpdate: true,
+  performAccountSuspensionUpdate: true,
   performDeviceCreation: true,
   queryAccessToken: true,
   performTokenRefresh: true,

@@ -55,7 +55,7 @@ function suite(ctx: BackendContext): void {
   it('creates an account once, with its profile', async () => {
     assert.equal(await s.createAccount(account('alice', { isAdmin: true, accountType: 'admin' }), 'Alice'), true);
     assert.equal(await s.createAccount(account('alice'), 'Other'), false);
-    assert.deepEqual(await s.getAccount('alice'), account('alice', { isAdmin: true, accountType: 'admin' }));
+    assert.deepEqual(await s.getAccount('alice'), { ...account('alice', { isAdmin: true, accountType: 'admin' }), locked: false, suspended: false });
     const profile = await s.getProfile('alice');
     assert.deepEqual(profile, { displayname: 'Alice', avatarUrl: null, custom: {}, version: 0 });
     assert.equal(await s.getAccount('nobody'), undefined);
@@ -81,6 +81,8 @@ function suite(ctx: BackendContext): void {
       isAdmin: false,
       appserviceId: null,
       deactivated: false,
+      locked: false,
+      suspended: false,
       replacesRefreshId: null,
     });
     await s.openSession({

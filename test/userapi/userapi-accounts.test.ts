@@ -23,6 +23,8 @@ describeUserApi('userapi accounts and sessions', (api, env) => {
       deactivated: false,
       appserviceId: null,
       createdTs: T0,
+      locked: false,
+      suspended: false,
     });
     await rejectsWith(register('alice'), 'M_USER_IN_USE');
     await rejectsWith(register('Alice'), 'M_INVALID_USERNAME');
@@ -87,7 +89,7 @@ describeUserApi('userapi accounts and sessions', (api, env) => {
     assert.equal(s.refreshToken, null);
     assert.equal(s.expiresInMs, null);
     assert.deepEqual(await owner(s.accessToken), {
-      owner: { userId: uid('dave'), deviceId: s.deviceId, isGuest: false, isAdmin: false, appserviceId: null },
+      owner: { userId: uid('dave'), deviceId: s.deviceId, isGuest: false, isAdmin: false, appserviceId: null, locked: false, suspended: false },
       expired: false,
     });
     assert.deepEqual(await owner(`${s.accessToken}x`), { owner: null, expired: false });

@@ -6,7 +6,7 @@ import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { PerformLastSeenUpdateRequest, QueryAccessTokenResponse } from '../../userapi/api.js';
 import { createUserAuthenticator, LAST_SEEN_INTERVAL_MS } from './user-authenticator.js';
 
-const alice = { userId: '@alice:hs.test', deviceId: 'DEV', isGuest: false, isAdmin: true, appserviceId: null };
+const alice = { userId: '@alice:hs.test', deviceId: 'DEV', isGuest: false, isAdmin: true, appserviceId: null, locked: false, suspended: false };
 
 function setup(maxTrackedDevices?: number) {
   let now = 0;
@@ -15,6 +15,8 @@ function setup(maxTrackedDevices?: number) {
     good: { owner: alice, expired: false },
     other: { owner: { ...alice, deviceId: 'DEV2', isAdmin: false, isGuest: true, appserviceId: 'bridge' }, expired: false },
     old: { owner: null, expired: true },
+    locked: { owner: { ...alice, deviceId: 'DEV3', locked: true }, expired: false },
+    suspended: { owner: { ...alice, deviceId: 'DEV4', suspended: true }, expired: false },
   };
   const auth = createUserAuthenticator({
     userApi: {
@@ -38,14 +40,32 @@ const unknownToken = (soft: boolean) => (e: unknown) =>
 describe('user authenticator', () => {
   it('maps a known token to its requester', async () => {
     const { auth, req } = setup();
-    assert.deepEqual(await auth.authenticate('good', req), { userId: '@alice:hs.test', deviceId: 'DEV', isGuest: false, isAdmin: true, appserviceId: undefined });
-    assert.deepEqual(await auth.authenticate('other', req), { userId: '@alice:hs.test', deviceId: 'DEV2', isGuest: true, isAdmin: false, appserviceId: 'bridge' });
+    assert.deepEqual(await auth.authenticate('good', req), { userId: '@alice:hs.test', deviceId: 'DEV', isGuest: false, isAdmin: true, appserviceId: undefined, suspended: false });
+    assert.deepEqual(await auth.authenticate('other', req), { userId: '@alice:hs.test', deviceId: 'DEV2', isGuest: true, isAdmin: false, appserviceId: 'bridge', suspended: false });
+    assert.equal((await auth.authenticate('suspended', req)).suspended, true);
   });
 
   it('answers unknown tokens with M_UNKNOWN_TOKEN and expired ones with soft_logout', async () => {
     const { auth, req } = setup();
     await assert.rejects(auth.authenticate('nope', req), unknownToken(false));
     await assert.rejects(auth.authenticate('old', req), unknownToken(true));
+  });
+
+  it('answers a locked account M_USER_LOCKED with soft_logout on all but POST /logout and /logout/all', async () => {
+    const { auth, seen } = setup();
+    const at = (method: string, url: string | undefined) =>
+      ({ ip: '10.0.0.1', headers: {}, method, routeOptions: { url } }) as unknown as FastifyRequest;
+    const locked = (e: unknown) =>
+      e instanceof MatrixError && e.status === 401 && e.errcode === 'M_USER_LOCKED' && e.body().soft_logout === true;
+    await assert.rejects(auth.authenticate('locked', at('GET', '/_matrix/client/v3/sync')), locked);
+    await assert.rejects(auth.authenticate('locked', at('GET', '/_matrix/client/v3/logout')), locked);
+    await assert.rejects(auth.authenticate('locked', at('POST', '/_matrix/client/v3/logout/other')), locked);
+    await assert.rejects(auth.authenticate('locked', at('POST', undefined)), locked);
+    assert.equal((await auth.authenticate('locked', at('POST', '/_matrix/client/v3/logout'))).deviceId, 'DEV3');
+    assert.equal((await auth.authenticate('locked', at('POST', '/_matrix/client/r0/logout/all'))).deviceId, 'DEV3');
+    await new Promise((r) => setImmediate(r));
+    // Refused requests are not sightings of the device.
+    assert.equal(seen.length, 1);
   });
 
   it('records last-seen at most once a minute per device', async () => {

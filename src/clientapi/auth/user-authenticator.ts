@@ -1,8 +1,10 @@
 /**
  * The access-token check of the HTTP layer, over the userapi: an unknown token is
  * M_UNKNOWN_TOKEN, an expired one (refresh tokens) M_UNKNOWN_TOKEN with `soft_logout: true` so
- * the client refreshes or re-logs in keeping its state. Each device's last-seen time, IP and
- * user agent are recorded at most once a minute, without delaying the request.
+ * the client refreshes or re-logs in keeping its state. A locked account gets M_USER_LOCKED (also
+ * soft logout) on everything but logout; a suspended one passes, flagged for the routes to judge.
+ * Each device's last-seen time, IP and user agent are recorded at most once a minute, without
+ * delaying the request.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,6 +12,19 @@ import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { UserAuthenticator } from '../../internal/httputil/authenticators.js';
 import type { Requester } from '../../internal/httputil/route.js';
 import type { ClientUserAPI } from '../../userapi/api.js';
+
+/**
+ * The routes a locked account may still call (spec "Account locking": `POST /logout` and
+ * `POST /logout/all`), matched on the registered path so every version prefix counts. Checked
+ * here rather than per route because the lock must cover every authenticated route of every
+ * component, including those written without it in mind.
+ */
+const ALLOWED_WHILE_LOCKED = /^\/_matrix\/client\/[^/]+\/logout(?:\/all)?$/;
+
+/** Whether a locked account may make this request. */
+export function allowedWhileLocked(req: Pick<FastifyRequest, 'method' | 'routeOptions'>): boolean {
+  return req.method === 'POST' && ALLOWED_WHILE_LOCKED.test(req.routeOptions.url ?? '');
+}
 
 /** Minimum time between two last-seen writes for one device. */
 export const LAST_SEEN_INTERVAL_MS = 60_000;
@@ -56,6 +71,7 @@ export function createUserAuthenticator(opts: UserAuthenticatorOptions): UserAut
           ? MatrixError.unknownToken('The access token has expired', true)
           : MatrixError.unknownToken('Unknown access token');
       }
+      if (owner.locked && !allowedWhileLocked(req)) throw MatrixError.userLocked();
       recordLastSeen(owner.userId, owner.deviceId, req);
       return {
         userId: owner.userId,
@@ -63,6 +79,7 @@ export function createUserAuthenticator(opts: UserAuthenticatorOptions): UserAut
         isGuest: owner.isGuest,
         isAdmin: owner.isAdmin,
         appserviceId: owner.appserviceId ?? undefined,
+        suspended: owner.suspended,
       };
     },
   };

@@ -1,7 +1,9 @@
 /**
  * `GET /capabilities`: what this server lets the user do. Room versions come from the
  * room-version table with the configured default; 3PID changes are off because the server has
- * no 3PID support; login tokens are always available (`POST /login/get_token`).
+ * no 3PID support; login tokens are always available (`POST /login/get_token`). Server admins
+ * see `m.account_moderation` (they may lock and suspend accounts); for others the spec wants it
+ * left out rather than sent with both flags false.
  */
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { ROOM_VERSIONS } from '../../matrix/room-version.js';
@@ -18,7 +20,7 @@ export function getCapabilities(deps: ClientRouteDeps): AnyRoute {
     auth: 'user-or-guest',
     rateLimit: 'default',
     schema: {},
-    handler: async () => ({
+    handler: async ({ requester }) => ({
       capabilities: {
         'm.room_versions': roomVersions,
         'm.change_password': { enabled: true },
@@ -27,6 +29,7 @@ export function getCapabilities(deps: ClientRouteDeps): AnyRoute {
         'm.3pid_changes': { enabled: false },
         'm.get_login_token': { enabled: true },
         'm.profile_fields': { enabled: true },
+        ...(requester?.isAdmin === true ? { 'm.account_moderation': { lock: true, suspend: true } } : {}),
       },
     }),
   });

@@ -3,6 +3,7 @@ import type { AnyRoute } from '../../internal/httputil/route.js';
 import { createFailedLoginLimiter } from '../auth/failed-login-limiter.js';
 import { accountDataRoutes } from './account-data.js';
 import { adminRegistrationTokens } from './admin-registration-tokens.js';
+import { adminAccountModerationRoutes } from './admin-account-moderation.js';
 import { adminWhoisRoutes } from './admin-whois.js';
 import type { ClientRouteDeps, ClientRouteInputs } from './client-route-deps.js';
 import { deviceRoutes } from './devices.js';
@@ -63,6 +64,7 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...sharedSecretRegister(deps),
     ...adminRegistrationTokens(deps),
     ...adminWhoisRoutes(deps),
+    ...adminAccountModerationRoutes(deps),
     // sessions
     getLogin(),
     postLogin(deps),

@@ -5,6 +5,7 @@
 import Type from 'typebox';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import type { JsonObject } from '../../matrix/json.js';
+import { forbidIfSuspended } from '../auth/forbid-if-suspended.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
 const JsonObj = Type.Record(Type.String(), Type.Unknown());
@@ -31,6 +32,7 @@ export function postCreateRoom(deps: ClientRouteDeps): AnyRoute {
     rateLimit: 'default',
     schema: { body: Body },
     handler: async ({ body, requester }) => {
+      forbidIfSuspended(requester);
       const userId = requester!.userId;
       const { profile } = await deps.userApi.queryProfile({ userId });
       const res = await deps.roomserverApi.performCreateRoom({

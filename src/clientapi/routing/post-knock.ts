@@ -7,6 +7,7 @@
  */
 import Type from 'typebox';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
+import { forbidIfSuspended } from '../auth/forbid-if-suspended.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { profileContent } from './room-membership.js';
 import { ServerListQuery, serverNames } from './server-list-query.js';
@@ -24,6 +25,7 @@ export function postKnock(deps: ClientRouteDeps): AnyRoute {
       body: Type.Object({ reason: Type.Optional(Type.String()) }),
     },
     handler: async ({ params, query, body, requester }) => {
+      forbidIfSuspended(requester);
       const userId = requester!.userId;
       const { roomId } = await deps.roomserverApi.performKnock({
         roomIdOrAlias: params.roomIdOrAlias,

@@ -12,6 +12,7 @@ import { defineRoute, type AnyRoute, type Requester } from '../../internal/httpu
 import { byteLength } from '../../matrix/ids/id-result.js';
 import { parseUserId } from '../../matrix/ids/user-id.js';
 import type { ProfileFields } from '../../userapi/api.js';
+import { forbidIfSuspended } from '../auth/forbid-if-suspended.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { MEMBER_PROFILE_FIELDS, propagateProfile } from './propagate-profile.js';
 
@@ -61,6 +62,7 @@ function checkValue(key: string, value: unknown): void {
 function requireSelf(requester: Requester | undefined, userId: string, keyName: string): void {
   if (requester?.userId !== userId) throw MatrixError.forbidden("You cannot change another user's profile");
   if (requester.isGuest && keyName !== 'displayname') throw MatrixError.guestAccessForbidden('Guests may change only their display name');
+  forbidIfSuspended(requester);
 }
 
 export function profileRoutes(deps: ClientRouteDeps): AnyRoute[] {

@@ -13,6 +13,7 @@ import { isValidUserId } from '../../matrix/ids/user-id.js';
 import type { JsonObject } from '../../matrix/json.js';
 import type { PerformMembershipRequest } from '../../roomserver/api.js';
 import type { ClientUserAPI } from '../../userapi/api.js';
+import { forbidIfSuspended } from '../auth/forbid-if-suspended.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { ServerListQuery, serverNames } from './server-list-query.js';
@@ -35,6 +36,8 @@ export function roomMembershipRoutes(deps: ClientRouteDeps): AnyRoute[] {
   const rs = deps.roomserverApi;
   async function join(roomIdOrAlias: string, requester: Requester, reason: string | undefined, via: readonly string[] = []): Promise<object> {
     const userId = requester.userId;
+    // Also refuses accepting an invite, which is a join (spec "Account suspension").
+    forbidIfSuspended(requester);
     const content = { ...(await profileContent(deps.userApi, userId)), ...(reason !== undefined ? { reason } : {}) };
     // Guests may join (spec, guest access); the roomserver admits them only where guest access is can_join.
     const { roomId } = await rs.performJoin({ roomIdOrAlias, userId, content, serverNames: via, ...(requester.isGuest ? { isGuest: true } : {}) });
@@ -50,6 +53,7 @@ export function roomMembershipRoutes(deps: ClientRouteDeps): AnyRoute[] {
       handler: async ({ params, body, requester }) => {
         checkRoomIdParam(params.roomId);
         if (!isValidUserId(body.user_id, { allowHistorical: true })) throw MatrixError.invalidParam(`${body.user_id} is not a valid user ID`);
+        if (action === 'invite') forbidIfSuspended(requester);
         const isLocal = body.user_id.endsWith(`:${deps.config.server_name}`);
         const content = action === 'invite' && isLocal ? await profileContent(deps.userApi, body.user_id) : undefined;
         await rs.performMembership({ action, roomId: params.roomId, sender: requester!.userId, target: body.user_id, reason: body.reason, content });

@@ -8,6 +8,7 @@ import Type from 'typebox';
 import { defineRoute, type AnyRoute, type Requester } from '../../internal/httputil/route.js';
 import type { JsonObject } from '../../matrix/json.js';
 import type { ProtoEvent } from '../../roomserver/api.js';
+import { forbidIfSuspended, forbidSuspendedRedaction } from '../auth/forbid-if-suspended.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
@@ -31,14 +32,18 @@ export function roomSendRoutes(deps: ClientRouteDeps): AnyRoute[] {
       auth: 'user',
       rateLimit: 'message',
       schema: { params: Type.Object({ roomId: Type.String(), eventType: Type.String(), txnId: Type.String() }), body: Content },
-      handler: async ({ params, body, requester }) =>
-        send({
+      handler: async ({ params, body, requester }) => {
+        // A suspended user may still redact their own events, through `/send` too (room v11 puts `redacts` in content).
+        if (params.eventType === 'm.room.redaction') await forbidSuspendedRedaction(deps.roomserverApi, requester, params.roomId, body.redacts);
+        else forbidIfSuspended(requester);
+        return send({
           roomId: params.roomId,
           type: params.eventType,
           sender: requester!.userId,
           content: body as JsonObject,
           transaction: transactionOf(requester!, params.txnId),
-        }),
+        });
+      },
     }),
     defineRoute({
       method: 'PUT',
@@ -49,15 +54,17 @@ export function roomSendRoutes(deps: ClientRouteDeps): AnyRoute[] {
         params: Type.Object({ roomId: Type.String(), eventId: Type.String(), txnId: Type.String() }),
         body: Type.Object({ reason: Type.Optional(Type.String()) }),
       },
-      handler: async ({ params, body, requester }) =>
-        send({
+      handler: async ({ params, body, requester }) => {
+        await forbidSuspendedRedaction(deps.roomserverApi, requester, params.roomId, params.eventId);
+        return send({
           roomId: params.roomId,
           type: 'm.room.redaction',
           sender: requester!.userId,
           content: body.reason !== undefined ? { reason: body.reason } : {},
           redacts: params.eventId,
           transaction: transactionOf(requester!, params.txnId),
-        }),
+        });
+      },
     }),
   ];
 }

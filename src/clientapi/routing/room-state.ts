@@ -12,6 +12,7 @@ import { toClientEvent } from '../../matrix/client-event.js';
 import { parseRoomAlias } from '../../matrix/ids/room-alias.js';
 import type { JsonObject } from '../../matrix/json.js';
 import type { ClientRoomserverAPI } from '../../roomserver/api.js';
+import { forbidIfSuspended } from '../auth/forbid-if-suspended.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 import { roomReadAccess, stateAt } from './room-access.js';
@@ -36,6 +37,7 @@ export function roomStateRoutes(deps: ClientRouteDeps): AnyRoute[] {
   const put = async ({ params, body, requester }: RouteContext<{ params: typeof WithoutKey; body: typeof Content }>): Promise<object> => {
     const p = params as StateParams;
     checkRoomIdParam(p.roomId);
+    forbidIfSuspended(requester);
     const content = body as JsonObject;
     if (p.eventType === 'm.room.canonical_alias') await checkCanonicalAlias(rs, deps.config.server_name, p.roomId, content);
     const { eventIds } = await rs.performSendEvents({

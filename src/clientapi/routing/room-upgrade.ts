@@ -7,6 +7,7 @@ import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { isValidUserId } from '../../matrix/ids/user-id.js';
+import { forbidIfSuspended } from '../auth/forbid-if-suspended.js';
 import { checkRoomIdParam } from './account-data.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
@@ -24,6 +25,7 @@ export function postRoomUpgrade(deps: ClientRouteDeps): AnyRoute {
     schema: { params: Type.Object({ roomId: Type.String() }), body: Body },
     handler: async ({ params, body, requester }) => {
       checkRoomIdParam(params.roomId);
+      forbidIfSuspended(requester);
       for (const u of body.additional_creators ?? []) {
         if (!isValidUserId(u)) throw MatrixError.invalidParam(`${u} is not a valid user ID`);
       }

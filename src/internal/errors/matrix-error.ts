@@ -136,6 +136,14 @@ export class MatrixError extends Error {
   static userDeactivated(msg = 'This account has been deactivated'): MatrixError {
     return new MatrixError(403, 'M_USER_DEACTIVATED', msg);
   }
+  /** Spec "Account locking": always 401 with `soft_logout: true`, so clients keep their session for the unlock. */
+  static userLocked(msg = 'This account has been locked'): MatrixError {
+    return new MatrixError(401, 'M_USER_LOCKED', msg, { soft_logout: true });
+  }
+  /** Spec "Account suspension": an action a suspended account may not take. */
+  static userSuspended(msg = 'You cannot perform this action while suspended.'): MatrixError {
+    return new MatrixError(403, 'M_USER_SUSPENDED', msg);
+  }
   static unknownPos(msg = 'Unknown sync position'): MatrixError {
     return new MatrixError(400, 'M_UNKNOWN_POS', msg);
   }

@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FederationOrigin, Requester } from './route.js';
 
 export interface UserAuthenticator {
-  /** The requester for an access token, or throws M_UNKNOWN_TOKEN (with soft_logout when expired). */
+  /** The requester for an access token, or throws M_UNKNOWN_TOKEN (soft_logout when expired) or M_USER_LOCKED. */
   authenticate(token: string, req: FastifyRequest): Promise<Requester>;
 }
 

@@ -29,6 +29,11 @@ export interface Requester {
   readonly isAdmin: boolean;
   /** Set when an application service made the request (possibly masquerading as `userId`). */
   readonly appserviceId: string | undefined;
+  /**
+   * The account is suspended (spec "Account suspension"): routes that act refuse with
+   * M_USER_SUSPENDED. Absent means not suspended (requesters built outside the user authenticator).
+   */
+  readonly suspended?: boolean;
 }
 
 /** The authenticated origin of a federation request. */

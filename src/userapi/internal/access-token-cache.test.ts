@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { TokenOwner } from '../api.js';
 import { createAccessTokenCache } from './access-token-cache.js';
 
-const owner = (userId: string, deviceId: string): TokenOwner => ({ userId, deviceId, isGuest: false, isAdmin: false, appserviceId: null });
+const owner = (userId: string, deviceId: string): TokenOwner => ({ userId, deviceId, isGuest: false, isAdmin: false, appserviceId: null, locked: false, suspended: false });
 
 describe('access-token cache', () => {
   it('forgets entries after the TTL', () => {

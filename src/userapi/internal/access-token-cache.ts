@@ -3,9 +3,11 @@
  * authenticated request, and most requests come from a few busy clients.
  *
  * Entries live at most `ttlMs` (10 s by default). This process drops entries itself on logout,
- * device deletion, deactivation and password change; but in a polylith another process running
- * the userapi, or an admin tool writing the database, can revoke a token this cache still holds,
- * so a revoked token may keep working here for up to `ttlMs`. Keep the TTL short.
+ * device deletion, deactivation and password change, and when an account is locked, unlocked,
+ * suspended or unsuspended (the owner carries those flags); but in a polylith another process
+ * running the userapi, or an admin tool writing the database, can revoke a token or lock an
+ * account behind this cache's back, so a revoked token (or a stale flag) may last here for up to
+ * `ttlMs`. Keep the TTL short.
  */
 import type { TokenOwner } from '../api.js';
 

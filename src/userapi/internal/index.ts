@@ -15,6 +15,8 @@ import { performLoginTokenCreation, performLoginTokenRedemption } from './login-
 import { performOpenIdTokenCreation, queryOpenIdToken } from './openid-tokens.js';
 import { performAccountCreation } from './perform-account-creation.js';
 import { performAccountDeactivation } from './perform-account-deactivation.js';
+import { performAccountLockUpdate } from './perform-account-lock-update.js';
+import { performAccountSuspensionUpdate } from './perform-account-suspension-update.js';
 import { performClaimKeys } from './perform-claim-keys.js';
 import { performDeviceCreation } from './perform-device-creation.js';
 import { performUploadDeviceSigningKeys } from './perform-upload-device-signing-keys.js';
@@ -109,6 +111,8 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     queryPasswordCheck: (req) => queryPasswordCheck(ctx, req),
     performPasswordUpdate: (req) => performPasswordUpdate(ctx, req),
     performAccountDeactivation: (req) => performAccountDeactivation(ctx, req),
+    performAccountLockUpdate: (req) => performAccountLockUpdate(ctx, req),
+    performAccountSuspensionUpdate: (req) => performAccountSuspensionUpdate(ctx, req),
     performDeviceCreation: (req) => performDeviceCreation(ctx, req),
     queryAccessToken: (req) => queryAccessToken(ctx, req),
     performTokenRefresh: (req) => performTokenRefresh(ctx, req),

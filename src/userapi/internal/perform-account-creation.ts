@@ -34,5 +34,5 @@ export async function performAccountCreation(
   // Synapse's default display name is the localpart; guests get none.
   const displayName = req.displayName ?? (req.accountType === 'guest' ? null : req.localpart);
   if (!(await ctx.storage.createAccount(account, displayName))) throw MatrixError.userInUse();
-  return { account: accountView(ctx, account) };
+  return { account: accountView(ctx, { ...account, locked: false, suspended: false }) };
 }

@@ -1,4 +1,5 @@
 /** Logs a device in: creates it (or reuses the given ID) and issues its tokens. */
+import { MatrixError } from '../../internal/errors/matrix-error.js';
 import type { PerformDeviceCreationRequest, PerformDeviceCreationResponse } from '../api.js';
 import { requireActiveAccount } from './account-view.js';
 import { hashSecret, newDeviceId, newSecretToken, TOKEN_PREFIX } from './secret-token.js';
@@ -8,10 +9,13 @@ import { userIdOf, type UserInternalContext } from './user-internal-context.js';
  * Reusing a device ID keeps the device (and its name) but replaces its tokens, as the spec
  * asks. With `refreshToken` the access token expires and a refresh token comes with it.
  *
- * @throws MatrixError `M_NOT_FOUND` for an unknown user, `M_USER_DEACTIVATED` for a deactivated one.
+ * @throws MatrixError `M_NOT_FOUND` for an unknown user, `M_USER_DEACTIVATED` for a deactivated one,
+ *   `M_USER_LOCKED` (401, soft logout) for a locked one.
  */
 export async function performDeviceCreation(ctx: UserInternalContext, req: PerformDeviceCreationRequest): Promise<PerformDeviceCreationResponse> {
   const account = await requireActiveAccount(ctx, req.userId);
+  // Spec (soft logout): a locked account cannot obtain a new access token until it is unlocked.
+  if (account.locked) throw MatrixError.userLocked();
   const userId = userIdOf(ctx, account.localpart);
   const deviceId = req.deviceId ?? newDeviceId();
   const accessToken = newSecretToken(TOKEN_PREFIX.access);

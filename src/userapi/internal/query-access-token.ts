@@ -1,6 +1,7 @@
 /**
  * Who an access token belongs to: on every authenticated request, so answered from the token
- * cache when possible (see `access-token-cache.ts` for how stale an entry may be).
+ * cache when possible (see `access-token-cache.ts` for how stale an entry may be). The owner
+ * carries the account's lock and suspension flags; changing them drops the user's cache entries.
  */
 import type { QueryAccessTokenRequest, QueryAccessTokenResponse, TokenOwner } from '../api.js';
 import { hashSecret } from './secret-token.js';
@@ -21,6 +22,8 @@ export async function queryAccessToken(ctx: UserInternalContext, req: QueryAcces
       isGuest: t.accountType === 'guest',
       isAdmin: t.isAdmin,
       appserviceId: t.appserviceId,
+      locked: t.locked,
+      suspended: t.suspended,
     };
     found = { owner, expiresTs: t.expiresTs };
     ctx.tokenCache.set(hash, found, now);

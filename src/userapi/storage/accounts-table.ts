@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { AccountType } from '../api.js';
 import type { AccountsTable, UserapiTables } from './userapi-tables.js';
 
-/** An account as stored, including its password hash (never leaves the userapi). */
+/** An account as created, including its password hash (never leaves the userapi); reads add {@link AccountModeration}. */
 export interface StoredAccount {
   readonly localpart: string;
   readonly passwordHash: string | null;
@@ -13,6 +13,15 @@ export interface StoredAccount {
   readonly appserviceId: string | null;
   readonly createdTs: number;
 }
+
+/** What an administrator has put on an account (spec "Account moderation"); a new account has neither. */
+export interface AccountModeration {
+  readonly locked: boolean;
+  readonly suspended: boolean;
+}
+
+/** An account as read back: as created, with its moderation flags. */
+export type ModeratedAccount = StoredAccount & AccountModeration;
 
 /** Inserts an account; false when the localpart is taken. */
 export async function insertAccount(db: Kysely<UserapiTables>, a: StoredAccount): Promise<boolean> {
@@ -32,7 +41,7 @@ export async function insertAccount(db: Kysely<UserapiTables>, a: StoredAccount)
   return Number(res.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export async function selectAccount(db: Kysely<UserapiTables>, localpart: string): Promise<StoredAccount | undefined> {
+export async function selectAccount(db: Kysely<UserapiTables>, localpart: string): Promise<ModeratedAccount | undefined> {
   const row = await db.selectFrom('userapi_accounts').selectAll().where('localpart', '=', localpart).executeTakeFirst();
   return row && accountFromRow(row);
 }
@@ -53,7 +62,21 @@ export async function markDeactivated(db: Kysely<UserapiTables>, localpart: stri
   return Number(res.numUpdatedRows) === 1;
 }
 
-export function accountFromRow(row: Selectable<AccountsTable>): StoredAccount {
+/**
+ * Sets one moderation flag of an account that is not deactivated (the spec treats a deactivated
+ * account as not found); false when there is no such account.
+ */
+export async function updateModeration(db: Kysely<UserapiTables>, localpart: string, flag: keyof AccountModeration, value: boolean): Promise<boolean> {
+  const res = await db
+    .updateTable('userapi_accounts')
+    .set(flag === 'locked' ? { locked: value ? 1 : 0 } : { suspended: value ? 1 : 0 })
+    .where('localpart', '=', localpart)
+    .where('deactivated', '=', 0)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
+export function accountFromRow(row: Selectable<AccountsTable>): ModeratedAccount {
   return {
     localpart: row.localpart,
     passwordHash: row.password_hash,
@@ -62,5 +85,7 @@ export function accountFromRow(row: Selectable<AccountsTable>): StoredAccount {
     deactivated: row.deactivated === 1,
     appserviceId: row.appservice_id,
     createdTs: row.created_ts,
+    locked: row.locked === 1,
+    suspended: row.suspended === 1,
   };
 }

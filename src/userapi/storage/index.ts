@@ -12,7 +12,7 @@ import * as accountData from './account-data-table.js';
 import type { AccountDataFilter, StoredAccountData } from './account-data-table.js';
 import { writeAccountData, type AccountDataWrite } from './account-data-writes.js';
 import * as accounts from './accounts-table.js';
-import type { StoredAccount } from './accounts-table.js';
+import type { AccountModeration, ModeratedAccount, StoredAccount } from './accounts-table.js';
 import * as devices from './devices-table.js';
 import type { DeviceSighting, StoredDevice } from './devices-table.js';
 import * as filters from './filters-table.js';
@@ -44,13 +44,17 @@ import type { DirectoryChangeOutcome, DirectoryMember, DirectoryRoomChange, Dire
 export type { AccountDataFilter, AccountDataWrite, DeviceSighting, NewSession, PresenceWrite, ProfileContent, RegistrationTokenChanges, ReserveOutcome };
 export type { StoredPresence };
 export type { DirectoryChangeOutcome, DirectoryEntry, DirectoryMember, DirectoryRoomChange, DirectoryRoomSnapshot, DirectorySearch, DirectorySearchResult };
+export type { AccountModeration, ModeratedAccount };
 export type { ReservingSession, RotatedTokens, StoredAccessToken, StoredAccount, StoredAccountData, StoredDevice, StoredProfile, StoredUiaSession, UiaSessionChanges };
 
 export interface UserStorage {
   // ---- accounts
   /** Creates the account and its profile; false when the localpart is taken. */
   createAccount(account: StoredAccount, displayName: string | null): Promise<boolean>;
-  getAccount(localpart: string): Promise<StoredAccount | undefined>;
+  /** The account with its moderation flags, deactivated or not. */
+  getAccount(localpart: string): Promise<ModeratedAccount | undefined>;
+  /** Locks or unlocks, suspends or unsuspends an account; false when it is unknown or deactivated. */
+  setAccountModeration(localpart: string, flag: keyof AccountModeration, value: boolean): Promise<boolean>;
   /**
    * Sets the password hash and, when `logout` is given, deletes every device but
    * `logout.exceptDeviceId`. The deleted device IDs, or undefined when there is no such account.
@@ -208,6 +212,7 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
       });
     },
     getAccount: (localpart) => accounts.selectAccount(db, localpart),
+    setAccountModeration: (localpart, flag, value) => accounts.updateModeration(db, localpart, flag, value),
     async setPasswordHash(localpart, hash, logout) {
       return db.transaction().execute(async (trx) => {
         if (!(await accounts.updatePasswordHash(trx, localpart, hash))) return undefined;

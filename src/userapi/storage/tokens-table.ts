@@ -12,6 +12,10 @@ export interface StoredAccessToken {
   readonly isAdmin: boolean;
   readonly appserviceId: string | null;
   readonly deactivated: boolean;
+  /** The account is locked: its requests fail with M_USER_LOCKED (only logout passes). */
+  readonly locked: boolean;
+  /** The account is suspended: its requests carry the flag, routes refuse actions with M_USER_SUSPENDED. */
+  readonly suspended: boolean;
   /** The refresh token to retire on this token's first use. */
   readonly replacesRefreshId: number | null;
 }
@@ -69,6 +73,7 @@ export async function selectAccessToken(db: Kysely<UserapiTables>, tokenHash: st
     .selectFrom('userapi_access_tokens as t')
     .innerJoin('userapi_accounts as a', 'a.localpart', 't.localpart')
     .select(['t.localpart', 't.device_id', 't.expires_ts', 't.replaces_refresh_id', 'a.account_type', 'a.is_admin', 'a.appservice_id', 'a.deactivated'])
+    .select(['a.locked', 'a.suspended'])
     .where('t.token_hash', '=', tokenHash)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -80,6 +85,8 @@ export async function selectAccessToken(db: Kysely<UserapiTables>, tokenHash: st
     isAdmin: row.is_admin === 1,
     appserviceId: row.appservice_id,
     deactivated: row.deactivated === 1,
+    locked: row.locked === 1,
+    suspended: row.suspended === 1,
     replacesRefreshId: row.replaces_refresh_id === null ? null : Number(row.replaces_refresh_id),
   };
 }

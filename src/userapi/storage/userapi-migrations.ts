@@ -15,6 +15,7 @@ import { notificationRoomPosIndexMigration } from './notification-room-pos-index
 import { openIdTokensMigration } from './openid-tokens-migration.js';
 import { pushersMigration } from './pushers-migration.js';
 import { pushQueueMigration } from './push-queue-migration.js';
+import { accountModerationMigration } from './account-moderation-migration.js';
 import { userDirectoryMigration } from './user-directory-migration.js';
 
 const createTables: Migration = {
@@ -137,4 +138,4 @@ const createPresence: Migration = {
 };
 
 /** Every userapi migration, in order. */
-export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7), notificationsMigration(8), pushersMigration(9), notificationReadMarkersMigration(10), notificationThreadsMigration(11), notificationCountsMigration(12), notificationRoomPosIndexMigration(13), pushQueueMigration(14)];
+export const USERAPI_MIGRATIONS: readonly Migration[] = [createTables, createPresence, userDirectoryMigration(3), filtersMigration(4), openIdTokensMigration(5), keyBackupMigration(6), keysMigration(7), notificationsMigration(8), pushersMigration(9), notificationReadMarkersMigration(10), notificationThreadsMigration(11), notificationCountsMigration(12), notificationRoomPosIndexMigration(13), pushQueueMigration(14), accountModerationMigration(15)];

@@ -17,6 +17,10 @@ export interface AccountsTable {
   deactivated: number;
   appservice_id: string | null;
   created_ts: number;
+  /** Spec "Account locking": every request but logout fails with M_USER_LOCKED. */
+  locked: Generated<number>;
+  /** Spec "Account suspension": the account may read but not act in rooms or change its profile. */
+  suspended: Generated<number>;
 }
 
 export interface DevicesTable {
