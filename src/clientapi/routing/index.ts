@@ -2,6 +2,7 @@
 import type { AnyRoute } from '../../internal/httputil/route.js';
 import { createFailedLoginLimiter } from '../auth/failed-login-limiter.js';
 import { accountDataRoutes } from './account-data.js';
+import { accountThreepidRoutes } from './account-threepids.js';
 import { adminRegistrationTokens } from './admin-registration-tokens.js';
 import { adminAccountModerationRoutes } from './admin-account-moderation.js';
 import { adminWhoisRoutes } from './admin-whois.js';
@@ -50,6 +51,7 @@ import { postRoomUpgrade } from './room-upgrade.js';
 import { sharedSecretRegister } from './shared-secret-register.js';
 import { spaceHierarchyRoutes } from './space-hierarchy.js';
 import { tagRoutes } from './tags.js';
+import { threepidRequestTokenRoutes } from './threepid-request-token.js';
 import { userDirectorySearch } from './user-directory-search.js';
 
 export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
@@ -76,6 +78,9 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...deviceRoutes(deps),
     postAccountPassword(deps),
     postAccountDeactivate(deps),
+    // third-party identifiers: answered as a server without 3PID support
+    ...accountThreepidRoutes(deps),
+    ...threepidRequestTokenRoutes(),
     // user data
     ...profileRoutes(deps),
     userDirectorySearch(deps),

@@ -159,6 +159,18 @@ export class MatrixError extends Error {
   static threepidDenied(msg: string): MatrixError {
     return new MatrixError(403, 'M_THREEPID_DENIED', msg);
   }
+  /** The server does not support third-party identifiers of this medium (email, msisdn). */
+  static threepidMediumNotSupported(msg: string): MatrixError {
+    return new MatrixError(400, 'M_THREEPID_MEDIUM_NOT_SUPPORTED', msg);
+  }
+  /** No record matches the third-party identifier given (e.g. a password reset for an unknown address). */
+  static threepidNotFound(msg: string): MatrixError {
+    return new MatrixError(400, 'M_THREEPID_NOT_FOUND', msg);
+  }
+  /** The third-party identifier could not be authenticated (no validated session for that `sid`). */
+  static threepidAuthFailed(msg: string): MatrixError {
+    return new MatrixError(400, 'M_THREEPID_AUTH_FAILED', msg);
+  }
   static unableToAuthoriseJoin(msg: string): MatrixError {
     return new MatrixError(400, 'M_UNABLE_TO_AUTHORISE_JOIN', msg);
   }
