@@ -148,6 +148,30 @@ describeEachBackend('federationapi outbound queues', (ctx) => {
     assert.equal(peer.received.length, 4);
   });
 
+  it('heardFrom while a failure is being stored still retries at once, and leaves no failure stored', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let storing = false;
+    // The failure's write is held until heardFrom has run, as a slow database would.
+    const slow: FederationStorage = {
+      ...storage,
+      async setDestinationHealth(h) {
+        storing = true;
+        await gate;
+        return storage.setDestinationHealth(h);
+      },
+    };
+    peer.failNext('a.test', 500);
+    const q = queues({ storage: slow, backoff: LONG });
+    await q.sendPdus(['a.test'], [pdu(1)]);
+    await waitFor(() => storing, 'failure being stored');
+    await q.heardFrom('a.test');
+    release();
+    await waitFor(() => peer.sentTo('a.test').length === 2, 'retry without waiting out the 10 min backoff');
+    await waitFor(async () => (await storage.destinationsWithPending()).length === 0, 'delivered');
+    assert.equal(await storage.destinationHealth('a.test'), undefined);
+  });
+
   it('resumes persisted work and persisted backoff after a restart', async () => {
     peer.failAlways('a.test', 502);
     const first = queues({ backoff: LONG });

@@ -120,8 +120,13 @@ export function startDestinationWorker(ctx: WorkerContext, destination: string):
           { destination, txnId, failureCount: next.failureCount, retryInMs: next.retryAt - ctx.now(), blacklisted: next.blacklistedAt !== undefined, err },
           'federation: transaction failed',
         );
-        await ctx.storage.setDestinationHealth(next);
+        // Failing in memory before the write: a heardFrom() arriving while it is stored must see
+        // a failing destination, or it is ignored and the retry waits out the whole backoff.
         health = next;
+        await ctx.storage.setDestinationHealth(next);
+        // heardFrom() ran meanwhile: its clear may have landed before this write (a pool has
+        // no order between connections), so clear again; its retryNow() already reset `health`.
+        if (health !== next) await ctx.storage.clearDestinationHealth(destination);
         return 'failed';
       }
       if (ctx.isStopped()) return end(false);
