@@ -153,14 +153,31 @@ export interface ClaimRemoteKeysResponse {
   readonly oneTimeKeys: Readonly<Record<string, Readonly<Record<string, Readonly<Record<string, JsonValue>>>>>>;
 }
 
+export interface PerformRemoteTimestampToEventRequest {
+  readonly roomId: string;
+  /** ms since the epoch. */
+  readonly ts: number;
+  /** `f`: the first event at or after `ts`; `b`: the last at or before it. */
+  readonly dir: 'f' | 'b';
+  /** Servers to ask in turn (the room's joined servers); ours is skipped, only the first few are asked. */
+  readonly servers: readonly string[];
+}
+
+export interface PerformRemoteTimestampToEventResponse {
+  /** The event a server named, now held here as history; null when no server could give a usable one. */
+  readonly event: { readonly eventId: string; readonly originServerTs: number; readonly server: string } | null;
+}
+
 /**
  * What the clientapi calls: other servers' users' keys for `/keys/query` and `/keys/claim`.
  * Both throw when the server cannot be reached or answers nonsense (the caller lists it in
- * `failures`).
+ * `failures`). And the event closest to a time that we do not hold (`timestamp_to_event`).
  */
 export interface ClientFederationAPI {
   queryRemoteKeys(req: QueryRemoteKeysRequest): Promise<QueryRemoteKeysResponse>;
   claimRemoteKeys(req: ClaimRemoteKeysRequest): Promise<ClaimRemoteKeysResponse>;
+  /** `timestamp_to_event` when we hold nothing there: asks other servers, fetches and places the event. Never throws for their failures. */
+  performRemoteTimestampToEvent(req: PerformRemoteTimestampToEventRequest): Promise<PerformRemoteTimestampToEventResponse>;
 }
 
 /** What the roomserver calls. */
@@ -187,4 +204,5 @@ export const FederationAPIMethods = {
   performBackfill: true,
   queryRemoteKeys: true,
   claimRemoteKeys: true,
+  performRemoteTimestampToEvent: true,
 } as const satisfies Record<keyof FederationAPI, true>;

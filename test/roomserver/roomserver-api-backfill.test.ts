@@ -162,6 +162,7 @@ function fakeFederation(local: RoomserverAPI, r: RoomserverAPI): RoomserverFeder
     performBackfill: (req) => performBackfill(ctx, req),
     queryRemoteKeys: unused,
     claimRemoteKeys: unused,
+    performRemoteTimestampToEvent: unused,
   };
   return fed;
 }

@@ -7,6 +7,7 @@ import { performInvite } from './perform-invite.js';
 import { performJoin } from './perform-join.js';
 import { performKnock } from './perform-knock.js';
 import { performLeave } from './perform-leave.js';
+import { performRemoteTimestampToEvent } from './perform-remote-timestamp-to-event.js';
 import { queryRemoteAlias } from './query-remote-alias.js';
 import { queryRemoteKeys } from './query-remote-keys.js';
 import { queryServerKey } from './query-server-key.js';
@@ -25,5 +26,6 @@ export function createFederationInternalAPI(ctx: FederationInternalContext): Fed
     performBackfill: (req) => performBackfill(ctx, req),
     queryRemoteKeys: (req) => queryRemoteKeys(ctx, req),
     claimRemoteKeys: (req) => claimRemoteKeys(ctx, req),
+    performRemoteTimestampToEvent: (req) => performRemoteTimestampToEvent(ctx, req),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * What the federation read routes (`/event`, `/state`, `/state_ids`, `/event_auth`,
- * `/backfill`, `/get_missing_events`) need: the roomserver's reads of rooms, states, auth
- * chains and the DAG, and the history visibility of events for a server.
+ * `/backfill`, `/get_missing_events`, `/timestamp_to_event`) need: the roomserver's reads of
+ * rooms, states, auth chains, the DAG and events by time, and the history visibility of events
+ * for a server.
  */
 import type { RoomserverAPI } from '../../roomserver/api.js';
 
@@ -17,6 +18,7 @@ export type RoomReadRoomserverAPI = Pick<
   | 'queryAuthChain'
   | 'queryBackfill'
   | 'queryMissingEvents'
+  | 'queryEventByTimestamp'
 >;
 
 export interface RoomReadRoutesDeps {
