@@ -14,15 +14,12 @@ import { FederationRequestError } from '../../src/federationapi/client/federatio
 import type { FederationInternalContext } from '../../src/federationapi/internal/federation-internal-context.js';
 import { performRemoteTimestampToEvent } from '../../src/federationapi/internal/perform-remote-timestamp-to-event.js';
 import type { KeyRing } from '../../src/federationapi/keyring/key-ring.js';
-import { createEmbeddedBus } from '../../src/internal/bus/embedded/create-embedded-bus.js';
 import { buildEvent } from '../../src/matrix/build-event.js';
 import type { JsonObject } from '../../src/matrix/json.js';
 import { roomVersion } from '../../src/matrix/room-version.js';
 import type { RoomserverAPI, StoredRoomEvent } from '../../src/roomserver/api.js';
-import { createRoomserverInternalAPI } from '../../src/roomserver/internal/index.js';
-import { openRoomserverStorage } from '../../src/roomserver/storage/index.js';
-import { createRoomserverRecords } from '../../src/roomserver/storage/roomserver-records.js';
 import { createRoom, describeRoomserverApi, LOCAL_KEY, REMOTE, SERVER, uid, type RoomserverEnv } from '../roomserver/roomserver-api-kit.js';
+import { startRemoteRoomserver } from '../roomserver/remote-roomserver.js';
 import { roomReadApp, type ReadApp } from './room-read-app.js';
 
 const ALICE = uid('alice', REMOTE);
@@ -85,7 +82,8 @@ interface World {
 
 /** A room of remote.test with five messages, then Bob of ours joined; the roomserver under test holds it from Bob's join. */
 async function withRemoteRoom(local: RoomserverAPI, env: RoomserverEnv, run: (w: World) => Promise<void>): Promise<void> {
-  const remote = await startRemote(env);
+  // It trusts our key: bob's join is signed by us.
+  const remote = await startRemoteRoomserver(env, async (server, keyId) => (server === SERVER && keyId === LOCAL_KEY.keyId ? LOCAL_KEY.publicKeyBase64 : undefined));
   const app = roomReadApp(REMOTE, remote.api);
   try {
     const r = remote.api;
@@ -138,23 +136,6 @@ function badSignatures(pdu: JsonObject): JsonObject {
     signatures[server] = Object.fromEntries(Object.keys(sigs).map((k) => [k, 'A'.repeat(86)]));
   }
   return { ...pdu, signatures };
-}
-
-/** A second roomserver, `remote.test`, on its own database of the same backend, trusting our key. */
-async function startRemote(env: RoomserverEnv): Promise<{ api: RoomserverAPI; stop(): Promise<void> }> {
-  const database = await env.backend.open();
-  const bus = await createEmbeddedBus({ database, pollIntervalMs: 50 });
-  const outbox = await bus.outbox(database, 'roomserver');
-  const storage = await openRoomserverStorage(database, { outbox });
-  const api = createRoomserverInternalAPI({
-    storage,
-    records: createRoomserverRecords(database),
-    outbox,
-    serverName: REMOTE,
-    signingKey: env.remoteKey,
-    verifyKeys: async (server, keyId) => (server === SERVER && keyId === LOCAL_KEY.keyId ? LOCAL_KEY.publicKeyBase64 : undefined),
-  });
-  return { api, stop: () => bus.close() };
 }
 
 /** Bob (ours) joins on remote.test, signed by us as our server would; the join's ID. */

@@ -13,13 +13,10 @@ import type { FederationClient, FederationRequest } from '../../src/federationap
 import type { FederationInternalContext } from '../../src/federationapi/internal/federation-internal-context.js';
 import { performBackfill } from '../../src/federationapi/internal/perform-backfill.js';
 import type { KeyRing } from '../../src/federationapi/keyring/key-ring.js';
-import { createEmbeddedBus } from '../../src/internal/bus/embedded/create-embedded-bus.js';
 import type { RoomserverAPI, StoredRoomEvent } from '../../src/roomserver/api.js';
-import { createRoomserverInternalAPI } from '../../src/roomserver/internal/index.js';
 import type { OutputRoomEventMessage } from '../../src/roomserver/producers/output-room-event.js';
-import { openRoomserverStorage } from '../../src/roomserver/storage/index.js';
-import { createRoomserverRecords } from '../../src/roomserver/storage/roomserver-records.js';
-import { createRoom, describeRoomserverApi, LOCAL_KEY, REMOTE, SERVER, uid, type RoomserverEnv } from './roomserver-api-kit.js';
+import { createRoom, describeRoomserverApi, LOCAL_KEY, REMOTE, SERVER, uid } from './roomserver-api-kit.js';
+import { startRemoteRoomserver } from './remote-roomserver.js';
 
 const ALICE = uid('alice', REMOTE);
 const MESSAGES = 30;
@@ -30,7 +27,7 @@ describeRoomserverApi(
   'roomserver performBackfill',
   (api, env) => {
     it('places the history before the first event it holds, oldest first, without moving the head', async () => {
-      const remote = await startRemote(env());
+      const remote = await startRemoteRoomserver(env());
       try {
         const r = remote.api;
         const { roomId, createId } = await createRoom(r, '11', ALICE, `!history:${REMOTE}`);
@@ -82,7 +79,7 @@ describeRoomserverApi(
 
     it('finds nothing to do without a federationapi or in an unknown room', async () => {
       assert.deepEqual((await api().performBackfill({ roomId: `!nowhere:${REMOTE}`, limit: 10 })).eventIds, []);
-      const remote = await startRemote(env());
+      const remote = await startRemoteRoomserver(env());
       try {
         const { roomId } = await createRoom(remote.api, '11', ALICE, `!alone:${REMOTE}`);
         const ids = await sendAll(remote.api, roomId);
@@ -99,23 +96,6 @@ describeRoomserverApi(
 
 function backfilledIds(ms: readonly OutputRoomEventMessage[]): string[] {
   return ms.flatMap((m) => (m.type === 'backfilled_events' ? m.events.map((e) => e.eventId) : []));
-}
-
-/** A second roomserver, `remote.test`, on its own database of the same backend. */
-async function startRemote(env: RoomserverEnv): Promise<{ api: RoomserverAPI; stop(): Promise<void> }> {
-  const database = await env.backend.open();
-  const bus = await createEmbeddedBus({ database, pollIntervalMs: 50 });
-  const outbox = await bus.outbox(database, 'roomserver');
-  const storage = await openRoomserverStorage(database, { outbox });
-  const api = createRoomserverInternalAPI({
-    storage,
-    records: createRoomserverRecords(database),
-    outbox,
-    serverName: REMOTE,
-    signingKey: env.remoteKey,
-    verifyKeys: async () => undefined,
-  });
-  return { api, stop: () => bus.close() };
 }
 
 /** A name, `MESSAGES` messages with a rename in the middle; the messages' IDs. */

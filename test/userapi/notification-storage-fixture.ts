@@ -6,9 +6,9 @@
 import { after, before } from 'node:test';
 import type { Subscription } from '../../src/internal/bus/bus.js';
 import { countsChangesOf, OutputNotificationData, type NotificationCountsChanged, type OutputNotificationDataMessage } from '../../src/userapi/producers/output-notification-data.js';
-import type { NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
+import type { NewNotification, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
 import type { BackendContext } from '../harness/describe-each-backend.js';
-import { openUserapiTestKit, type UserapiTestKit } from './userapi-test-kit.js';
+import { openUserapiTestKit, TEST_SERVER_NAME, type UserapiTestKit } from './userapi-test-kit.js';
 
 export interface NotificationStorageFixture {
   /** Set once the suite's `before` ran. */
@@ -52,4 +52,27 @@ export function notificationStorageFixture(ctx: BackendContext, consumer: string
     await f.kit.close();
   });
   return f;
+}
+
+/** The base time of the notification suites (ms since the epoch). */
+export const T0 = 1_700_000_000_000;
+
+/**
+ * Builds notifications in `roomId` for the storage suites: on the main timeline, `notify`, not a
+ * highlight, with event and notification times derived from the room position; `extra` overrides.
+ */
+export function notificationBuilder(roomId: string): (localpart: string, eventId: string, roomPosition: number, extra?: Partial<NewNotification>) => NewNotification {
+  return (localpart, eventId, roomPosition, extra = {}) => ({
+    localpart,
+    userId: `@${localpart}:${TEST_SERVER_NAME}`,
+    roomId,
+    eventId,
+    threadId: 'main',
+    roomPosition,
+    eventTs: T0 + roomPosition,
+    ts: T0 + 1000 + roomPosition,
+    highlight: false,
+    actions: ['notify'],
+    ...extra,
+  });
 }

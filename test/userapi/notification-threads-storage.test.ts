@@ -13,10 +13,9 @@ import { runMigrations } from '../../src/internal/sqlutil/run-migrations.js';
 import type { NewNotification, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
 import { USERAPI_MIGRATIONS } from '../../src/userapi/storage/userapi-migrations.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
-import { notificationStorageFixture } from './notification-storage-fixture.js';
+import { notificationBuilder, notificationStorageFixture, T0 } from './notification-storage-fixture.js';
 import { openUserapiTestKit, TEST_SERVER_NAME } from './userapi-test-kit.js';
 
-const T0 = 1_700_000_000_000;
 const ROOM = '!threads:t';
 const ROOT = '$root';
 const OTHER_ROOT = '$other-root';
@@ -27,21 +26,9 @@ describeEachBackend('userapi notification threads', (ctx) => {
   describe('upgrade', () => upgrade(ctx));
 });
 
-function note(localpart: string, eventId: string, roomPosition: number, threadId: string, extra: Partial<NewNotification> = {}): NewNotification {
-  return {
-    localpart,
-    userId: `@${localpart}:${TEST_SERVER_NAME}`,
-    roomId: ROOM,
-    eventId,
-    threadId,
-    roomPosition,
-    eventTs: T0 + roomPosition,
-    ts: T0 + 1000 + roomPosition,
-    highlight: false,
-    actions: ['notify'],
-    ...extra,
-  };
-}
+const inRoom = notificationBuilder(ROOM);
+const note = (localpart: string, eventId: string, roomPosition: number, threadId: string, extra: Partial<NewNotification> = {}): NewNotification =>
+  inRoom(localpart, eventId, roomPosition, { threadId, ...extra });
 
 const c = (notificationCount: number, highlightCount: number) => ({ notificationCount, highlightCount });
 

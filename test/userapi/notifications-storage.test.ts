@@ -1,12 +1,11 @@
 /** The userapi's notification storage, on SQLite and PostgreSQL. */
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import type { NewNotification, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
+import type { NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
-import { notificationStorageFixture } from './notification-storage-fixture.js';
+import { notificationBuilder, notificationStorageFixture, T0 } from './notification-storage-fixture.js';
 import { TEST_SERVER_NAME } from './userapi-test-kit.js';
 
-const T0 = 1_700_000_000_000;
 const ROOM = '!room:t';
 const OTHER = '!other:t';
 
@@ -14,21 +13,7 @@ describeEachBackend('userapi notification storage', (ctx) => {
   describe('userapi_notifications', () => suite(ctx));
 });
 
-function note(localpart: string, eventId: string, roomPosition: number, extra: Partial<NewNotification> = {}): NewNotification {
-  return {
-    localpart,
-    userId: `@${localpart}:${TEST_SERVER_NAME}`,
-    roomId: ROOM,
-    eventId,
-    threadId: 'main',
-    roomPosition,
-    eventTs: T0 + roomPosition,
-    ts: T0 + 1000 + roomPosition,
-    highlight: false,
-    actions: ['notify'],
-    ...extra,
-  };
-}
+const note = notificationBuilder(ROOM);
 
 function suite(ctx: BackendContext): void {
   const f = notificationStorageFixture(ctx, 'notifications-storage-test');

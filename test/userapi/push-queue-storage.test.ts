@@ -2,12 +2,11 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Pusher } from '../../src/userapi/api.js';
-import type { NewNotification, NotificationPush, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
+import type { NotificationPush, NotificationStorage } from '../../src/userapi/storage/notification-storage.js';
 import { describeEachBackend, type BackendContext } from '../harness/describe-each-backend.js';
-import { notificationStorageFixture } from './notification-storage-fixture.js';
+import { notificationBuilder, notificationStorageFixture, T0 } from './notification-storage-fixture.js';
 import { TEST_SERVER_NAME } from './userapi-test-kit.js';
 
-const T0 = 1_700_000_000_000;
 const ROOM = '!queue:t';
 const OTHER = '!queue-other:t';
 
@@ -23,21 +22,7 @@ describeEachBackend('userapi push queue storage', (ctx) => {
   describe('userapi_push_queue', () => suite(ctx));
 });
 
-function note(localpart: string, eventId: string, roomPosition: number, extra: Partial<NewNotification> = {}): NewNotification {
-  return {
-    localpart,
-    userId: `@${localpart}:${TEST_SERVER_NAME}`,
-    roomId: ROOM,
-    eventId,
-    threadId: 'main',
-    roomPosition,
-    eventTs: T0 + roomPosition,
-    ts: T0 + 1000 + roomPosition,
-    highlight: false,
-    actions: ['notify'],
-    ...extra,
-  };
-}
+const note = notificationBuilder(ROOM);
 
 function pusher(pushkey: string, kind: Pusher['kind'] = 'http'): Pusher {
   return {
