@@ -3,6 +3,7 @@
  * (from `describeRoomserverApi`) by a {@link testFederationApp}, which takes the asking server
  * from the `origin` of any `X-Matrix` header.
  */
+import assert from 'node:assert/strict';
 import { injectAs, type InjectedAnswer } from '../../src/federationapi/routing/inject-as.js';
 import { roomReadRoutes } from '../../src/federationapi/routing/room-read-routes.js';
 import type { RoomReadRoomserverAPI } from '../../src/federationapi/routing/room-read-deps.js';
@@ -26,4 +27,20 @@ export function roomReadApp(serverName: string, api: RoomReadRoomserverAPI): Rea
     post: (url, body, origin) => injectAs(app, origin, 'POST', url, body),
     close: () => app.close(),
   };
+}
+
+/** Runs `run` against a fresh app for `serverName` over `api`, closing it afterwards. */
+export async function withReadApp(serverName: string, api: RoomReadRoomserverAPI, run: (app: ReadApp) => Promise<void>): Promise<void> {
+  const app = roomReadApp(serverName, api);
+  try {
+    await run(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** Asserts a 4xx answer with its errcode. */
+export function refused(res: { status: number; body: Record<string, unknown> }, status: number, errcode: string): void {
+  assert.equal(res.status, status, JSON.stringify(res.body));
+  assert.equal(res.body.errcode, errcode);
 }

@@ -11,7 +11,7 @@ import type { JsonObject } from '../../src/matrix/json.js';
 import type { RoomEvent } from '../../src/matrix/room-event.js';
 import type { InputRoomEvent, RoomserverAPI } from '../../src/roomserver/api.js';
 import { createRoom, describeRoomserverApi, REMOTE, remoteEvent, SERVER, uid } from '../roomserver/roomserver-api-kit.js';
-import { READ_TEST_NOW, roomReadApp, type ReadApp } from './room-read-app.js';
+import { READ_TEST_NOW, refused, withReadApp, type ReadApp } from './room-read-app.js';
 
 const ALICE = uid('alice');
 const ROB = uid('rob', REMOTE);
@@ -45,21 +45,9 @@ async function roomWithRob(api: RoomserverAPI, key: Parameters<typeof remoteEven
   return { ...room, history, early1, early2, robJoin: join.eventId, late };
 }
 
-/** Asserts a 4xx answer with its errcode. */
-function refused(res: { status: number; body: Record<string, unknown> }, status: number, errcode: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errcode, errcode);
-}
 
 describeRoomserverApi('federation read routes', (api, env) => {
-  const withApp = async (run: (app: ReadApp) => Promise<void>): Promise<void> => {
-    const app = roomReadApp(SERVER, api());
-    try {
-      await run(app);
-    } finally {
-      await app.close();
-    }
-  };
+  const withApp = (run: (app: ReadApp) => Promise<void>): Promise<void> => withReadApp(SERVER, api(), run);
 
   it('/event: the stored PDU in a transaction; redacted when the asker may not see it', async () => {
     const r = await roomWithRob(api(), env().remoteKey, 'joined');

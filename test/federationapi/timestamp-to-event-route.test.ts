@@ -10,7 +10,7 @@ import { it } from 'node:test';
 import type { JsonObject } from '../../src/matrix/json.js';
 import type { RoomserverAPI } from '../../src/roomserver/api.js';
 import { createRoom, describeRoomserverApi, REMOTE, remoteEvent, SERVER, uid } from '../roomserver/roomserver-api-kit.js';
-import { roomReadApp, type ReadApp } from './room-read-app.js';
+import { refused, withReadApp, type ReadApp } from './room-read-app.js';
 
 const ALICE = uid('alice');
 const ROB = uid('rob', REMOTE);
@@ -43,20 +43,9 @@ async function roomWithRob(api: RoomserverAPI, key: Parameters<typeof remoteEven
   return { roomId: room.roomId, early1, early2, robJoin: join.eventId, late };
 }
 
-function refused(res: { status: number; body: Record<string, unknown> }, status: number, errcode: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.body));
-  assert.equal(res.body.errcode, errcode);
-}
 
 describeRoomserverApi('federation timestamp_to_event', (api, env) => {
-  const withApp = async (run: (app: ReadApp) => Promise<void>): Promise<void> => {
-    const app = roomReadApp(SERVER, api());
-    try {
-      await run(app);
-    } finally {
-      await app.close();
-    }
-  };
+  const withApp = (run: (app: ReadApp) => Promise<void>): Promise<void> => withReadApp(SERVER, api(), run);
   const url = (roomId: string, ts: number | string, dir: string) => `/_matrix/federation/v1/timestamp_to_event/${enc(roomId)}?ts=${ts}&dir=${dir}`;
 
   it('answers a server in the room the closest event in both directions, 404 past the ends', async () => {
