@@ -46,6 +46,7 @@ export const mediaapiComponent: ComponentDefinition = {
           })
         : null,
       remoteFetches: new Map(),
+      remoteThumbnails: new Map(),
       rendering: new Map(),
       background: new Set(),
       now: () => Date.now(),
@@ -62,7 +63,7 @@ export const mediaapiComponent: ComponentDefinition = {
       stop: async () => {
         clearInterval(sweep);
         media.waiters.wakeAll();
-        await Promise.allSettled([...media.background, ...media.rendering.values(), ...media.remoteFetches.values()]);
+        await Promise.allSettled([...media.background, ...media.rendering.values(), ...media.remoteFetches.values(), ...media.remoteThumbnails.values()]);
         await client?.close();
       },
     };

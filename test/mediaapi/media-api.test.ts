@@ -40,6 +40,7 @@ describeApiContract<MediaAPI>(
       logger: pino({ level: 'silent' }),
       remote: null,
       remoteFetches: new Map(),
+      remoteThumbnails: new Map(),
       waiters: createUploadWaiters(),
       rendering: new Map(),
       background: new Set(),

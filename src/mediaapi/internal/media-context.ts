@@ -34,6 +34,11 @@ export interface MediaContext {
   readonly remote: RemoteMediaSource | null;
   /** Remote downloads in progress, by `origin/mediaId`: concurrent requests share one fetch. */
   readonly remoteFetches: Map<string, Promise<StoredMedia>>;
+  /**
+   * Thumbnails being fetched from remote origins, by thumbnail key (null: the origin has none,
+   * so the thumbnail is made here from the whole file).
+   */
+  readonly remoteThumbnails: Map<string, Promise<StoredThumbnail | null>>;
   /** Background work (thumbnails made at upload) that stopping waits for. */
   readonly background: Set<Promise<void>>;
   /** The clock (tests move it). */

@@ -34,6 +34,8 @@ const json = (status: number, body: unknown): Canned => ({ status, headers: { 'c
 
 const AUTH_PATH = '/_matrix/federation/v1/media/download/m1';
 const LEGACY_PATH = '/_matrix/media/v3/download/origin.test/m1';
+const THUMB_PATH = '/_matrix/federation/v1/media/thumbnail/m1';
+const LEGACY_THUMB_PATH = '/_matrix/media/v3/thumbnail/origin.test/m1';
 
 describe('fetching remote media over federation', () => {
   let dir: string;
@@ -131,5 +133,63 @@ describe('fetching remote media over federation', () => {
     const answer = await multipart(Buffer.alloc(5000, 1), { 'Content-Type': 'application/octet-stream' });
     await assert.rejects(sourceWith({ [AUTH_PATH]: answer }, []).fetch(req), (e: unknown) => e instanceof MatrixError && e.status === 502 && e.errcode === 'M_TOO_LARGE');
     assert.deepEqual(readdirSync(join(dir, 'tmp')), []);
+  });
+
+  const thumbReq = { ...req, width: 96, height: 64, method: 'crop' as const, animated: true };
+
+  it('asks the thumbnail endpoint, signed, with the box, and stores the part with its type', async () => {
+    const calls: FederationRequest[] = [];
+    const bytes = Buffer.from('png thumbnail');
+    const got = await sourceWith({ [THUMB_PATH]: await multipart(bytes, { 'Content-Type': 'image/png' }) }, calls).fetchThumbnail(thumbReq);
+    assert.equal(got?.contentType, 'image/png');
+    assert.equal(got?.file.size, bytes.length);
+    assert.deepEqual(
+      calls.map((c) => [c.path, c.signed, c.query]),
+      [[THUMB_PATH, true, { width: 96, height: 64, method: 'crop', animated: true, timeout_ms: 5000 }]],
+    );
+  });
+
+  it('falls back to the legacy thumbnail endpoint on 404 M_UNRECOGNIZED, with allow_remote=false', async () => {
+    const calls: FederationRequest[] = [];
+    const legacy: Canned = { status: 200, headers: { 'content-type': 'image/jpeg' }, body: Buffer.from('jpeg-ish') };
+    const got = await sourceWith({ [LEGACY_THUMB_PATH]: legacy }, calls).fetchThumbnail(thumbReq);
+    assert.equal(got?.contentType, 'image/jpeg');
+    assert.equal(got?.file.size, 8);
+    assert.deepEqual(calls.map((c) => [c.path, c.signed]), [[THUMB_PATH, true], [LEGACY_THUMB_PATH, false]]);
+    assert.deepEqual(calls[1]?.query, { width: 96, height: 64, method: 'crop', animated: true, allow_remote: false, allow_redirect: true, timeout_ms: 5000 });
+  });
+
+  it("answers null when the origin cannot thumbnail (400, 404, 413, or no endpoint), errors otherwise", async () => {
+    const none: [Record<string, Canned>, number][] = [
+      [{ [THUMB_PATH]: json(404, { errcode: 'M_NOT_FOUND', error: 'no thumbnail' }) }, 1],
+      [{ [THUMB_PATH]: json(400, { errcode: 'M_UNKNOWN', error: 'cannot thumbnail' }) }, 1],
+      [{ [THUMB_PATH]: json(413, { errcode: 'M_TOO_LARGE', error: 'too big to thumbnail' }) }, 1],
+      [{}, 2],
+      [{ [LEGACY_THUMB_PATH]: json(400, { errcode: 'M_UNKNOWN', error: 'cannot' }) }, 2],
+    ];
+    for (const [answers, n] of none) {
+      const calls: FederationRequest[] = [];
+      assert.equal(await sourceWith(answers, calls).fetchThumbnail(thumbReq), null);
+      assert.equal(calls.length, n);
+    }
+    const errors: [Canned, number, string][] = [
+      [json(504, { errcode: 'M_NOT_YET_UPLOADED', error: 'wait' }), 504, 'M_NOT_YET_UPLOADED'],
+      [json(502, { errcode: 'M_TOO_LARGE', error: 'big' }), 502, 'M_TOO_LARGE'],
+      [json(500, { errcode: 'M_UNKNOWN', error: 'boom' }), 502, 'M_UNKNOWN'],
+      [await multipart(Buffer.alloc(5000, 1), { 'Content-Type': 'image/png' }), 502, 'M_TOO_LARGE'],
+    ];
+    for (const [answer, status, errcode] of errors) {
+      await assert.rejects(sourceWith({ [THUMB_PATH]: answer }, []).fetchThumbnail(thumbReq), (e: unknown) => e instanceof MatrixError && e.status === status && e.errcode === errcode);
+    }
+  });
+
+  it('follows a thumbnail Location through the network guard', async () => {
+    const located = await multipart(Buffer.alloc(0), { Location: targetUrl });
+    const hits = targetHits;
+    const got = await sourceWith({ [THUMB_PATH]: located }, [], true).fetchThumbnail(thumbReq);
+    assert.equal(got?.file.size, payload.length);
+    assert.equal(targetHits, hits + 1);
+    await assert.rejects(sourceWith({ [THUMB_PATH]: located }, []).fetchThumbnail(thumbReq), (e: unknown) => e instanceof MatrixError && e.status === 502);
+    assert.equal(targetHits, hits + 1);
   });
 });

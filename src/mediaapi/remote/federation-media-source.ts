@@ -1,11 +1,11 @@
 /**
- * Fetches another server's media over federation (spec v1.11 "Content Repository"): first the
- * authenticated `GET /_matrix/federation/v1/media/download/{mediaId}` (signed, multipart answer),
- * and only when the origin answers `404 M_UNRECOGNIZED` the deprecated
- * `/_matrix/media/v3/download/{origin}/{mediaId}` with `allow_remote=false`. A `Location` (in the
- * multipart answer, or a legacy redirect) is followed through the guarded fetcher: the URL is the
- * origin's choice, so every hop is checked against the network policy like a URL preview.
- * Bytes stream to the file store with the size limit applied as they arrive.
+ * Fetches another server's media or a thumbnail of it over federation (spec v1.11 "Content
+ * Repository"): first the authenticated `GET /_matrix/federation/v1/media/{download,thumbnail}/
+ * {mediaId}` (signed, multipart answer), and only when the origin answers `404 M_UNRECOGNIZED` the
+ * deprecated `/_matrix/media/v3/{download,thumbnail}/{origin}/{mediaId}` with `allow_remote=false`.
+ * A `Location` (in the multipart answer, or a legacy redirect) is followed through the guarded
+ * fetcher: the URL is the origin's choice, so every hop is checked against the network policy
+ * like a URL preview. Bytes stream to the file store with the size limit applied as they arrive.
  */
 import { Readable } from 'node:stream';
 import type { FederationClient } from '../../federationapi/client/federation-client.js';
@@ -19,7 +19,7 @@ import type { GuardedStreamer } from '../preview/guarded-fetch.js';
 import { PreviewFetchError } from '../preview/preview-fetch-error.js';
 import { fileNameFromDisposition } from './parse-content-disposition.js';
 import { multipartBoundary, readMultipartMedia } from './read-multipart-media.js';
-import type { FetchedRemoteMedia, RemoteFetchRequest, RemoteMediaSource } from './remote-media-source.js';
+import type { FetchedRemoteMedia, RemoteFetchRequest, RemoteMediaSource, RemoteThumbnailRequest } from './remote-media-source.js';
 
 /** Time for the transfer itself, on top of the origin's wait for an async upload. */
 const TRANSFER_MS = 120_000;
@@ -27,6 +27,8 @@ const TRANSFER_MS = 120_000;
 const FRAMING_BYTES = 64 * 1024;
 /** Largest error body read. */
 const MAX_ERROR_BYTES = 64 * 1024;
+/** The thumbnail endpoint's "cannot thumbnail this" (bad request, no such media, too large to render). */
+const NO_THUMBNAIL_STATUSES: readonly number[] = [400, 404, 413];
 
 export interface FederationMediaSourceDeps {
   readonly client: Pick<FederationClient, 'requestStream'>;
@@ -35,7 +37,33 @@ export interface FederationMediaSourceDeps {
   readonly files: MediaFileStore;
 }
 
-type Outcome = FetchedRemoteMedia | { readonly location: string } | 'fallback';
+type Query = Record<string, string | number | boolean>;
+
+/** What is asked for (the download or a thumbnail), on the authenticated and legacy endpoints. */
+interface Transfer {
+  readonly path: string;
+  readonly legacyPath: string;
+  readonly query: Query;
+  /** Statuses answered as `'unavailable'` rather than as an error (the thumbnail's refusals). */
+  readonly unavailable: readonly number[];
+}
+
+type Outcome = FetchedRemoteMedia | { readonly location: string } | 'fallback' | 'unavailable';
+
+const legacyPath = (kind: string, req: RemoteFetchRequest): string => `/_matrix/media/v3/${kind}/${encodeURIComponent(req.origin)}/${encodeURIComponent(req.mediaId)}`;
+
+function downloadTransfer(req: RemoteFetchRequest): Transfer {
+  return { path: `/_matrix/federation/v1/media/download/${encodeURIComponent(req.mediaId)}`, legacyPath: legacyPath('download', req), query: {}, unavailable: [] };
+}
+
+function thumbnailTransfer(req: RemoteThumbnailRequest): Transfer {
+  return {
+    path: `/_matrix/federation/v1/media/thumbnail/${encodeURIComponent(req.mediaId)}`,
+    legacyPath: legacyPath('thumbnail', req),
+    query: { width: req.width, height: req.height, method: req.method, animated: req.animated },
+    unavailable: NO_THUMBNAIL_STATUSES,
+  };
+}
 
 export function createFederationMediaSource(deps: FederationMediaSourceDeps): RemoteMediaSource {
   const store = async (req: RemoteFetchRequest, body: AsyncIterable<Buffer>, headers: Readonly<Record<string, string | string[] | undefined>>): Promise<FetchedRemoteMedia> => {
@@ -45,21 +73,22 @@ export function createFederationMediaSource(deps: FederationMediaSourceDeps): Re
     return { file, contentType: headerText(headers, 'content-type') ?? null, uploadName: fileNameFromDisposition(headerText(headers, 'content-disposition')) };
   };
 
-  const request = (req: RemoteFetchRequest, path: string, query: Record<string, string | number | boolean>, signed: boolean, consume: (res: StreamedHttpResponse) => Promise<Outcome>) =>
+  const request = (req: RemoteFetchRequest, path: string, query: Query, signed: boolean, consume: (res: StreamedHttpResponse) => Promise<Outcome>) =>
     deps.client.requestStream(
-      { destination: req.origin, method: 'GET', path, query, signed, timeoutMs: req.waitMs + TRANSFER_MS, maxResponseBytes: req.maxBytes + FRAMING_BYTES },
+      { destination: req.origin, method: 'GET', path, query: { ...query, timeout_ms: req.waitMs }, signed, timeoutMs: req.waitMs + TRANSFER_MS, maxResponseBytes: req.maxBytes + FRAMING_BYTES },
       consume,
     );
 
-  const authenticated = (req: RemoteFetchRequest): Promise<Outcome> =>
-    request(req, `/_matrix/federation/v1/media/download/${encodeURIComponent(req.mediaId)}`, { timeout_ms: req.waitMs }, true, async (res) => {
+  const authenticated = (req: RemoteFetchRequest, t: Transfer): Promise<Outcome> =>
+    request(req, t.path, t.query, true, async (res) => {
       if (res.status !== 200) {
         const error = await readError(res);
         if (res.status === 404 && (error === undefined || error.errcode === 'M_UNRECOGNIZED')) return 'fallback';
+        if (t.unavailable.includes(res.status)) return 'unavailable';
         throw remoteError(req.origin, res.status, error);
       }
       const boundary = multipartBoundary(headerText(res.headers, 'content-type'));
-      if (boundary === undefined) throw MatrixError.badGateway(`${req.origin} answered the media download without a multipart/mixed body`);
+      if (boundary === undefined) throw MatrixError.badGateway(`${req.origin} answered the media request without a multipart/mixed body`);
       const media = await readMultipartMedia(res.body, boundary).catch((e: unknown) => {
         throw MatrixError.badGateway(`${req.origin} sent a malformed multipart body: ${(e as Error).message}`);
       });
@@ -68,19 +97,17 @@ export function createFederationMediaSource(deps: FederationMediaSourceDeps): Re
       return store(req, media.body, media.headers);
     });
 
-  const legacy = (req: RemoteFetchRequest): Promise<Outcome> =>
-    request(
-      req,
-      `/_matrix/media/v3/download/${encodeURIComponent(req.origin)}/${encodeURIComponent(req.mediaId)}`,
-      { allow_remote: false, allow_redirect: true, timeout_ms: req.waitMs },
-      false,
-      async (res) => {
-        const location = headerText(res.headers, 'location');
-        if ([301, 302, 303, 307, 308].includes(res.status) && location !== undefined) return { location };
-        if (res.status !== 200) throw remoteError(req.origin, res.status, await readError(res));
-        return store(req, res.body, res.headers);
-      },
-    );
+  const legacy = (req: RemoteFetchRequest, t: Transfer): Promise<Outcome> =>
+    request(req, t.legacyPath, { ...t.query, allow_remote: false, allow_redirect: true }, false, async (res) => {
+      const location = headerText(res.headers, 'location');
+      if ([301, 302, 303, 307, 308].includes(res.status) && location !== undefined) return { location };
+      if (res.status !== 200) {
+        const error = await readError(res);
+        if (t.unavailable.includes(res.status)) return 'unavailable';
+        throw remoteError(req.origin, res.status, error);
+      }
+      return store(req, res.body, res.headers);
+    });
 
   const follow = (req: RemoteFetchRequest, url: string): Promise<FetchedRemoteMedia> =>
     deps.streamer(url, (res) => store(req, res.body, res.headers)).catch((e: unknown) => {
@@ -89,18 +116,31 @@ export function createFederationMediaSource(deps: FederationMediaSourceDeps): Re
       throw MatrixError.badGateway(`The media location ${req.origin} gave could not be fetched: ${e.message}`);
     });
 
+  /** The bytes, or `'unavailable'` when the origin refused with one of `t.unavailable`. */
+  const transfer = async (req: RemoteFetchRequest, t: Transfer): Promise<FetchedRemoteMedia | 'unavailable'> => {
+    try {
+      let outcome = await authenticated(req, t);
+      if (outcome === 'fallback') outcome = await legacy(req, t);
+      // The legacy endpoint has no fallback of its own: an unrecognized one there is "not found".
+      if (outcome === 'fallback') throw MatrixError.notFound('Media not found');
+      if (outcome === 'unavailable') return outcome;
+      return 'location' in outcome ? await follow(req, outcome.location) : outcome;
+    } catch (e) {
+      if (!isFederationRequestError(e)) throw e;
+      if (e.kind === 'too_large') throw MatrixError.mediaTooLargeToServe(`Remote media is larger than ${req.maxBytes} bytes`);
+      throw MatrixError.badGateway(`Could not fetch media from ${req.origin}: ${e.message}`);
+    }
+  };
+
   return {
     async fetch(req) {
-      try {
-        let outcome = await authenticated(req);
-        if (outcome === 'fallback') outcome = await legacy(req);
-        if (outcome === 'fallback') throw MatrixError.notFound('Media not found');
-        return 'location' in outcome ? await follow(req, outcome.location) : outcome;
-      } catch (e) {
-        if (!isFederationRequestError(e)) throw e;
-        if (e.kind === 'too_large') throw MatrixError.mediaTooLargeToServe(`Remote media is larger than ${req.maxBytes} bytes`);
-        throw MatrixError.badGateway(`Could not fetch media from ${req.origin}: ${e.message}`);
-      }
+      const got = await transfer(req, downloadTransfer(req));
+      if (got === 'unavailable') throw MatrixError.notFound('Media not found');
+      return got;
+    },
+    async fetchThumbnail(req) {
+      const got = await transfer(req, thumbnailTransfer(req));
+      return got === 'unavailable' ? null : got;
     },
   };
 }

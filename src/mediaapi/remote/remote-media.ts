@@ -52,7 +52,10 @@ async function download(ctx: MediaContext, remote: RemoteMediaSource, req: Remot
   try {
     await ctx.storage.insertMedia(media);
   } catch (e) {
-    // Another instance of the mediaapi stored the same media first: its row stands.
+    // The row exists: either the empty one left by thumbnails fetched from the origin
+    // (`remote-thumbnail.ts`), filled now, or another instance's copy, which stands.
+    if (!(await ctx.storage.getMedia(req.serverName, req.mediaId))) throw e;
+    await ctx.storage.completeRemoteMedia(req.serverName, req.mediaId, { contentHash: fetched.file.hash, contentType: media.contentType ?? 'application/octet-stream', uploadName: media.uploadName, size: fetched.file.size });
     const stored = await ctx.storage.getMedia(req.serverName, req.mediaId);
     if (!stored) throw e;
     return stored;

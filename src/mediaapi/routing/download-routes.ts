@@ -10,6 +10,7 @@ import { sendMedia } from '../download/send-media.js';
 import { loadMedia } from '../internal/load-media.js';
 import type { MediaContext } from '../internal/media-context.js';
 import { thumbnailFor } from '../internal/thumbnail-for.js';
+import { fetchRemoteThumbnail } from '../remote/remote-thumbnail.js';
 import { checkMediaRef, MediaFileParams, MediaParams, thumbnailRequestOf, ThumbnailQuery } from './media-ref.js';
 
 const DownloadQuery = Type.Object({
@@ -78,8 +79,10 @@ async function thumbnail(ctx: MediaContext, c: ThumbnailCtx): Promise<RouteResul
   const { serverName, mediaId } = c.params;
   checkMediaRef(serverName, mediaId);
   refuseRemote(ctx, serverName, c.query.allow_remote);
-  const media = await loadMedia(ctx, serverName, mediaId, c.query.timeout_ms);
-  const thumb = await thumbnailFor(ctx, media, thumbnailRequestOf(c.query));
+  const req = thumbnailRequestOf(c.query);
+  // Remote media: the origin's thumbnail unless the whole file is here or the origin has none.
+  const fromOrigin = serverName === ctx.serverName ? null : await fetchRemoteThumbnail(ctx, { serverName, mediaId, timeoutMs: c.query.timeout_ms, request: req });
+  const thumb = fromOrigin ?? (await thumbnailFor(ctx, await loadMedia(ctx, serverName, mediaId, c.query.timeout_ms), req));
   return sendMedia(c.request, c.reply, { path: ctx.files.pathOf(thumb.contentHash), contentType: thumb.contentType, fileName: null });
 }
 

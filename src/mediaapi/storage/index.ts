@@ -24,6 +24,11 @@ export interface MediaStorage extends UrlPreviewsStorage {
   countPendingUploads(userId: string, now: number): Promise<number>;
   /** Fills a pending media with its content, once, by its creator only. */
   completeUpload(origin: string, mediaId: string, userId: string, content: MediaContent, now: number): Promise<CompleteUploadOutcome>;
+  /**
+   * Fills the empty row of remote media (created when only thumbnails of it were fetched) with
+   * the whole file's content; false when the row is not such an empty row.
+   */
+  completeRemoteMedia(origin: string, mediaId: string, content: MediaContent): Promise<boolean>;
   /** false when there is no such media. */
   setQuarantined(origin: string, mediaId: string, quarantined: boolean): Promise<boolean>;
   /**
@@ -48,6 +53,7 @@ export async function openMediaStorage(database: Database): Promise<MediaStorage
     getMedia: (origin, mediaId) => media.selectMedia(db, origin, mediaId),
     countPendingUploads: (userId, now) => media.countPendingUploads(db, userId, now),
     completeUpload: (origin, mediaId, userId, content, now) => media.completeUpload(db, origin, mediaId, userId, content, now),
+    completeRemoteMedia: (origin, mediaId, content) => media.completeRemoteMedia(db, origin, mediaId, content),
     setQuarantined: (origin, mediaId, q) => media.updateQuarantined(db, origin, mediaId, q),
     deleteExpiredPending: (now) => media.deleteExpiredPending(db, now),
     getThumbnail: (key) => thumbs.selectThumbnail(db, key),

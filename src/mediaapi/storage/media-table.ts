@@ -106,6 +106,23 @@ export async function completeUpload(
   return Number(res.numUpdatedRows) === 1 ? 'completed' : 'already-uploaded';
 }
 
+/**
+ * Fills the placeholder row of remote media known so far only by the thumbnails its origin sent
+ * (no uploader, no bytes) once the whole file has been fetched. Conditional on the row still
+ * being empty, so a concurrent fill by another instance keeps the first.
+ */
+export async function completeRemoteMedia(db: Kysely<MediaapiTables>, origin: string, mediaId: string, content: MediaContent): Promise<boolean> {
+  const res = await db
+    .updateTable('mediaapi_media')
+    .set({ content_hash: content.contentHash, content_type: content.contentType, upload_name: content.uploadName, size: content.size })
+    .where('origin', '=', origin)
+    .where('media_id', '=', mediaId)
+    .where('content_hash', 'is', null)
+    .where('user_id', 'is', null)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}
+
 export async function updateQuarantined(db: Kysely<MediaapiTables>, origin: string, mediaId: string, quarantined: boolean): Promise<boolean> {
   const res = await db
     .updateTable('mediaapi_media')
