@@ -15,7 +15,7 @@ import { createConfiguredUrlPreviewer } from './preview/create-configured-previe
 import { createGuardedStreamer } from './preview/guarded-fetch.js';
 import { createFederationMediaSource } from './remote/federation-media-source.js';
 import { mediaRoutes } from './routing/index.js';
-import { previewUrlRoute } from './routing/preview-url.js';
+import { previewUrlRoutes } from './routing/preview-url.js';
 import { openMediaStorage } from './storage/index.js';
 
 /** How often expired `/create` reservations are swept. */
@@ -58,7 +58,7 @@ export const mediaapiComponent: ComponentDefinition = {
     sweep.unref();
     return {
       api: createMediaInternalAPI(media),
-      publicRoutes: [...mediaRoutes(media, ctx.config.federation.enabled), previewUrlRoute({ previewer: createConfiguredUrlPreviewer(ctx.config, media) })],
+      publicRoutes: [...mediaRoutes(media, ctx.config.federation.enabled), ...previewUrlRoutes({ previewer: createConfiguredUrlPreviewer(ctx.config, media) })],
       drain: () => media.waiters.wakeAll(),
       stop: async () => {
         clearInterval(sweep);

@@ -56,4 +56,12 @@ describe('preview_url in a monolith', () => {
     assert.equal(download.status, 200);
     assert.deepEqual(Buffer.from(await download.arrayBuffer()), PNG);
   });
+
+  it('answers the deprecated /_matrix/media/v3/preview_url the same, with a token only', async () => {
+    const legacy = `/_matrix/media/v3/preview_url?url=${encodeURIComponent(`${origin.base}/page`)}`;
+    const res = await allowed.call('GET', legacy, { token: bob.accessToken });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body['og:title'], 'Hello');
+    assert.equal((await allowed.call('GET', legacy)).status, 401);
+  });
 });

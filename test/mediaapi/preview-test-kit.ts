@@ -21,7 +21,7 @@ import { createGuardedFetcher, type GuardedFetcherOptions } from '../../src/medi
 import type { HostResolver } from '../../src/internal/net/resolve-checked-addresses.js';
 import type { PreviewImageStore } from '../../src/mediaapi/preview/store-preview-image.js';
 import { createUrlPreviewer } from '../../src/mediaapi/preview/url-previewer.js';
-import { previewUrlRoute } from '../../src/mediaapi/routing/preview-url.js';
+import { previewUrlRoutes } from '../../src/mediaapi/routing/preview-url.js';
 import { urlPreviewsMigration } from '../../src/mediaapi/storage/url-previews-migration.js';
 import { createUrlPreviewsStorage } from '../../src/mediaapi/storage/url-previews-storage.js';
 import type { UrlPreviewsTables } from '../../src/mediaapi/storage/url-previews-table.js';
@@ -126,7 +126,7 @@ export async function startPreviewApp(opts: PreviewAppOptions = {}): Promise<Pre
   });
   const app = createHttpServer({
     logger: pino({ level: 'silent' }),
-    routes: [previewUrlRoute({ previewer })],
+    routes: previewUrlRoutes({ previewer }),
     maxBodyBytes: 65536,
     trustProxy: false,
     cors: false,

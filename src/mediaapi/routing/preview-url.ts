@@ -1,5 +1,7 @@
 /**
- * `GET /_matrix/client/v1/media/preview_url` (spec: content repository, authenticated media).
+ * `GET /_matrix/client/v1/media/preview_url` (spec: content repository, authenticated media), and
+ * the deprecated `/_matrix/media/v3/preview_url`, which needed a token too and so is not part of
+ * the unauthenticated-media freeze (clients older than v1.11 still call it).
  * Requires a user's access token: an unauthenticated fetcher of arbitrary URLs would be an open
  * proxy. The outbound side (network guard, redirects, limits) lives in `../preview/`.
  */
@@ -12,11 +14,15 @@ export interface PreviewUrlRouteDeps {
   readonly previewer: UrlPreviewer;
 }
 
-/** The route descriptor, bound to its dependencies. */
-export function previewUrlRoute(deps: PreviewUrlRouteDeps): AnyRoute {
+/** The route descriptors (both paths), bound to its dependencies. */
+export function previewUrlRoutes(deps: PreviewUrlRouteDeps): AnyRoute[] {
+  return ['/_matrix/client/v1/media/preview_url', '/_matrix/media/v3/preview_url'].map((path) => previewUrlRoute(deps, path));
+}
+
+function previewUrlRoute(deps: PreviewUrlRouteDeps, path: string): AnyRoute {
   return defineRoute({
     method: 'GET',
-    path: '/_matrix/client/v1/media/preview_url',
+    path,
     auth: 'user',
     rateLimit: 'media',
     schema: {
