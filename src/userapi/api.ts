@@ -157,6 +157,53 @@ export interface PerformAccountSuspensionUpdateResponse {
   readonly suspended: boolean;
 }
 
+/** Re-activates a deactivated local account (Synapse's admin API); it has no password until one is set. */
+export interface PerformAccountReactivationRequest {
+  readonly userId: string;
+}
+
+/** Makes a local account a server admin (`admin` true) or not (Synapse's admin API). */
+export interface PerformAccountAdminUpdateRequest {
+  readonly userId: string;
+  readonly admin: boolean;
+}
+export interface PerformAccountAdminUpdateResponse {
+  /** The state now in force. */
+  readonly admin: boolean;
+}
+
+/** What an account list may be ordered by; ties are broken by ascending user ID. */
+export type AccountListOrder = 'name' | 'guest' | 'admin' | 'deactivated' | 'locked' | 'displayname' | 'avatarUrl' | 'creationTs' | 'lastSeenTs';
+
+/** A page of local accounts (Synapse's `GET /_synapse/admin/v2/users`). */
+export interface QueryAccountsRequest {
+  /** Accounts to skip (Synapse's offset token `from`). */
+  readonly offset: number;
+  readonly limit: number;
+  /** Only accounts whose localpart or display name contains this (ignoring case); `userIdContains` is then ignored. */
+  readonly nameContains?: string;
+  /** Only accounts whose full user ID contains this (ignoring case). */
+  readonly userIdContains?: string;
+  readonly includeGuests: boolean;
+  readonly includeDeactivated: boolean;
+  readonly includeLocked: boolean;
+  /** Only admins (true), only non-admins (false), or both (absent). */
+  readonly admins?: boolean;
+  readonly orderBy: AccountListOrder;
+  readonly descending: boolean;
+}
+/** A listed account with its profile and the latest time any of its devices was seen. */
+export interface ListedAccount extends Account {
+  readonly displayname: string | null;
+  readonly avatarUrl: string | null;
+  readonly lastSeenTs: number | null;
+}
+export interface QueryAccountsResponse {
+  readonly accounts: readonly ListedAccount[];
+  /** How many accounts match the filters in all. */
+  readonly total: number;
+}
+
 export interface PerformDeviceCreationRequest {
   readonly userId: string;
   /** Reuse this device ID (re-login replaces its tokens), else a new random one. */
@@ -714,6 +761,12 @@ export interface ClientUserAPI {
   performAccountLockUpdate(req: PerformAccountLockUpdateRequest): Promise<PerformAccountLockUpdateResponse>;
   /** Suspends or unsuspends an account (read back with `queryAccount`); M_NOT_FOUND for unknown, remote or deactivated users. */
   performAccountSuspensionUpdate(req: PerformAccountSuspensionUpdateRequest): Promise<PerformAccountSuspensionUpdateResponse>;
+  /** Re-activates a deactivated account (an active one is left alone); M_NOT_FOUND for unknown or remote users. */
+  performAccountReactivation(req: PerformAccountReactivationRequest): Promise<EmptyResponse>;
+  /** Sets a local account's server-admin flag (deactivated accounts too); M_NOT_FOUND for unknown or remote users. */
+  performAccountAdminUpdate(req: PerformAccountAdminUpdateRequest): Promise<PerformAccountAdminUpdateResponse>;
+  /** A filtered, ordered page of local accounts and how many match in all. */
+  queryAccounts(req: QueryAccountsRequest): Promise<QueryAccountsResponse>;
   performDeviceCreation(req: PerformDeviceCreationRequest): Promise<PerformDeviceCreationResponse>;
   queryAccessToken(req: QueryAccessTokenRequest): Promise<QueryAccessTokenResponse>;
   performTokenRefresh(req: PerformTokenRefreshRequest): Promise<PerformTokenRefreshResponse>;
@@ -908,6 +961,9 @@ export const UserAPIMethods = {
   performAccountDeactivation: true,
   performAccountLockUpdate: true,
   performAccountSuspensionUpdate: true,
+  performAccountAdminUpdate: true,
+  performAccountReactivation: true,
+  queryAccounts: true,
   performDeviceCreation: true,
   queryAccessToken: true,
   performTokenRefresh: true,

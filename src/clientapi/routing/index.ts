@@ -6,6 +6,7 @@ import { accountThreepidRoutes } from './account-threepids.js';
 import { adminRegistrationTokens } from './admin-registration-tokens.js';
 import { adminAccountModerationRoutes } from './admin-account-moderation.js';
 import { adminWhoisRoutes } from './admin-whois.js';
+import { adminUsersRoutes } from './admin-users.js';
 import type { ClientRouteDeps, ClientRouteInputs } from './client-route-deps.js';
 import { deviceRoutes } from './devices.js';
 import { getCapabilities } from './get-capabilities.js';
@@ -67,6 +68,7 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...adminRegistrationTokens(deps),
     ...adminWhoisRoutes(deps),
     ...adminAccountModerationRoutes(deps),
+    ...adminUsersRoutes(deps),
     // sessions
     getLogin(),
     postLogin(deps),

@@ -15,7 +15,9 @@ import { performLoginTokenCreation, performLoginTokenRedemption } from './login-
 import { performOpenIdTokenCreation, queryOpenIdToken } from './openid-tokens.js';
 import { performAccountCreation } from './perform-account-creation.js';
 import { performAccountDeactivation } from './perform-account-deactivation.js';
+import { performAccountAdminUpdate } from './perform-account-admin-update.js';
 import { performAccountLockUpdate } from './perform-account-lock-update.js';
+import { performAccountReactivation } from './perform-account-reactivation.js';
 import { performAccountSuspensionUpdate } from './perform-account-suspension-update.js';
 import { performClaimKeys } from './perform-claim-keys.js';
 import { performDeviceCreation } from './perform-device-creation.js';
@@ -44,6 +46,7 @@ import { performProfileUpdate, queryProfile } from './profiles.js';
 import { performPushRuleUpdate, queryPushRules } from './push-rules.js';
 import { queryAccessToken } from './query-access-token.js';
 import { queryAccount, queryAccountAvailability } from './query-account.js';
+import { queryAccounts } from './query-accounts.js';
 import { queryDevices } from './query-devices.js';
 import { queryFilter } from './query-filter.js';
 import { queryKeyBackupKeys } from './query-key-backup-keys.js';
@@ -113,6 +116,9 @@ export function createUserInternalAPI(opts: UserInternalOptions): UserAPI {
     performAccountDeactivation: (req) => performAccountDeactivation(ctx, req),
     performAccountLockUpdate: (req) => performAccountLockUpdate(ctx, req),
     performAccountSuspensionUpdate: (req) => performAccountSuspensionUpdate(ctx, req),
+    performAccountAdminUpdate: (req) => performAccountAdminUpdate(ctx, req),
+    queryAccounts: (req) => queryAccounts(ctx, req),
+    performAccountReactivation: (req) => performAccountReactivation(ctx, req),
     performDeviceCreation: (req) => performDeviceCreation(ctx, req),
     queryAccessToken: (req) => queryAccessToken(ctx, req),
     performTokenRefresh: (req) => performTokenRefresh(ctx, req),

@@ -12,7 +12,7 @@ import * as accountData from './account-data-table.js';
 import type { AccountDataFilter, StoredAccountData } from './account-data-table.js';
 import { writeAccountData, type AccountDataWrite } from './account-data-writes.js';
 import * as accounts from './accounts-table.js';
-import type { AccountModeration, ModeratedAccount, StoredAccount } from './accounts-table.js';
+import type { AccountListPage, AccountListQuery, AccountModeration, ListedAccount, ModeratedAccount, StoredAccount } from './accounts-table.js';
 import * as devices from './devices-table.js';
 import type { DeviceSighting, StoredDevice } from './devices-table.js';
 import * as filters from './filters-table.js';
@@ -45,6 +45,7 @@ export type { AccountDataFilter, AccountDataWrite, DeviceSighting, NewSession, P
 export type { StoredPresence };
 export type { DirectoryChangeOutcome, DirectoryEntry, DirectoryMember, DirectoryRoomChange, DirectoryRoomSnapshot, DirectorySearch, DirectorySearchResult };
 export type { AccountModeration, ModeratedAccount };
+export type { AccountListPage, AccountListQuery, ListedAccount };
 export type { ReservingSession, RotatedTokens, StoredAccessToken, StoredAccount, StoredAccountData, StoredDevice, StoredProfile, StoredUiaSession, UiaSessionChanges };
 
 export interface UserStorage {
@@ -55,6 +56,10 @@ export interface UserStorage {
   getAccount(localpart: string): Promise<ModeratedAccount | undefined>;
   /** Locks or unlocks, suspends or unsuspends an account; false when it is unknown or deactivated. */
   setAccountModeration(localpart: string, flag: keyof AccountModeration, value: boolean): Promise<boolean>;
+  /** Makes an account a server admin or not, deactivated or not; false when it is unknown. */
+  setAccountAdmin(localpart: string, admin: boolean): Promise<boolean>;
+  /** A page of accounts with their profiles, filtered and ordered, and the number matching in all. */
+  listAccounts(query: AccountListQuery): Promise<AccountListPage>;
   /**
    * Sets the password hash and, when `logout` is given, deletes every device but
    * `logout.exceptDeviceId`. The deleted device IDs, or undefined when there is no such account.
@@ -65,6 +70,12 @@ export interface UserStorage {
    * tokens and account data (as Synapse does), and with `erase` its profile. The deleted device IDs, or undefined when no such account.
    */
   deactivateAccount(localpart: string, erase: boolean): Promise<string[] | undefined>;
+  /**
+   * Makes a deactivated account active again (Synapse's admin re-activation), without a password
+   * and with an empty profile if it was erased, and back in the user directory; false when it is
+   * unknown or not deactivated. What deactivation deleted stays deleted.
+   */
+  reactivateAccount(localpart: string): Promise<boolean>;
 
   // ---- devices and tokens
   /** Creates (or reuses) the device and replaces its tokens. */
@@ -213,6 +224,8 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
     },
     getAccount: (localpart) => accounts.selectAccount(db, localpart),
     setAccountModeration: (localpart, flag, value) => accounts.updateModeration(db, localpart, flag, value),
+    setAccountAdmin: (localpart, admin) => accounts.updateAdmin(db, localpart, admin),
+    listAccounts: (query) => accounts.selectAccountPage(db, query),
     async setPasswordHash(localpart, hash, logout) {
       return db.transaction().execute(async (trx) => {
         if (!(await accounts.updatePasswordHash(trx, localpart, hash))) return undefined;
@@ -237,6 +250,16 @@ export function createUserStorage(database: Database, opts: UserStorageOptions =
         if (erase) await directory.deleteLocalUser(trx, localpart);
         await deleteUserKeyBackups(trx, localpart);
         return ids;
+      });
+    },
+
+    async reactivateAccount(localpart) {
+      return db.transaction().execute(async (trx) => {
+        if (!(await accounts.markReactivated(trx, localpart))) return false;
+        await profiles.insertProfile(trx, localpart, null);
+        const profile = await profiles.selectProfile(trx, localpart);
+        await directory.upsertLocalUser(trx, localpart, profile?.displayname ?? null);
+        return true;
       });
     },
 
