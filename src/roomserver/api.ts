@@ -307,6 +307,24 @@ export interface QueryAliasesForRoomResponse {
   readonly aliases: readonly string[];
 }
 
+/** Every room with current state (the admin room list); nothing to ask. */
+export type QueryRoomListingRequest = Record<string, never>;
+/** A room of {@link QueryRoomListingResponse}. */
+export interface RoomListingEntry {
+  readonly roomId: string;
+  readonly roomVersion: string;
+  /** Users whose current membership is `join`. */
+  readonly joinedMembers: number;
+  /** Those of them on this server. */
+  readonly joinedLocalMembers: number;
+  /** Published in the server's own room directory. */
+  readonly published: boolean;
+}
+export interface QueryRoomListingResponse {
+  /** Sorted by room ID. */
+  readonly rooms: readonly RoomListingEntry[];
+}
+
 // ---------------------------------------------------------------- directory, forgetting, reports
 
 /** Whether a room is listed in the server's published room directory. */
@@ -644,6 +662,7 @@ export interface ClientRoomserverAPI {
   queryEventVisibility(req: QueryEventVisibilityRequest): Promise<QueryEventVisibilityResponse>;
   queryEventByTimestamp(req: QueryEventByTimestampRequest): Promise<QueryEventByTimestampResponse>;
   performLeaveAllRooms(req: PerformLeaveAllRoomsRequest): Promise<PerformLeaveAllRoomsResponse>;
+  queryRoomListing(req: QueryRoomListingRequest): Promise<QueryRoomListingResponse>;
 }
 
 /** What the federationapi calls. */
@@ -698,6 +717,7 @@ export const RoomserverAPIMethods = {
   queryEventVisibility: true,
   queryEventByTimestamp: true,
   performLeaveAllRooms: true,
+  queryRoomListing: true,
   queryStateBeforeEvent: true,
   queryAuthChain: true,
   queryBackfill: true,

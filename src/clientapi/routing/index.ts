@@ -7,6 +7,8 @@ import { adminRegistrationTokens } from './admin-registration-tokens.js';
 import { adminAccountModerationRoutes } from './admin-account-moderation.js';
 import { adminWhoisRoutes } from './admin-whois.js';
 import { adminUsersRoutes } from './admin-users.js';
+import { adminUserDeviceRoutes } from './admin-user-devices.js';
+import { adminRoomsRoutes } from './admin-rooms.js';
 import type { ClientRouteDeps, ClientRouteInputs } from './client-route-deps.js';
 import { deviceRoutes } from './devices.js';
 import { getCapabilities } from './get-capabilities.js';
@@ -69,6 +71,8 @@ export function clientRoutes(given: ClientRouteInputs): AnyRoute[] {
     ...adminWhoisRoutes(deps),
     ...adminAccountModerationRoutes(deps),
     ...adminUsersRoutes(deps),
+    ...adminUserDeviceRoutes(deps),
+    ...adminRoomsRoutes(deps),
     // sessions
     getLogin(),
     postLogin(deps),

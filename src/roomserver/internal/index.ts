@@ -27,6 +27,7 @@ import { queryEvents } from './query-events.js';
 import { queryEventByTimestamp } from './query-event-by-timestamp.js';
 import { queryEventVisibility } from './query-event-visibility.js';
 import { performLeaveAllRooms } from './perform-leave-all-rooms.js';
+import { queryRoomListing } from './query-room-listing.js';
 import { queryPublicRoomsSummaries } from './query-public-rooms-summaries.js';
 import { queryRoomSummaries } from './query-room-summaries.js';
 import { queryJoinedServers, queryMembers, queryMembership, queryRoomsForUser } from './query-membership.js';
@@ -138,6 +139,7 @@ export function createRoomserverInternalAPI(opts: RoomserverInternalOptions): Ro
     queryEventVisibility: (req) => queryEventVisibility(ctx, req),
     queryEventByTimestamp: (req) => queryEventByTimestamp(ctx, req),
     performLeaveAllRooms: (req) => performLeaveAllRooms(ctx, req),
+    queryRoomListing: (req) => queryRoomListing(ctx, req),
     queryStateBeforeEvent: (req) => queryStateBeforeEvent(ctx, req),
     queryAuthChain: (req) => queryAuthChain(ctx, req),
     queryBackfill: (req) => queryBackfill(ctx, req),

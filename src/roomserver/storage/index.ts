@@ -29,6 +29,7 @@ import * as aliases from './room-aliases-table.js';
 import { ROOMSERVER_MIGRATIONS } from './roomserver-migrations.js';
 import type { RoomserverTables } from './roomserver-tables.js';
 import { roomHead } from './rooms-table.js';
+import { selectRoomListing, type RoomListingRow } from './room-listing.js';
 import type { StateBase, StateInput, StatePoint } from './state-input.js';
 import { createNidCaches, inTransaction, rootContext } from './storage-context.js';
 import { storeEvent, type EventToStore, type StoreEventResult } from './store-event.js';
@@ -39,6 +40,7 @@ import { selectTransactionEventId, type SendTransaction } from './transactions-t
 export type { DirectoryList, EventToStore, HeadUpdate, MembershipChange, RetiredInvites, SendTransaction, StateBase, StateFilter, StateInput, StatePoint, StateStorageStats };
 export type { StoredEvent, StoredInvite, StoredMembership, StoredRedaction, StoreEventResult };
 export type { EventAtTime };
+export type { RoomListingRow };
 
 /** A room as the roomserver knows it. */
 export interface RoomInfo {
@@ -72,6 +74,8 @@ export interface RoomserverStorage {
 
   // ---- rooms and state
   getRoomInfo(roomId: string): Promise<RoomInfo | undefined>;
+  /** Every room with current state, its version and joined counts (local ones: of `localServer`), by room ID. */
+  getRoomListing(localServer: string): Promise<RoomListingRow[]>;
   /**
    * The state at `point` (`stateMapKey(type, state_key)` → event ID), whole or filtered; undefined
    * when the room or event is unknown or the event is an outlier.
@@ -183,6 +187,7 @@ export function createRoomserverStorage(database: Database, opts: RoomserverStor
         lastStreamPosition: room.lastStreamPos,
       };
     },
+    getRoomListing: (localServer) => selectRoomListing(ctx, localServer),
     getState: (point, filter) => loadState(ctx, point, filter),
     async getStateEvents(point, filter) {
       const state = await loadState(ctx, point, filter);
