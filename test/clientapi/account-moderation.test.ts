@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { okBody, passwordAuth, SERVER_NAME, startClientTestServer, type ClientTestServer, type Res, type TestUser } from './client-test-server.js';
+import { okBody, passwordAuth, SERVER_NAME, startClientTestServer, type ClientTestServer, type Res, type TestUser, assertError } from './client-test-server.js';
 
 const V3 = '/_matrix/client/v3';
 const enc = encodeURIComponent;
@@ -17,10 +17,6 @@ function assertLocked(res: Res, what: string): void {
 }
 
 /** Asserts a refusal with this status and errcode. */
-function assertError(res: Res, status: number, errcode: string, what: string): void {
-  assert.equal(res.status, status, `${what}: ${JSON.stringify(res.body)}`);
-  assert.equal(res.body.errcode, errcode, what);
-}
 
 describe('account moderation', () => {
   let s: ClientTestServer;

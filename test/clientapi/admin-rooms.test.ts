@@ -5,17 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { okBody, SERVER_NAME, startClientTestServer, type ClientTestServer, type Res, type TestUser } from './client-test-server.js';
+import { okBody, SERVER_NAME, startClientTestServer, type ClientTestServer, type TestUser, assertError } from './client-test-server.js';
 
 const V3 = '/_matrix/client/v3';
 const ROOMS = '/_synapse/admin/v1/rooms';
 const enc = encodeURIComponent;
 const MEGOLM = 'm.megolm.v1.aes-sha2';
 
-function assertError(res: Res, status: number, errcode: string, what: string): void {
-  assert.equal(res.status, status, `${what}: ${JSON.stringify(res.body)}`);
-  assert.equal(res.body.errcode, errcode, what);
-}
 
 describe('Synapse room admin API', () => {
   let s: ClientTestServer;

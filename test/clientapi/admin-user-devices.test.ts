@@ -5,17 +5,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { okBody, SERVER_NAME, startClientTestServer, type ClientTestServer, type Res, type TestUser } from './client-test-server.js';
+import { okBody, startClientTestServer, type ClientTestServer, type TestUser, assertError, localUserId } from './client-test-server.js';
 
 const V3 = '/_matrix/client/v3';
 const ADMIN = '/_synapse/admin';
 const enc = encodeURIComponent;
-const uid = (localpart: string) => `@${localpart}:${SERVER_NAME}`;
+const uid = localUserId;
 
-function assertError(res: Res, status: number, errcode: string, what: string): void {
-  assert.equal(res.status, status, `${what}: ${JSON.stringify(res.body)}`);
-  assert.equal(res.body.errcode, errcode, what);
-}
 
 describe('Synapse admin API: user devices and joined rooms', () => {
   let s: ClientTestServer;

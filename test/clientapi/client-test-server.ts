@@ -97,6 +97,15 @@ export function okBody(res: Res): Record<string, unknown> {
   return res.body;
 }
 
+/** Asserts an error answer: its status and errcode (`what` names the call in the failure). */
+export function assertError(res: Res, status: number, errcode: string, what: string): void {
+  assert.equal(res.status, status, `${what}: ${JSON.stringify(res.body)}`);
+  assert.equal(res.body.errcode, errcode, what);
+}
+
+/** The test server's user ID of `localpart`. */
+export const localUserId = (localpart: string): string => `@${localpart}:${SERVER_NAME}`;
+
 /** Calls under `/_matrix/client/v3` as a user, against the server `server()` returns (set in `before`). */
 export interface UserCalls {
   ok(res: Res): Record<string, unknown>;
