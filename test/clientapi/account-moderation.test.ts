@@ -162,6 +162,14 @@ describe('account moderation', () => {
       assert.deepEqual(okBody(await get(admin, lockPath(carol.userId))), { locked: false });
     });
 
+    it('is told by /capabilities that it may not change its profile', async () => {
+      const caps = okBody(await s.call('GET', `${V3}/capabilities`, { token: carol.accessToken })).capabilities as Record<string, unknown>;
+      for (const c of ['m.set_displayname', 'm.set_avatar_url', 'm.profile_fields']) assert.deepEqual(caps[c], { enabled: false }, c);
+      assert.deepEqual(caps['m.change_password'], { enabled: true });
+      const forAlice = okBody(await s.call('GET', `${V3}/capabilities`, { token: alice.accessToken })).capabilities as Record<string, unknown>;
+      assert.deepEqual(forAlice['m.set_displayname'], { enabled: true });
+    });
+
     it('may not send, join, knock, invite, create rooms, set state or change its profile', async () => {
       const refused: Array<[string, Res]> = [
         ['/send', await send(carol, room)],

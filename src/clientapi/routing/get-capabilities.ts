@@ -3,7 +3,8 @@
  * room-version table with the configured default; 3PID changes are off because the server has
  * no 3PID support; login tokens are always available (`POST /login/get_token`). Server admins
  * see `m.account_moderation` (they may lock and suspend accounts); for others the spec wants it
- * left out rather than sent with both flags false.
+ * left out rather than sent with both flags false. A suspended account may not change its profile
+ * (`forbid-if-suspended.ts`), so its profile capabilities say so instead of promising a 403.
  */
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { ROOM_VERSIONS } from '../../matrix/room-version.js';
@@ -20,17 +21,20 @@ export function getCapabilities(deps: ClientRouteDeps): AnyRoute {
     auth: 'user-or-guest',
     rateLimit: 'default',
     schema: {},
-    handler: async ({ requester }) => ({
-      capabilities: {
-        'm.room_versions': roomVersions,
-        'm.change_password': { enabled: true },
-        'm.set_displayname': { enabled: true },
-        'm.set_avatar_url': { enabled: true },
-        'm.3pid_changes': { enabled: false },
-        'm.get_login_token': { enabled: true },
-        'm.profile_fields': { enabled: true },
-        ...(requester?.isAdmin === true ? { 'm.account_moderation': { lock: true, suspend: true } } : {}),
-      },
-    }),
+    handler: async ({ requester }) => {
+      const profile = { enabled: requester?.suspended !== true };
+      return {
+        capabilities: {
+          'm.room_versions': roomVersions,
+          'm.change_password': { enabled: true },
+          'm.set_displayname': profile,
+          'm.set_avatar_url': profile,
+          'm.3pid_changes': { enabled: false },
+          'm.get_login_token': { enabled: true },
+          'm.profile_fields': profile,
+          ...(requester?.isAdmin === true ? { 'm.account_moderation': { lock: true, suspend: true } } : {}),
+        },
+      };
+    },
   });
 }
