@@ -307,8 +307,10 @@ export interface QueryAliasesForRoomResponse {
   readonly aliases: readonly string[];
 }
 
-/** Every room with current state (the admin room list); nothing to ask. */
-export type QueryRoomListingRequest = Record<string, never>;
+/** Every room with current state (the admin room list), or only `roomId` (one room's details). */
+export interface QueryRoomListingRequest {
+  readonly roomId?: string;
+}
 /** A room of {@link QueryRoomListingResponse}. */
 export interface RoomListingEntry {
   readonly roomId: string;

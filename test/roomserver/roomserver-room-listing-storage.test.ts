@@ -37,6 +37,9 @@ describeEachBackend('roomserver room listing storage', (ctx) => {
       ]);
       const fromB = await s.getRoomListing('b.test');
       assert.deepEqual(fromB.map((r) => [r.roomId, r.joinedLocalMembers]), [['!big:a.test', 1], ['!empty:a.test', 0], ['!quiet:a.test', 0]]);
+      // One room's entry alone; a room without state is not one.
+      assert.deepEqual(await s.getRoomListing('a.test', '!quiet:a.test'), [{ roomId: '!quiet:a.test', roomVersion: '11', joinedMembers: 1, joinedLocalMembers: 0 }]);
+      assert.deepEqual(await s.getRoomListing('a.test', '!invited:c.test'), []);
     });
   });
 });

@@ -11,8 +11,8 @@
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute, type Requester } from '../../internal/httputil/route.js';
-import { parseUserId } from '../../matrix/ids/user-id.js';
 import type { Account, ClientUserAPI } from '../../userapi/api.js';
+import { NOT_LOCAL_USER, requireLocalUserId } from './admin-user-common.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
 /** The two moderation flags, each with its path segment and its field in bodies and answers. */
@@ -27,9 +27,7 @@ const Params = Type.Object({ userId: Type.String() });
  */
 async function moderatedAccount(deps: ClientRouteDeps, requester: Requester, userId: string, changing: boolean): Promise<Account> {
   if (!requester.isAdmin) throw MatrixError.forbidden('Requesting user is not a server administrator');
-  const parsed = parseUserId(userId, { allowHistorical: true });
-  if (!parsed.ok) throw MatrixError.invalidParam(`Invalid user ID: ${parsed.reason}`);
-  if (parsed.value.serverName !== deps.config.server_name) throw MatrixError.invalidParam('User does not belong to the local server');
+  requireLocalUserId(userId, deps.config.server_name, NOT_LOCAL_USER());
   const self = userId === requester.userId;
   if (changing && self) throw MatrixError.forbidden('You cannot change the moderation status of your own account');
   const { account } = await deps.userApi.queryAccount({ userId });

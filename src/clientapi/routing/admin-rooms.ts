@@ -67,8 +67,7 @@ function detailsRoute(deps: ClientRouteDeps): AnyRoute {
     schema: { params: Params },
     handler: async ({ params }) => {
       const state = await currentState(deps.roomserverApi, params.roomId);
-      const { rooms } = await deps.roomserverApi.queryRoomListing({});
-      const entry = rooms.find((r) => r.roomId === params.roomId);
+      const [entry] = (await deps.roomserverApi.queryRoomListing({ roomId: params.roomId })).rooms;
       if (!entry) throw MatrixError.notFound('Room not found');
       const { tombstoned, replacement_room, ...extras } = adminRoomStateExtras(state);
       return {

@@ -15,7 +15,8 @@ import Type, { type Static } from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, jsonResponse, type AnyRoute, type Requester } from '../../internal/httputil/route.js';
 import type { Account } from '../../userapi/api.js';
-import { adminUserJson, deactivateAccount, requireLocalUserId, setProfileField } from './admin-user-common.js';
+import { adminUserJson, requireLocalUserId, setProfileField } from './admin-user-common.js';
+import { deactivateAccount } from './deactivate-account.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
 const PATH = '/_synapse/admin/v2/users/:userId';
@@ -93,7 +94,7 @@ export function adminUserAccountRoutes(deps: ClientRouteDeps): AnyRoute[] {
       rateLimit: 'none',
       schema: { params: Params },
       handler: async ({ params }) => {
-        requireLocalUserId(params.userId, serverName, 'Can only look up local users');
+        requireLocalUserId(params.userId, serverName, MatrixError.unknown('Can only look up local users'));
         return userJson(deps, params.userId);
       },
     }),
@@ -105,7 +106,7 @@ export function adminUserAccountRoutes(deps: ClientRouteDeps): AnyRoute[] {
       schema: { params: Params, body: Body },
       handler: async ({ params, body, requester }) => {
         const userId = params.userId;
-        requireLocalUserId(userId, serverName, 'This endpoint can only be used with local users');
+        requireLocalUserId(userId, serverName, MatrixError.unknown('This endpoint can only be used with local users'));
         if (body.deactivated === true && body.locked === true) throw MatrixError.unknown("An user can't be deactivated and locked");
         if (body.avatar_url !== undefined && body.avatar_url !== '' && !body.avatar_url.startsWith('mxc://')) {
           throw MatrixError.invalidParam("'avatar_url' must be an mxc:// URI");

@@ -7,7 +7,8 @@ import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { parseUserId } from '../../matrix/ids/user-id.js';
-import { deactivateAccount, requireLocalUserId } from './admin-user-common.js';
+import { requireLocalUserId } from './admin-user-common.js';
+import { deactivateAccount } from './deactivate-account.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
 const Params = Type.Object({ userId: Type.String() });
@@ -26,7 +27,7 @@ function deactivateRoute(deps: ClientRouteDeps): AnyRoute {
     rateLimit: 'none',
     schema: { params: Params, body: Type.Object({ erase: Type.Optional(Type.Boolean()) }) },
     handler: async ({ params, body }) => {
-      requireLocalUserId(params.userId, deps.config.server_name, 'Can only deactivate local users');
+      requireLocalUserId(params.userId, deps.config.server_name, MatrixError.unknown('Can only deactivate local users'));
       const { account } = await deps.userApi.queryAccount({ userId: params.userId });
       if (account === null) throw MatrixError.notFound('User not found');
       await deactivateAccount(deps, params.userId, body.erase === true);
@@ -74,7 +75,7 @@ function adminFlagRoutes(deps: ClientRouteDeps): AnyRoute[] {
       rateLimit: 'none',
       schema: { params: Params },
       handler: async ({ params }) => {
-        requireLocalUserId(params.userId, deps.config.server_name, NOT_LOCAL_ADMIN);
+        requireLocalUserId(params.userId, deps.config.server_name, MatrixError.unknown(NOT_LOCAL_ADMIN));
         const { account } = await deps.userApi.queryAccount({ userId: params.userId });
         if (account === null) throw MatrixError.notFound('User not found');
         return { admin: account.isAdmin };
@@ -87,7 +88,7 @@ function adminFlagRoutes(deps: ClientRouteDeps): AnyRoute[] {
       rateLimit: 'none',
       schema: { params: Params, body: Type.Object({ admin: Type.Boolean() }) },
       handler: async ({ params, body, requester }) => {
-        requireLocalUserId(params.userId, deps.config.server_name, NOT_LOCAL_ADMIN);
+        requireLocalUserId(params.userId, deps.config.server_name, MatrixError.unknown(NOT_LOCAL_ADMIN));
         if (params.userId === requester!.userId && !body.admin) throw MatrixError.unknown('You may not demote yourself.');
         await deps.userApi.performAccountAdminUpdate({ userId: params.userId, admin: body.admin });
         return {};

@@ -1,7 +1,7 @@
 /**
  * What the Synapse-compatible user admin routes share: the local-user check, the user objects
- * Synapse's API answers with, and the two account changes that reach beyond the userapi
- * (profile changes sent to rooms, deactivation leaving rooms).
+ * Synapse's API answers with, and profile changes sent to rooms (deactivation, which also
+ * reaches beyond the userapi, is `deactivate-account.ts`, shared with `POST /account/deactivate`).
  *
  * Fields Axon has no data for get the value that is true of every Axon account: no third-party
  * IDs or SSO identities are ever linked by this API, no account is shadow-banned or GDPR-erased,
@@ -16,13 +16,17 @@ import { MEMBER_PROFILE_FIELDS, propagateProfile } from './propagate-profile.js'
 
 /**
  * Checks that `userId` is a well-formed ID of this server's user: 400 `M_INVALID_PARAM` for a
- * malformed one, 400 `M_UNKNOWN` with Synapse's per-endpoint `remoteMessage` for another server's.
+ * malformed one, `remote` for another server's (Synapse's admin API: 400 `M_UNKNOWN` with a
+ * per-endpoint message; the spec's admin endpoints: 400 `M_INVALID_PARAM`).
  */
-export function requireLocalUserId(userId: string, serverName: string, remoteMessage: string): void {
+export function requireLocalUserId(userId: string, serverName: string, remote: MatrixError): void {
   const parsed = parseUserId(userId, { allowHistorical: true });
   if (!parsed.ok) throw MatrixError.invalidParam(`Invalid user ID: ${parsed.reason}`);
-  if (parsed.value.serverName !== serverName) throw MatrixError.unknown(remoteMessage);
+  if (parsed.value.serverName !== serverName) throw remote;
 }
+
+/** The spec's answer for another server's user on its admin endpoints. */
+export const NOT_LOCAL_USER = (): MatrixError => MatrixError.invalidParam('User does not belong to the local server');
 
 /** The fields Synapse's list and single-user answers share. */
 function commonUserJson(a: Account, displayname: string | null, avatarUrl: string | null, lastSeenTs: number | null): Record<string, unknown> {
@@ -77,19 +81,4 @@ export async function adminUserJson(api: ClientUserAPI, userId: string): Promise
 export async function setProfileField(deps: ClientRouteDeps, userId: string, field: 'displayname' | 'avatar_url', value: string): Promise<void> {
   const { profile } = await deps.userApi.performProfileUpdate({ userId, field, value: value === '' ? null : value });
   if (MEMBER_PROFILE_FIELDS.includes(field)) await propagateProfile(deps, userId, profile);
-}
-
-/**
- * Deactivates the account as `POST /account/deactivate` does, then makes the user leave every
- * room, reject invites and rescind knocks; a failure there is logged (the account is gone either
- * way). `erase` clears the profile only: Axon never hides a user's past messages from new
- * members, which is what Synapse's erasure also does.
- */
-export async function deactivateAccount(deps: ClientRouteDeps, userId: string, erase: boolean): Promise<void> {
-  await deps.userApi.performAccountDeactivation({ userId, erase });
-  try {
-    await deps.roomserverApi.performLeaveAllRooms({ userId });
-  } catch (e) {
-    deps.logger.warn({ err: e, userId }, 'clientapi: an account deactivated by an admin could not leave its rooms');
-  }
 }

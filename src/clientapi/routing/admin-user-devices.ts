@@ -37,9 +37,15 @@ export function adminDeviceJson(d: Device): Record<string, unknown> {
 
 /** Synapse's checks before every device route: a local user (400) that exists (404). */
 async function requireKnownLocalUser(deps: ClientRouteDeps, userId: string): Promise<void> {
-  requireLocalUserId(userId, deps.config.server_name, NOT_LOCAL);
+  requireLocalUserId(userId, deps.config.server_name, MatrixError.unknown(NOT_LOCAL));
   const { account } = await deps.userApi.queryAccount({ userId });
   if (account === null) throw MatrixError.notFound('Unknown user');
+}
+
+/** The user's device `deviceId`, if they have it. */
+async function deviceOf(deps: ClientRouteDeps, userId: string, deviceId: string): Promise<Device | undefined> {
+  const { devices } = await deps.userApi.queryDevices({ userId, deviceIds: [deviceId] });
+  return devices.find((d) => d.deviceId === deviceId);
 }
 
 /** Listing all devices and reading one. */
@@ -65,8 +71,7 @@ function readRoutes(deps: ClientRouteDeps): AnyRoute[] {
       schema: { params: DeviceParams },
       handler: async ({ params }) => {
         await requireKnownLocalUser(deps, params.userId);
-        const { devices } = await deps.userApi.queryDevices({ userId: params.userId, deviceIds: [params.deviceId] });
-        const device = devices.find((d) => d.deviceId === params.deviceId);
+        const device = await deviceOf(deps, params.userId, params.deviceId);
         if (!device) throw MatrixError.notFound('No device found');
         return adminDeviceJson(device);
       },
@@ -85,8 +90,7 @@ function writeRoutes(deps: ClientRouteDeps): AnyRoute[] {
       schema: { params: DeviceParams, body: Type.Object({ display_name: Type.Optional(Type.String({ maxLength: 1024 })) }) },
       handler: async ({ params, body }) => {
         await requireKnownLocalUser(deps, params.userId);
-        const { devices } = await deps.userApi.queryDevices({ userId: params.userId, deviceIds: [params.deviceId] });
-        if (devices.length === 0) throw MatrixError.notFound('Unknown device');
+        if (!(await deviceOf(deps, params.userId, params.deviceId))) throw MatrixError.notFound('Unknown device');
         // No display_name leaves the name as it is (Synapse's meaning of an empty body).
         if (body.display_name !== undefined) {
           await deps.userApi.performDeviceUpdate({ userId: params.userId, deviceId: params.deviceId, displayName: body.display_name });

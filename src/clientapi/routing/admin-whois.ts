@@ -9,8 +9,8 @@
 import Type from 'typebox';
 import { MatrixError } from '../../internal/errors/matrix-error.js';
 import { defineRoute, type AnyRoute, type Requester } from '../../internal/httputil/route.js';
-import { parseUserId } from '../../matrix/ids/user-id.js';
 import type { ClientUserAPI, Device } from '../../userapi/api.js';
+import { NOT_LOCAL_USER, requireLocalUserId } from './admin-user-common.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
 
 /** The paths served: the spec's, and Synapse's admin API path for tools written against it. */
@@ -40,9 +40,7 @@ function checkTarget(requester: Requester, userId: string, serverName: string): 
   if (!requester.isAdmin && requester.userId !== userId) {
     throw MatrixError.forbidden('Only server admins may look up other users');
   }
-  const parsed = parseUserId(userId, { allowHistorical: true });
-  if (!parsed.ok) throw MatrixError.invalidParam(`Invalid user ID: ${parsed.reason}`);
-  if (parsed.value.serverName !== serverName) throw MatrixError.invalidParam('User does not belong to the local server');
+  requireLocalUserId(userId, serverName, NOT_LOCAL_USER());
 }
 
 async function whois(api: ClientUserAPI, userId: string): Promise<object> {

@@ -1,14 +1,13 @@
 /**
- * `POST /account/deactivate` after UIA: the account can no longer log in, all its devices go,
- * and with `erase` its profile is cleared. Then the user leaves every room they are in, rejects
- * their invites and rescinds their knocks (spec: a deactivated user leaves their rooms); a room
- * where that fails is logged by the roomserver and does not fail the request, since the account
- * is already gone. No identity server is ever contacted, hence `id_server_unbind_result: "no-support"`.
+ * `POST /account/deactivate` after UIA: `deactivate-account.ts` (no more logins, devices gone,
+ * with `erase` the profile cleared, every room left). No identity server is ever contacted,
+ * hence `id_server_unbind_result: "no-support"`.
  */
 import Type from 'typebox';
 import { defineRoute, type AnyRoute } from '../../internal/httputil/route.js';
 import { finishUserInteractiveAuth } from '../auth/run-user-interactive-auth.js';
 import type { ClientRouteDeps } from './client-route-deps.js';
+import { deactivateAccount } from './deactivate-account.js';
 import { PASSWORD_FLOWS, runRouteUia } from './route-uia.js';
 
 export function postAccountDeactivate(deps: ClientRouteDeps): AnyRoute {
@@ -28,13 +27,8 @@ export function postAccountDeactivate(deps: ClientRouteDeps): AnyRoute {
       const uia = await runRouteUia(deps, ctx, PASSWORD_FLOWS);
       if (uia.kind === 'challenge') return uia.response;
       const userId = ctx.requester!.userId;
-      await deps.userApi.performAccountDeactivation({ userId, erase: ctx.body.erase === true });
+      await deactivateAccount(deps, userId, ctx.body.erase === true);
       await finishUserInteractiveAuth(deps.userApi, uia.session);
-      try {
-        await deps.roomserverApi.performLeaveAllRooms({ userId });
-      } catch (e) {
-        deps.logger.warn({ err: e, userId }, 'clientapi: a deactivated account could not leave its rooms');
-      }
       return { id_server_unbind_result: 'no-support' };
     },
   });

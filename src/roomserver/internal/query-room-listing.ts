@@ -7,8 +7,8 @@ import type { QueryRoomListingRequest, QueryRoomListingResponse } from '../api.j
 import type { RoomserverInternalContext } from './roomserver-internal-context.js';
 
 /** Rooms by room ID; `published` is the server's own directory list (not appservice lists). */
-export async function queryRoomListing(ctx: RoomserverInternalContext, _req: QueryRoomListingRequest): Promise<QueryRoomListingResponse> {
-  const [rows, published] = await Promise.all([ctx.storage.getRoomListing(ctx.serverName), ctx.storage.getPublishedRooms({})]);
+export async function queryRoomListing(ctx: RoomserverInternalContext, req: QueryRoomListingRequest): Promise<QueryRoomListingResponse> {
+  const [rows, published] = await Promise.all([ctx.storage.getRoomListing(ctx.serverName, req.roomId), ctx.storage.getPublishedRooms({})]);
   const inDirectory = new Set(published);
   return { rooms: rows.map((r) => ({ ...r, published: inDirectory.has(r.roomId) })) };
 }

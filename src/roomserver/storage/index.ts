@@ -75,7 +75,8 @@ export interface RoomserverStorage {
   // ---- rooms and state
   getRoomInfo(roomId: string): Promise<RoomInfo | undefined>;
   /** Every room with current state, its version and joined counts (local ones: of `localServer`), by room ID. */
-  getRoomListing(localServer: string): Promise<RoomListingRow[]>;
+  /** Every room with current state and its sizes, or only `roomId`. */
+  getRoomListing(localServer: string, roomId?: string): Promise<RoomListingRow[]>;
   /**
    * The state at `point` (`stateMapKey(type, state_key)` → event ID), whole or filtered; undefined
    * when the room or event is unknown or the event is an outlier.
@@ -187,7 +188,7 @@ export function createRoomserverStorage(database: Database, opts: RoomserverStor
         lastStreamPosition: room.lastStreamPos,
       };
     },
-    getRoomListing: (localServer) => selectRoomListing(ctx, localServer),
+    getRoomListing: (localServer, roomId) => selectRoomListing(ctx, localServer, roomId),
     getState: (point, filter) => loadState(ctx, point, filter),
     async getStateEvents(point, filter) {
       const state = await loadState(ctx, point, filter);

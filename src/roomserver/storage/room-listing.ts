@@ -15,9 +15,9 @@ export interface RoomListingRow {
   readonly joinedLocalMembers: number;
 }
 
-/** Rooms with current state (not those known only through invites or outliers), by room ID. */
-export async function selectRoomListing(ctx: StorageContext, localServer: string): Promise<RoomListingRow[]> {
-  const rows = await ctx.db
+/** Rooms with current state (not those known only through invites or outliers), by room ID; only `roomId` when given. */
+export async function selectRoomListing(ctx: StorageContext, localServer: string, roomId?: string): Promise<RoomListingRow[]> {
+  let query = ctx.db
     .selectFrom('roomserver_rooms as r')
     .leftJoin('roomserver_membership as m', (join) => join.onRef('m.room_nid', '=', 'r.room_nid').on('m.membership', '=', 'join'))
     .select((eb) => [
@@ -26,10 +26,9 @@ export async function selectRoomListing(ctx: StorageContext, localServer: string
       eb.fn.count<number | string>('m.target_nid').as('joined'),
       eb.fn.sum<number | string | null>(eb.case().when('m.target_server', '=', localServer).then(1).else(0).end()).as('local'),
     ])
-    .where('r.state_snapshot_nid', '!=', 0)
-    .groupBy(['r.room_nid', 'r.room_id', 'r.room_version'])
-    .orderBy('r.room_id')
-    .execute();
+    .where('r.state_snapshot_nid', '!=', 0);
+  if (roomId !== undefined) query = query.where('r.room_id', '=', roomId);
+  const rows = await query.groupBy(['r.room_nid', 'r.room_id', 'r.room_version']).orderBy('r.room_id').execute();
   // PostgreSQL answers counts and sums as strings (bigint), SQLite as numbers.
   return rows.map((r) => ({
     roomId: r.room_id,
